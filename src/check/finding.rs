@@ -1,0 +1,136 @@
+//! A finding: one rule a file breaks (or could not be judged on), plus the operator's review.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in the file, as timecode (or elapsed time when the file has none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct At {
+    pub start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    #[default]
+    Open,
+    /// The operator confirmed the failure.
+    Rejected,
+    /// The operator accepted it, with a reason in the note.
+    Waived,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Open => "open",
+            Verdict::Rejected => "rejected",
+            Verdict::Waived => "waived",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Review {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub operator: Option<String>,
+    /// RFC 3339 time of the last change.
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: String,
+    pub severity: Severity,
+    pub expected: String,
+    pub actual: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<At>,
+    #[serde(default)]
+    pub review: Review,
+    /// Kept from an earlier run of the report although the file no longer shows it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+}
+
+impl Finding {
+    /// A broken rule: `message` reads "{what}: expected {expected}, got {actual}".
+    pub fn fail(check: &str, what: &str, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        let expected = expected.into();
+        let actual = actual.into();
+        Finding {
+            check: check.to_owned(),
+            severity: Severity::Error,
+            message: format!("{what}: expected {expected}, got {actual}"),
+            expected,
+            actual,
+            at: None,
+            review: Review::default(),
+            stale: false,
+        }
+    }
+
+    /// A rule that could not be judged; says so rather than passing silently.
+    pub fn not_measured(check: &str, expected: impl Into<String>, why: &str) -> Self {
+        Finding {
+            check: check.to_owned(),
+            severity: Severity::Info,
+            expected: expected.into(),
+            actual: "not measured".to_owned(),
+            message: format!("not measured: {why}"),
+            at: None,
+            review: Review::default(),
+            stale: false,
+        }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    pub fn with_at(mut self, at: Option<At>) -> Self {
+        self.at = at;
+        self
+    }
+
+    /// An error-severity finding nobody has waived yet.
+    pub fn is_open_failure(&self) -> bool {
+        !self.stale && self.severity == Severity::Error && self.review.verdict == Verdict::Open
+    }
+}

@@ -1,0 +1,63 @@
+//! Check ids: the names findings carry, spec `severity:` keys use, and outside tests rely on.
+
+pub const FILE_READABLE: &str = "file.readable";
+pub const FILE_NAME: &str = "file.name";
+pub const CONTAINER_FORMAT: &str = "container.format";
+pub const VIDEO_CODEC: &str = "video.codec";
+pub const VIDEO_PROFILE: &str = "video.profile";
+pub const VIDEO_RESOLUTION: &str = "video.resolution";
+pub const VIDEO_FRAME_RATE: &str = "video.frame_rate";
+pub const VIDEO_SCAN: &str = "video.scan";
+pub const VIDEO_PIX_FMT: &str = "video.pix_fmt";
+pub const VIDEO_BIT_DEPTH: &str = "video.bit_depth";
+pub const VIDEO_COLOR_PRIMARIES: &str = "video.color_primaries";
+pub const VIDEO_COLOR_TRANSFER: &str = "video.color_transfer";
+pub const VIDEO_COLOR_SPACE: &str = "video.color_space";
+pub const AUDIO_CODEC: &str = "audio.codec";
+pub const AUDIO_SAMPLE_RATE: &str = "audio.sample_rate";
+pub const AUDIO_CHANNELS: &str = "audio.channels";
+pub const AUDIO_BIT_DEPTH: &str = "audio.bit_depth";
+pub const LOUDNESS_INTEGRATED: &str = "audio.loudness.integrated";
+pub const LOUDNESS_TRUE_PEAK: &str = "audio.loudness.true_peak";
+pub const LOUDNESS_LRA: &str = "audio.loudness.lra";
+pub const SYNC_START_OFFSET: &str = "sync.start_offset";
+pub const SYNC_DURATION: &str = "sync.duration";
+pub const SYNC_MARKER: &str = "sync.marker";
+pub const TIMECODE_START: &str = "timecode.start";
+pub const DURATION: &str = "duration";
+pub const CONTENT_BLACK: &str = "content.black";
+pub const CONTENT_FREEZE: &str = "content.freeze";
+pub const CONTENT_SILENCE: &str = "content.silence";
+pub const CONTENT_CLIPPING: &str = "content.clipping";
+
+pub const ALL: &[&str] = &[
+    FILE_READABLE,
+    FILE_NAME,
+    CONTAINER_FORMAT,
+    VIDEO_CODEC,
+    VIDEO_PROFILE,
+    VIDEO_RESOLUTION,
+    VIDEO_FRAME_RATE,
+    VIDEO_SCAN,
+    VIDEO_PIX_FMT,
+    VIDEO_BIT_DEPTH,
+    VIDEO_COLOR_PRIMARIES,
+    VIDEO_COLOR_TRANSFER,
+    VIDEO_COLOR_SPACE,
+    AUDIO_CODEC,
+    AUDIO_SAMPLE_RATE,
+    AUDIO_CHANNELS,
+    AUDIO_BIT_DEPTH,
+    LOUDNESS_INTEGRATED,
+    LOUDNESS_TRUE_PEAK,
+    LOUDNESS_LRA,
+    SYNC_START_OFFSET,
+    SYNC_DURATION,
+    SYNC_MARKER,
+    TIMECODE_START,
+    DURATION,
+    CONTENT_BLACK,
+    CONTENT_FREEZE,
+    CONTENT_SILENCE,
+    CONTENT_CLIPPING,
+];

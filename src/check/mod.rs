@@ -1,0 +1,166 @@
+//! Checks: pure functions from spec × probe × measurements to findings. No IO here.
+
+mod audio;
+mod duration;
+mod file;
+mod finding;
+pub mod ids;
+mod measured;
+mod sync;
+mod timecode;
+mod video;
+
+pub use finding::{At, Finding, Review, Severity, Verdict};
+pub use sync::{duration_deltas_ms as sync_duration_deltas_ms, start_offsets_ms as sync_start_offsets_ms};
+
+use crate::measurements::Measurements;
+use crate::probe::Probe;
+use crate::spec::Spec;
+
+/// What the checks look at for one readable file.
+pub struct Subject<'a> {
+    pub file_name: &'a str,
+    pub probe: &'a Probe,
+    pub measurements: &'a Measurements,
+}
+
+/// Every finding for one readable file, with the spec's severity overrides applied.
+pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(file::name(spec, subject.file_name));
+    findings.extend(file::container(spec, subject.probe));
+    findings.extend(video::all(spec, subject.probe));
+    findings.extend(audio::all(spec, subject.probe));
+    findings.extend(sync::streams(spec, subject.probe));
+    findings.extend(timecode::start(spec, subject.probe));
+    findings.extend(duration::length(spec, subject.probe));
+    findings.extend(measured::loudness(spec, subject.probe, subject.measurements));
+    findings.extend(measured::sync_marker(spec, subject.measurements));
+    findings.extend(measured::content(spec, subject.measurements));
+    apply_severity(spec, findings)
+}
+
+/// The finding for a file ffprobe could not read.
+pub fn unreadable(spec: &Spec, message: &str) -> Vec<Finding> {
+    let finding = Finding::fail(ids::FILE_READABLE, "file", "a readable media file", message)
+        .with_message(format!("unreadable: {message}"));
+    apply_severity(spec, vec![finding])
+}
+
+fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
+    for finding in &mut findings {
+        // "not measured" stays info: an override must not turn a missing measurement into a failure.
+        if finding.actual == "not measured" {
+            continue;
+        }
+        if let Some(severity) = spec
+            .severity
+            .iter()
+            .find(|(id, _)| id.0 == finding.check)
+            .map(|(_, s)| *s)
+        {
+            finding.severity = severity;
+        }
+    }
+    findings
+}
+
+/// "a:0 44100, a:1 48000" — which audio streams break a rule, numbered as ffmpeg's `0:a:N`.
+fn per_stream<T: std::fmt::Display>(failing: &[(usize, T)], total: usize) -> String {
+    if total == 1 && failing.len() == 1 {
+        return failing[0].1.to_string();
+    }
+    failing
+        .iter()
+        .map(|(i, v)| format!("a:{i} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::probe::{AudioStream, Probe, VideoStream};
+    use crate::rational::Rational;
+    use crate::spec::Spec;
+
+    pub fn spec(yaml: &str) -> Spec {
+        crate::spec::parse(yaml, std::path::Path::new("test.yaml")).expect("valid test spec")
+    }
+
+    /// A clean 1080p25 ProRes HQ file with one 48 kHz 24-bit stereo stream, TC 10:00:00:00.
+    pub fn probe() -> Probe {
+        Probe {
+            container: Some("mov,mp4,m4a,3gp,3g2,mj2".into()),
+            duration_s: Some(2.0),
+            size: Some(1000),
+            bit_rate: Some(1),
+            video: Some(VideoStream {
+                index: 0,
+                codec: Some("prores".into()),
+                profile: Some("HQ".into()),
+                width: Some(1920),
+                height: Some(1080),
+                r_frame_rate: Rational::new(25, 1),
+                avg_frame_rate: Rational::new(25, 1),
+                field_order: Some("progressive".into()),
+                pix_fmt: Some("yuv422p10le".into()),
+                bits_per_raw_sample: Some(10),
+                color_primaries: Some("bt709".into()),
+                color_transfer: Some("bt709".into()),
+                color_space: Some("bt709".into()),
+                start_time_s: Some(0.0),
+                duration_s: Some(2.0),
+                nb_frames: Some(50),
+                ..Default::default()
+            }),
+            audio: vec![AudioStream {
+                index: 1,
+                codec: Some("pcm_s24le".into()),
+                sample_fmt: Some("s32".into()),
+                bits_per_sample: Some(24),
+                bits_per_raw_sample: Some(24),
+                sample_rate: Some(48000),
+                channels: Some(2),
+                channel_layout: Some("stereo".into()),
+                start_time_s: Some(0.0),
+                duration_s: Some(2.0),
+                ..Default::default()
+            }],
+            timecode: Some("10:00:00:00".into()),
+            timecode_end: None,
+        }
+    }
+
+    pub fn ids(findings: &[crate::check::Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.check.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn severity_override_applies() {
+        let spec = spec("name: t\nvideo: {width: 1280, height: 720}\nseverity: {video.resolution: warning}\n");
+        let findings = run(
+            &spec,
+            &Subject { file_name: "a.mov", probe: &probe(), measurements: &Measurements::default() },
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn clean_file_has_no_findings_under_a_full_spec() {
+        let spec = spec(
+            "name: t\ncontainer: {format: mov}\nvideo: {codec: prores, profile: HQ, width: 1920, height: 1080, frame_rate: 25, scan: progressive, pix_fmt: yuv422p10le, bit_depth: 10, color_primaries: bt709, color_transfer: bt709, color_space: bt709}\naudio: {codec: pcm_s24le, sample_rate: 48000, channels: 2, bit_depth: 24}\nsync: {max_start_offset_ms: 40, max_duration_delta_ms: 80}\ntimecode: {start: '10:00:00:00'}\nduration: {min: '00:00:01:00', max: 10}\n",
+        );
+        let findings = run(
+            &spec,
+            &Subject { file_name: "a.mov", probe: &probe(), measurements: &Measurements::default() },
+        );
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+}

@@ -1,0 +1,132 @@
+//! Command line (clap derive). `review` is the default subcommand.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "dailies-qc", version, about = "QC of dailies and deliverables against a YAML delivery spec", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the review screen (the default when no subcommand is given)
+    Review(ReviewArgs),
+    /// Check files headlessly; exit 0 all pass, 1 any fail/unreadable, 2 usage or spec error
+    Check(CheckArgs),
+    /// Write a saved JSON report as HTML, CSV or JUnit XML
+    Export(ExportArgs),
+    /// Generate a folder of sample dailies (some with real defects) to try the tool on
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// Delivery spec (YAML)
+    #[arg(long, value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Files inspected at once [default: number of CPUs]
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Seconds before a hung ffprobe (stale network mount) is killed
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub probe_timeout: f64,
+    /// Media files and folders (folders are walked recursively)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Report to write (and resume, if it exists)
+    #[arg(long, value_name = "REPORT.json", default_value = "dailies-qc-report.json")]
+    pub report: PathBuf,
+    /// Name recorded on every review [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Name recorded in the report [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A report written by `check --format json` or the review screen
+    #[arg(value_name = "REPORT.json")]
+    pub report: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// Write to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder to create the sample dailies in
+    #[arg(value_name = "DIR", default_value = "dailies-qc-demo")]
+    pub dir: PathBuf,
+}
+
+const SUBCOMMANDS: &[&str] = &["review", "check", "export", "demo", "help"];
+
+/// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
+pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
+    let Some(first) = args.get(1) else {
+        return args;
+    };
+    let is_top_level_flag = matches!(first.as_str(), "-h" | "--help" | "-V" | "--version");
+    if SUBCOMMANDS.contains(&first.as_str()) || is_top_level_flag {
+        return args;
+    }
+    let mut out = Vec::with_capacity(args.len() + 1);
+    out.push(args[0].clone());
+    out.push("review".to_owned());
+    out.extend(args.into_iter().skip(1));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(args: &[&str]) -> Vec<String> {
+        args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn review_is_default() {
+        assert_eq!(with_default_subcommand(v(&["q", "--spec", "s", "p"]))[1], "review");
+        assert_eq!(with_default_subcommand(v(&["q", "check", "--spec", "s"]))[1], "check");
+        assert_eq!(with_default_subcommand(v(&["q", "--help"]))[1], "--help");
+    }
+
+    #[test]
+    fn parses_check() {
+        let cli = Cli::try_parse_from(v(&["q", "check", "--spec", "s.yaml", "--format", "json", "-o", "x", "a", "b"])).unwrap();
+        match cli.command {
+            Command::Check(c) => {
+                assert_eq!(c.format, Format::Json);
+                assert_eq!(c.engine.paths.len(), 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

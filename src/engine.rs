@@ -1,0 +1,166 @@
+//! The engine: paths + spec → report. Probes and analyses run on a bounded thread pool; the
+//! output order is the scan order whatever order the work finishes in.
+
+use crate::check::{self, Subject};
+use crate::measurements::{Measurements, Sync};
+use crate::probe::{self, Probe};
+use crate::report::{FileReport, Report, SpecInfo};
+use crate::scan;
+use crate::spec::LoadedSpec;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files inspected at once. Each ffprobe/ffmpeg child is itself multithreaded, so the
+    /// default is the number of CPUs rather than more.
+    pub jobs: usize,
+    pub probe_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            probe_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The files a run will inspect, plus reports for paths that could not even be listed.
+pub struct Plan {
+    pub files: Vec<PathBuf>,
+    pub unlisted: Vec<FileReport>,
+}
+
+pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
+    let include: Option<Vec<String>> = spec
+        .spec
+        .files
+        .as_ref()
+        .and_then(|f| f.include.as_ref())
+        .map(|globs| globs.iter().map(|g| g.0.clone()).collect());
+    let found = scan::scan(paths, &scan::include_set(include.as_deref()));
+    let unlisted = found
+        .problems
+        .iter()
+        .map(|(path, why)| unreadable_report(spec, path, None, why))
+        .collect();
+    Plan {
+        files: found.files,
+        unlisted,
+    }
+}
+
+/// Probes, measures and checks one file. Never panics on bad media: problems become findings.
+pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
+    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    let probe = match probe::probe_file(path, options.probe_timeout) {
+        Ok(p) => p,
+        Err(e) => return unreadable_report(spec, path, size, &e.message),
+    };
+    let measurements = measure(&probe);
+    let file_name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let findings = check::run(
+        &spec.spec,
+        &Subject {
+            file_name: &file_name,
+            probe: &probe,
+            measurements: &measurements,
+        },
+    );
+    let mut report = FileReport {
+        path: path.to_string_lossy().into_owned(),
+        size: size.or(probe.size),
+        status: crate::report::Status::Pass,
+        probe: Some(probe),
+        measurements,
+        findings,
+    };
+    report.refresh_status();
+    report
+}
+
+/// Measurements available from the probe alone (stream offsets and lengths).
+fn measure(probe: &Probe) -> Measurements {
+    let first = |values: Vec<Option<f64>>| values.into_iter().next().flatten();
+    let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| Sync {
+        start_offset_ms: first(check::sync_start_offsets_ms(probe)),
+        duration_delta_ms: first(check::sync_duration_deltas_ms(probe)),
+        marker_offset_ms: None,
+        tail_marker_offset_ms: None,
+    });
+    Measurements {
+        loudness: None,
+        sync,
+    }
+}
+
+fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {
+    let findings = check::unreadable(&spec.spec, why);
+    FileReport {
+        path: path.to_string_lossy().into_owned(),
+        size,
+        status: FileReport::status_of(&findings),
+        probe: None,
+        measurements: Measurements::default(),
+        findings,
+    }
+}
+
+/// Inspects every file in `plan` on a pool of `options.jobs` threads. `progress(done, total,
+/// report)` is called as each file finishes (from worker threads).
+pub fn run(
+    spec: &LoadedSpec,
+    plan: Plan,
+    options: &Options,
+    progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync),
+) -> Vec<FileReport> {
+    let total = plan.files.len();
+    let done = AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .expect("thread pool");
+    let mut reports: Vec<FileReport> = pool.install(|| {
+        plan.files
+            .par_iter()
+            .map(|path| {
+                let report = inspect(spec, path, options);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total, &report);
+                report
+            })
+            .collect()
+    });
+    reports.extend(plan.unlisted);
+    reports
+}
+
+pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {
+    SpecInfo {
+        name: spec.spec.name.clone(),
+        path: std::path::absolute(&spec.path)
+            .unwrap_or_else(|_| spec.path.clone())
+            .to_string_lossy()
+            .into_owned(),
+        sha256: spec.sha256.clone(),
+    }
+}
+
+/// A whole headless run: plan, inspect, assemble the report.
+pub fn check(spec: &LoadedSpec, paths: &[PathBuf], operator: &str, options: &Options, progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync)) -> Report {
+    let plan = plan(spec, paths);
+    let files = run(spec, plan, options, progress);
+    Report::new(spec_info(spec), operator.to_owned(), files)
+}
+
+/// `$USER`, else `$LOGNAME`, else "unknown".
+pub fn default_operator() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

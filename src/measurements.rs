@@ -1,0 +1,43 @@
+//! What the analysers measured beyond the probe. Absent/`None` means not measured.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Measurements {
+    #[serde(default)]
+    pub loudness: Option<Loudness>,
+    #[serde(default)]
+    pub sync: Option<Sync>,
+}
+
+/// BS.1770-4 / EBU R128 figures of one audio stream.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Loudness {
+    /// LUFS; `None` when the programme is silent (below the −70 LUFS absolute gate).
+    pub integrated_lufs: Option<f64>,
+    pub true_peak_dbtp: Option<f64>,
+    pub lra_lu: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_peak_dbfs: Option<f64>,
+    /// Timecode of the highest true peak.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub true_peak_at: Option<String>,
+    /// Timecode where the loudest 3 s short-term window starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_short_term_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_short_term_lufs: Option<f64>,
+    /// Set when decoding stopped early: the figures cover only the audio up to `partial`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<String>,
+}
+
+/// A/V sync figures in ms, positive when the audio is late.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sync {
+    pub start_offset_ms: Option<f64>,
+    pub duration_delta_ms: Option<f64>,
+    pub marker_offset_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_marker_offset_ms: Option<f64>,
+}

@@ -1,0 +1,42 @@
+//! Printing a report for people (text) and machines (json, csv, junit, html).
+
+mod csv;
+mod text;
+
+pub use self::csv::write_csv;
+pub use text::write_text;
+
+use crate::report::Report;
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Csv,
+    Junit,
+    Html,
+}
+
+pub fn write(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    match format {
+        Format::Text => write_text(report, out, color),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+            writeln!(out)
+        }
+        Format::Csv => write_csv(report, out),
+        Format::Junit | Format::Html => Err(std::io::Error::other(format!(
+            "{format:?} export is not available in this version; use --format json, csv or text"
+        ))),
+    }
+}
+
+/// A path as the operator typed it relative to the working directory when it lies below it.
+pub fn display_path(path: &str) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| path.to_owned());
+    crate::escape::escape_control(&shown).into_owned()
+}

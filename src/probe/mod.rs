@@ -1,0 +1,103 @@
+//! ffprobe invocation and the typed model built from its JSON.
+
+mod model;
+mod raw;
+
+pub use model::{AudioStream, Probe, VideoStream, bit_depth_of_pix_fmt};
+pub use raw::RawProbe;
+
+use crate::process::{RunError, media_url, run_with_timeout};
+use std::path::Path;
+use std::time::Duration;
+
+/// Why a file could not be probed. Each becomes a `file.readable` finding, never a crash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeError {
+    pub message: String,
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Probes one file with `ffprobe -v error -show_format -show_streams -of json file:/abs/path`.
+pub fn probe_file(path: &Path, timeout: Duration) -> Result<Probe, ProbeError> {
+    let url = media_url(path);
+    let args: Vec<String> = [
+        "-v",
+        "error",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json",
+        url.as_str(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let output = run_with_timeout("ffprobe", &args, timeout).map_err(|e| ProbeError {
+        message: match e {
+            RunError::TimedOut(_) => format!("ffprobe {e}"),
+            other => other.to_string(),
+        },
+    })?;
+    if !output.success {
+        return Err(ProbeError {
+            message: ffprobe_message(&output.stderr, &url),
+        });
+    }
+    let probe = parse_json(&output.stdout).map_err(|e| ProbeError {
+        message: format!("ffprobe gave unreadable JSON: {e}"),
+    })?;
+    if probe.video.is_none() && probe.audio.is_empty() {
+        return Err(ProbeError {
+            message: "no audio or video streams found".to_owned(),
+        });
+    }
+    Ok(probe)
+}
+
+/// Parses ffprobe's JSON output into the typed model.
+pub fn parse_json(bytes: &[u8]) -> Result<Probe, serde_json::Error> {
+    let raw: RawProbe = serde_json::from_slice(bytes)?;
+    Ok(Probe::from_raw(&raw))
+}
+
+/// ffprobe's stderr, shortened to what an operator needs: without the repeated `file:/path: `
+/// prefix, one line per distinct message.
+fn ffprobe_message(stderr: &str, url: &str) -> String {
+    let prefix = format!("{url}: ");
+    let mut lines: Vec<String> = Vec::new();
+    for line in stderr.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let line = line.strip_prefix(&prefix).unwrap_or(line);
+        let line = line.replace(url, "");
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    if lines.is_empty() {
+        "ffprobe could not read the file".to_owned()
+    } else {
+        lines.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_drops_the_url_prefix() {
+        let url = "file:/m/a.mov";
+        let msg = ffprobe_message(
+            "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found\nfile:/m/a.mov: Invalid data found when processing input\n",
+            url,
+        );
+        assert_eq!(
+            msg,
+            "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found; Invalid data found when processing input"
+        );
+    }
+}

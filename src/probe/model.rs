@@ -1,0 +1,298 @@
+//! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
+
+use super::raw::{RawProbe, RawStream};
+use crate::rational::Rational;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    /// ffprobe `format_name`, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
+    pub container: Option<String>,
+    pub duration_s: Option<f64>,
+    pub size: Option<u64>,
+    pub bit_rate: Option<u64>,
+    /// The first video stream (cover art and other attached pictures are skipped).
+    pub video: Option<VideoStream>,
+    #[serde(default)]
+    pub audio: Vec<AudioStream>,
+    /// Start timecode from the video stream tags, a tmcd/data stream, or the format tags.
+    pub timecode: Option<String>,
+    /// Last frame's timecode (start + duration in frames), when both are known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode_end: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VideoStream {
+    pub index: u32,
+    pub codec: Option<String>,
+    pub profile: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub sar: Option<String>,
+    pub dar: Option<String>,
+    pub r_frame_rate: Option<Rational>,
+    pub avg_frame_rate: Option<Rational>,
+    pub field_order: Option<String>,
+    pub pix_fmt: Option<String>,
+    pub bits_per_raw_sample: Option<u32>,
+    pub color_range: Option<String>,
+    pub color_primaries: Option<String>,
+    pub color_transfer: Option<String>,
+    pub color_space: Option<String>,
+    pub start_time_s: Option<f64>,
+    pub duration_s: Option<f64>,
+    pub nb_frames: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AudioStream {
+    pub index: u32,
+    pub codec: Option<String>,
+    pub sample_fmt: Option<String>,
+    pub bits_per_sample: Option<u32>,
+    pub bits_per_raw_sample: Option<u32>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u32>,
+    pub channel_layout: Option<String>,
+    pub start_time_s: Option<f64>,
+    pub duration_s: Option<f64>,
+    /// Which decoder measured this stream ("symphonia" or "ffmpeg"), once measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoder: Option<String>,
+    /// This stream's own loudness figures, once measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<serde_json::Value>,
+}
+
+impl VideoStream {
+    /// The frame rate to judge: the stream's real base rate, else its average.
+    pub fn frame_rate(&self) -> Option<Rational> {
+        self.r_frame_rate.or(self.avg_frame_rate)
+    }
+
+    /// Bits per component: ffprobe's bits_per_raw_sample, else inferred from pix_fmt.
+    pub fn bit_depth(&self) -> Option<u32> {
+        self.bits_per_raw_sample
+            .or_else(|| self.pix_fmt.as_deref().and_then(bit_depth_of_pix_fmt))
+    }
+}
+
+impl AudioStream {
+    /// Bits per sample as stored: bits_per_raw_sample, else bits_per_sample, else the codec name
+    /// (pcm_s24le → 24). sample_fmt is not used: 24-bit PCM decodes to s32.
+    pub fn bit_depth(&self) -> Option<u32> {
+        self.bits_per_raw_sample
+            .filter(|&b| b > 0)
+            .or(self.bits_per_sample.filter(|&b| b > 0))
+            .or_else(|| self.codec.as_deref().and_then(bit_depth_of_pcm_codec))
+    }
+}
+
+/// "yuv422p10le" → 10, "yuv420p" → 8, "rgb48le" → 16.
+pub fn bit_depth_of_pix_fmt(pix_fmt: &str) -> Option<u32> {
+    let trimmed = pix_fmt.trim_end_matches("le").trim_end_matches("be");
+    let digits: String = trimmed
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after_p = trimmed.rsplit_once('p').map(|(_, d)| d).unwrap_or("");
+    if !digits.is_empty() && after_p == digits {
+        return digits.parse().ok();
+    }
+    match pix_fmt {
+        "rgb48le" | "rgb48be" | "rgba64le" | "rgba64be" => Some(16),
+        "gray" | "rgb24" | "bgr24" | "rgba" | "bgra" | "argb" | "abgr" | "uyvy422" | "yuyv422"
+        | "nv12" => Some(8),
+        f if f.starts_with("yuv") || f.starts_with("yuvj") || f.starts_with("gbrp") => Some(8),
+        _ => None,
+    }
+}
+
+fn bit_depth_of_pcm_codec(codec: &str) -> Option<u32> {
+    let rest = codec.strip_prefix("pcm_")?;
+    let digits: String = rest
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn number<T: std::str::FromStr>(text: &Option<String>) -> Option<T> {
+    text.as_deref().and_then(|t| t.trim().parse().ok())
+}
+
+fn seconds(text: &Option<String>) -> Option<f64> {
+    number::<f64>(text).filter(|v| v.is_finite())
+}
+
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && *t != "unknown" && *t != "N/A")
+        .map(str::to_owned)
+}
+
+fn is_attached_picture(stream: &RawStream) -> bool {
+    stream.disposition.get("attached_pic").copied().unwrap_or(0) != 0
+}
+
+fn timecode_tag(tags: &std::collections::BTreeMap<String, String>) -> Option<String> {
+    tags.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("timecode"))
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl Probe {
+    pub fn from_raw(raw: &RawProbe) -> Probe {
+        let format = raw.format.as_ref();
+        let video = raw
+            .streams
+            .iter()
+            .find(|s| s.codec_type.as_deref() == Some("video") && !is_attached_picture(s))
+            .map(video_from_raw);
+        let audio = raw
+            .streams
+            .iter()
+            .filter(|s| s.codec_type.as_deref() == Some("audio"))
+            .map(audio_from_raw)
+            .collect();
+        let video_raw = raw
+            .streams
+            .iter()
+            .find(|s| s.codec_type.as_deref() == Some("video") && !is_attached_picture(s));
+        let timecode = video_raw
+            .and_then(|s| timecode_tag(&s.tags))
+            .or_else(|| {
+                raw.streams
+                    .iter()
+                    .filter(|s| {
+                        s.codec_type.as_deref() == Some("data")
+                            || s.codec_tag_string.as_deref() == Some("tmcd")
+                    })
+                    .find_map(|s| timecode_tag(&s.tags))
+            })
+            .or_else(|| format.and_then(|f| timecode_tag(&f.tags)));
+        let mut probe = Probe {
+            container: format.and_then(|f| non_empty(&f.format_name)),
+            duration_s: format.and_then(|f| seconds(&f.duration)),
+            size: format.and_then(|f| number(&f.size)),
+            bit_rate: format.and_then(|f| number(&f.bit_rate)),
+            video,
+            audio,
+            timecode,
+            timecode_end: None,
+        };
+        probe.timecode_end = probe.compute_timecode_end();
+        probe
+    }
+
+    /// The file's duration: the container's, else the longest stream's.
+    pub fn duration(&self) -> Option<f64> {
+        self.duration_s.or_else(|| {
+            self.video
+                .iter()
+                .filter_map(|v| v.duration_s)
+                .chain(self.audio.iter().filter_map(|a| a.duration_s))
+                .reduce(f64::max)
+        })
+    }
+
+    pub fn start_timecode(&self) -> Option<crate::timecode::Timecode> {
+        self.timecode
+            .as_deref()
+            .and_then(|t| crate::timecode::Timecode::parse(t).ok())
+    }
+
+    pub fn frame_rate(&self) -> Option<Rational> {
+        self.video.as_ref().and_then(VideoStream::frame_rate)
+    }
+
+    /// Timecode of the last frame: start + (frames − 1).
+    fn compute_timecode_end(&self) -> Option<String> {
+        let start = self.start_timecode()?;
+        let rate = self.frame_rate()?;
+        let video = self.video.as_ref()?;
+        let frames = video.nb_frames.filter(|&n| n > 0).map(|n| n as i64).or_else(|| {
+            let d = video.duration_s.or(self.duration_s)?;
+            Some((d * rate.as_f64()).round() as i64)
+        })?;
+        if frames <= 0 {
+            return None;
+        }
+        let end = crate::timecode::Timecode::from_frames(
+            start.to_frames(rate) + frames - 1,
+            rate,
+            start.drop_frame,
+        );
+        Some(end.to_string())
+    }
+}
+
+fn video_from_raw(s: &RawStream) -> VideoStream {
+    VideoStream {
+        index: s.index.unwrap_or(0),
+        codec: non_empty(&s.codec_name),
+        profile: non_empty(&s.profile),
+        width: s.width.filter(|&w| w > 0),
+        height: s.height.filter(|&h| h > 0),
+        sar: non_empty(&s.sample_aspect_ratio),
+        dar: non_empty(&s.display_aspect_ratio),
+        r_frame_rate: s.r_frame_rate.as_deref().and_then(Rational::parse_ffprobe),
+        avg_frame_rate: s.avg_frame_rate.as_deref().and_then(Rational::parse_ffprobe),
+        field_order: non_empty(&s.field_order),
+        pix_fmt: non_empty(&s.pix_fmt),
+        bits_per_raw_sample: number::<u32>(&s.bits_per_raw_sample).filter(|&b| b > 0),
+        color_range: non_empty(&s.color_range),
+        color_primaries: non_empty(&s.color_primaries),
+        color_transfer: non_empty(&s.color_transfer),
+        color_space: non_empty(&s.color_space),
+        start_time_s: seconds(&s.start_time),
+        duration_s: seconds(&s.duration),
+        nb_frames: number(&s.nb_frames),
+    }
+}
+
+fn audio_from_raw(s: &RawStream) -> AudioStream {
+    AudioStream {
+        index: s.index.unwrap_or(0),
+        codec: non_empty(&s.codec_name),
+        sample_fmt: non_empty(&s.sample_fmt),
+        bits_per_sample: s.bits_per_sample.filter(|&b| b > 0),
+        bits_per_raw_sample: number::<u32>(&s.bits_per_raw_sample).filter(|&b| b > 0),
+        sample_rate: number(&s.sample_rate),
+        channels: s.channels,
+        channel_layout: non_empty(&s.channel_layout),
+        start_time_s: seconds(&s.start_time),
+        duration_s: seconds(&s.duration),
+        decoder: None,
+        loudness: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pix_fmt_depths() {
+        assert_eq!(bit_depth_of_pix_fmt("yuv422p10le"), Some(10));
+        assert_eq!(bit_depth_of_pix_fmt("yuv420p"), Some(8));
+        assert_eq!(bit_depth_of_pix_fmt("yuv444p12le"), Some(12));
+        assert_eq!(bit_depth_of_pix_fmt("rgb48le"), Some(16));
+        assert_eq!(bit_depth_of_pix_fmt("yuva444p16le"), Some(16));
+    }
+
+    #[test]
+    fn pcm_codec_depths() {
+        assert_eq!(bit_depth_of_pcm_codec("pcm_s24le"), Some(24));
+        assert_eq!(bit_depth_of_pcm_codec("pcm_f32be"), Some(32));
+        assert_eq!(bit_depth_of_pcm_codec("aac"), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! Exact frame rates. ffprobe reports rates as "24000/1001"; specs write `23.976`. Comparing
+//! floats would call 23.976 and 24000/1001 different, so everything is reduced to a fraction.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rational {
+    num: i64,
+    den: i64,
+}
+
+impl Rational {
+    /// A reduced fraction; `None` for a zero denominator (ffprobe's "0/0" = unknown).
+    pub fn new(num: i64, den: i64) -> Option<Self> {
+        if den == 0 {
+            return None;
+        }
+        let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i64;
+        let sign = if den < 0 { -1 } else { 1 };
+        Some(Rational {
+            num: sign * num / g,
+            den: sign * den / g,
+        })
+    }
+
+    pub fn num(self) -> i64 {
+        self.num
+    }
+
+    pub fn den(self) -> i64 {
+        self.den
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    /// Parses ffprobe's "N/D" (or a bare integer). "0/0" and zero rates are `None`.
+    pub fn parse_ffprobe(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let r = match text.split_once('/') {
+            Some((n, d)) => Rational::new(n.trim().parse().ok()?, d.trim().parse().ok()?)?,
+            None => Rational::new(text.parse().ok()?, 1)?,
+        };
+        (r.num > 0).then_some(r)
+    }
+
+    /// Parses a frame rate as people write it: `25`, `25.000`, `24000/1001`, `23.976`, `29.97`.
+    /// A decimal within rounding of N×1000/1001 is the NTSC rate N×1000/1001 exactly.
+    pub fn parse_frame_rate(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let bad = || {
+            format!("invalid frame rate {text:?}, expected e.g. 25, 23.976, 29.97 or 24000/1001")
+        };
+        if text.contains('/') {
+            return Rational::parse_ffprobe(text).ok_or_else(bad);
+        }
+        let value: f64 = text.parse().map_err(|_| bad())?;
+        if !value.is_finite() || value <= 0.0 || value > 1000.0 {
+            return Err(bad());
+        }
+        if value.fract() == 0.0 {
+            return Ok(Rational::new(value as i64, 1).expect("den 1"));
+        }
+        let ntsc_base = (value * 1.001).round();
+        let ntsc = Rational::new(ntsc_base as i64 * 1000, 1001).expect("den 1001");
+        if ntsc_base > 0.0 && (ntsc.as_f64() - value).abs() < 0.0015 {
+            return Ok(ntsc);
+        }
+        // An exact decimal such as 12.5 or 47.952 that is not an NTSC rate: keep it as written.
+        let decimals = text.split_once('.').map_or(0, |(_, f)| f.len()).min(6) as u32;
+        let scale = 10i64.pow(decimals);
+        Rational::new((value * scale as f64).round() as i64, scale).ok_or_else(bad)
+    }
+
+    /// The integer frame count of one timecode second (23.976 → 24, 29.97 → 30).
+    pub fn timecode_base(self) -> u32 {
+        self.as_f64().round().max(1.0) as u32
+    }
+
+    /// True for the NTSC rates on which drop-frame timecode is defined (29.97, 59.94).
+    pub fn allows_drop_frame(self) -> bool {
+        self.den == 1001 && (self.num == 30000 || self.num == 60000)
+    }
+}
+
+impl fmt::Display for Rational {
+    /// `25`, or `23.976 (24000/1001)` so the operator sees both the usual name and the exact value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den == 1 {
+            write!(f, "{}", self.num)
+        } else {
+            let decimal = format!("{:.3}", self.as_f64());
+            let decimal = decimal.trim_end_matches('0').trim_end_matches('.');
+            write!(f, "{decimal} ({}/{})", self.num, self.den)
+        }
+    }
+}
+
+impl PartialOrd for Rational {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Rational {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.num as i128 * other.den as i128).cmp(&(other.num as i128 * self.den as i128))
+    }
+}
+
+impl serde::Serialize for Rational {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}/{}", self.num, self.den))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rational {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Rational::parse_ffprobe(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid rational {text:?}")))
+    }
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(n: i64, d: i64) -> Rational {
+        Rational::new(n, d).unwrap()
+    }
+
+    #[test]
+    fn spec_spellings_reduce_to_exact_rates() {
+        assert_eq!(Rational::parse_frame_rate("23.976").unwrap(), r(24000, 1001));
+        assert_eq!(Rational::parse_frame_rate("23.98").unwrap(), r(24000, 1001));
+        assert_eq!(Rational::parse_frame_rate("29.97").unwrap(), r(30000, 1001));
+        assert_eq!(Rational::parse_frame_rate("59.94").unwrap(), r(60000, 1001));
+        assert_eq!(Rational::parse_frame_rate("24000/1001").unwrap(), r(24000, 1001));
+        assert_eq!(Rational::parse_frame_rate("25").unwrap(), r(25, 1));
+        assert_eq!(Rational::parse_frame_rate("25.000").unwrap(), r(25, 1));
+        assert_eq!(Rational::parse_frame_rate("50/2").unwrap(), r(25, 1));
+        assert_eq!(Rational::parse_frame_rate("12.5").unwrap(), r(25, 2));
+    }
+
+    #[test]
+    fn ntsc_is_not_its_integer_neighbour() {
+        assert_ne!(Rational::parse_frame_rate("23.976").unwrap(), r(24, 1));
+        assert_ne!(Rational::parse_frame_rate("29.97").unwrap(), r(30, 1));
+    }
+
+    #[test]
+    fn nonsense_rates_are_rejected() {
+        for bad in ["", "fast", "0", "-25", "25/0", "nan", "inf"] {
+            assert!(Rational::parse_frame_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ffprobe_unknown_rate_is_none() {
+        assert_eq!(Rational::parse_ffprobe("0/0"), None);
+        assert_eq!(Rational::parse_ffprobe("N/A"), None);
+        assert_eq!(Rational::parse_ffprobe("30000/1001"), Some(r(30000, 1001)));
+    }
+
+    #[test]
+    fn display_shows_decimal_and_fraction() {
+        assert_eq!(r(24000, 1001).to_string(), "23.976 (24000/1001)");
+        assert_eq!(r(30000, 1001).to_string(), "29.97 (30000/1001)");
+        assert_eq!(r(25, 1).to_string(), "25");
+    }
+
+    #[test]
+    fn drop_frame_only_at_ntsc_30_and_60() {
+        assert!(r(30000, 1001).allows_drop_frame());
+        assert!(r(60000, 1001).allows_drop_frame());
+        assert!(!r(24000, 1001).allows_drop_frame());
+        assert!(!r(25, 1).allows_drop_frame());
+    }
+}

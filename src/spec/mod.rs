@@ -1,0 +1,158 @@
+//! Loading a delivery spec: YAML → [`Spec`], with every error naming file, line and key.
+
+mod locate;
+mod model;
+mod values;
+
+pub use model::*;
+pub use values::{Count, FrameRate, Glob, Length, NonNegative, Number, OneOrMany, Pattern, TimecodeValue};
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A spec that could not be used, located as `file:line:column: key: problem`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Already prefixed with the key path where one applies (`video.width: …`).
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// A spec together with where it came from, for the report.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub spec: Spec,
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// Reads and validates a spec file.
+pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
+    let bytes = std::fs::read(path).map_err(|e| SpecError {
+        path: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("cannot read spec: {e}"),
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| SpecError {
+        path: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("spec is not UTF-8 text: {e}"),
+    })?;
+    let spec = parse(&text, path)?;
+    Ok(LoadedSpec {
+        spec,
+        path: path.to_path_buf(),
+        sha256: hex(&Sha256::digest(&bytes)),
+    })
+}
+
+/// Parses spec text; `path` only names the source in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Spec, SpecError> {
+    let spec: Spec = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path))?;
+    validate(&spec, text, path)?;
+    Ok(spec)
+}
+
+fn yaml_error(e: &serde_yaml::Error, path: &Path) -> SpecError {
+    let mut message = e.to_string();
+    // serde_yaml appends " at line N column M"; the location goes in front instead.
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    if message == "EOF while parsing a value" || message.is_empty() {
+        message = "the spec is empty; it needs at least `name:`".to_owned();
+    }
+    let location = e.location();
+    SpecError {
+        path: path.to_path_buf(),
+        line: location.as_ref().map(|l| l.line()),
+        column: location.as_ref().map(|l| l.column()),
+        message,
+    }
+}
+
+/// Rules that involve more than one key.
+fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
+    let fail = |keys: &[&str], message: String| {
+        let (line, column) = locate::key_position(text, keys).unzip();
+        Err(SpecError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!("{}: {message}", keys.join(".")),
+        })
+    };
+    if spec.name.trim().is_empty() {
+        return fail(&["name"], "must not be empty".to_owned());
+    }
+    if let Some(video) = &spec.video {
+        match (video.width, video.height) {
+            (Some(_), None) => return fail(&["video", "width"], "width needs height too".into()),
+            (None, Some(_)) => return fail(&["video", "height"], "height needs width too".into()),
+            _ => {}
+        }
+    }
+    if let Some(loudness) = spec.audio.as_ref().and_then(|a| a.loudness.as_ref()) {
+        if loudness.tolerance.is_some() && loudness.integrated.is_none() {
+            return fail(
+                &["audio", "loudness", "tolerance"],
+                "a tolerance needs an `integrated` target".into(),
+            );
+        }
+        if loudness.integrated.is_none()
+            && loudness.true_peak_max.is_none()
+            && loudness.lra_max.is_none()
+        {
+            return fail(
+                &["audio", "loudness"],
+                "give at least one of integrated, true_peak_max, lra_max".into(),
+            );
+        }
+    }
+    if let Some(duration) = &spec.duration {
+        if let (Some(min), Some(max)) = (duration.min, duration.max) {
+            if min.seconds(None) > max.seconds(None) {
+                return fail(&["duration", "min"], format!("min {min} is longer than max {max}"));
+            }
+        }
+    }
+    if let Some(tc) = spec.timecode.as_ref().and_then(|t| t.start) {
+        let rate = spec.video.as_ref().and_then(|v| v.frame_rate);
+        if let Some(rate) = rate {
+            if let Err(problem) = tc.0.validate_for_rate(rate.0) {
+                return fail(&["timecode", "start"], problem);
+            }
+        } else if tc.0.drop_frame && tc.0.frames < 2 && tc.0.seconds == 0 && tc.0.minutes % 10 != 0
+        {
+            return fail(
+                &["timecode", "start"],
+                format!("{} is a dropped frame number in drop-frame timecode", tc.0),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,199 @@
+//! The delivery spec as DESIGN.md's contract writes it. Every section is optional; a rule that
+//! is absent is not checked; unknown keys are errors (typos must not silently disable a rule).
+
+use super::values::*;
+use crate::check::Severity;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub files: Option<FilesRules>,
+    #[serde(default)]
+    pub container: Option<ContainerRules>,
+    #[serde(default)]
+    pub video: Option<VideoRules>,
+    #[serde(default)]
+    pub audio: Option<AudioRules>,
+    #[serde(default)]
+    pub sync: Option<SyncRules>,
+    #[serde(default)]
+    pub timecode: Option<TimecodeRules>,
+    #[serde(default)]
+    pub duration: Option<DurationRules>,
+    #[serde(default)]
+    pub content: Option<ContentRules>,
+    #[serde(default)]
+    pub severity: BTreeMap<CheckId, Severity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesRules {
+    #[serde(default)]
+    pub include: Option<Vec<Glob>>,
+    #[serde(default)]
+    pub naming: Option<Pattern>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerRules {
+    pub format: Option<OneOrMany>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scan {
+    Progressive,
+    Interlaced,
+    Tff,
+    Bff,
+}
+
+impl std::fmt::Display for Scan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Scan::Progressive => "progressive",
+            Scan::Interlaced => "interlaced",
+            Scan::Tff => "tff",
+            Scan::Bff => "bff",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoRules {
+    pub codec: Option<OneOrMany>,
+    pub profile: Option<OneOrMany>,
+    pub width: Option<Count>,
+    pub height: Option<Count>,
+    pub frame_rate: Option<FrameRate>,
+    pub scan: Option<Scan>,
+    pub pix_fmt: Option<OneOrMany>,
+    pub bit_depth: Option<Count>,
+    pub color_primaries: Option<OneOrMany>,
+    pub color_transfer: Option<OneOrMany>,
+    pub color_space: Option<OneOrMany>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioRules {
+    pub codec: Option<OneOrMany>,
+    pub sample_rate: Option<Count>,
+    pub channels: Option<Count>,
+    pub bit_depth: Option<Count>,
+    pub loudness: Option<LoudnessRules>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoudnessRules {
+    /// Integrated loudness target, LUFS.
+    pub integrated: Option<Number>,
+    /// ± LU around the target (default 0.5, EBU R128's file-based tolerance).
+    pub tolerance: Option<NonNegative>,
+    /// dBTP.
+    pub true_peak_max: Option<Number>,
+    /// LU.
+    pub lra_max: Option<NonNegative>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRules {
+    pub max_start_offset_ms: Option<NonNegative>,
+    pub max_duration_delta_ms: Option<NonNegative>,
+    pub marker: Option<MarkerRules>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerRules {
+    /// How far the sound may lead the picture, ms.
+    pub audio_early_ms: NonNegative,
+    /// How far the sound may lag the picture, ms.
+    pub audio_late_ms: NonNegative,
+    /// Seconds of the head searched for the marker (default 30).
+    pub search_s: Option<NonNegative>,
+    /// Also look for a tail pop, to show drift.
+    #[serde(default)]
+    pub tail: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimecodeRules {
+    pub start: Option<TimecodeValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationRules {
+    pub min: Option<Length>,
+    pub max: Option<Length>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentRules {
+    pub black: Option<BlackRules>,
+    pub freeze: Option<FreezeRules>,
+    pub silence: Option<SilenceRules>,
+    pub clipping: Option<ClippingRules>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlackRules {
+    pub max_s: NonNegative,
+    /// Luma threshold as a fraction of the legal range (0–1), default 0.10.
+    pub luma_max: Option<NonNegative>,
+    pub ignore_head_s: Option<NonNegative>,
+    pub ignore_tail_s: Option<NonNegative>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeRules {
+    pub max_s: NonNegative,
+    pub noise_db: Option<Number>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SilenceRules {
+    pub max_s: NonNegative,
+    pub level_db: Option<Number>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClippingRules {
+    pub max_samples: u64,
+}
+
+/// A check id used as a key under `severity:`; must name a real check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CheckId(pub String);
+
+impl<'de> Deserialize<'de> for CheckId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        if crate::check::ids::ALL.contains(&id.as_str()) {
+            Ok(CheckId(id))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "unknown check id {id:?}, expected one of {}",
+                crate::check::ids::ALL.join(", ")
+            )))
+        }
+    }
+}
