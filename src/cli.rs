@@ -44,7 +44,11 @@ pub struct ReviewArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Report to write (and resume, if it exists)
-    #[arg(long, value_name = "REPORT.json", default_value = "dailies-qc-report.json")]
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        default_value = "dailies-qc-report.json"
+    )]
     pub report: PathBuf,
     /// Name recorded on every review [default: $USER]
     #[arg(long, value_name = "NAME")]
@@ -113,14 +117,23 @@ mod tests {
 
     #[test]
     fn review_is_default() {
-        assert_eq!(with_default_subcommand(v(&["q", "--spec", "s", "p"]))[1], "review");
-        assert_eq!(with_default_subcommand(v(&["q", "check", "--spec", "s"]))[1], "check");
+        assert_eq!(
+            with_default_subcommand(v(&["q", "--spec", "s", "p"]))[1],
+            "review"
+        );
+        assert_eq!(
+            with_default_subcommand(v(&["q", "check", "--spec", "s"]))[1],
+            "check"
+        );
         assert_eq!(with_default_subcommand(v(&["q", "--help"]))[1], "--help");
     }
 
     #[test]
     fn parses_check() {
-        let cli = Cli::try_parse_from(v(&["q", "check", "--spec", "s.yaml", "--format", "json", "-o", "x", "a", "b"])).unwrap();
+        let cli = Cli::try_parse_from(v(&[
+            "q", "check", "--spec", "s.yaml", "--format", "json", "-o", "x", "a", "b",
+        ]))
+        .unwrap();
         match cli.command {
             Command::Check(c) => {
                 assert_eq!(c.format, Format::Json);

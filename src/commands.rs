@@ -20,7 +20,9 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Export(args) => export(args),
         Command::Demo(args) => demo(args),
         Command::Review(_) => {
-            eprintln!("dailies-qc: the review screen is not available in this version; use `dailies-qc check`");
+            eprintln!(
+                "dailies-qc: the review screen is not available in this version; use `dailies-qc check`"
+            );
             EXIT_USAGE
         }
     };
@@ -49,7 +51,10 @@ fn check(args: CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let options = engine_options(&args.engine);
-    let operator = args.operator.clone().unwrap_or_else(engine::default_operator);
+    let operator = args
+        .operator
+        .clone()
+        .unwrap_or_else(engine::default_operator);
     let show_progress = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize, file: &FileReport| {
         if show_progress {
@@ -64,7 +69,9 @@ fn check(args: CheckArgs) -> u8 {
     };
     let report = engine::check(&spec, &args.engine.paths, &operator, &options, &progress);
     if report.files.is_empty() {
-        eprintln!("dailies-qc: no media files found in the given paths (spec files.include decides what is taken)");
+        eprintln!(
+            "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
+        );
         return EXIT_FAIL;
     }
     let color = args.output.is_none()
@@ -75,11 +82,20 @@ fn check(args: CheckArgs) -> u8 {
         eprintln!("dailies-qc: {e}");
         return EXIT_USAGE;
     }
-    if report.all_pass() { EXIT_PASS } else { EXIT_FAIL }
+    if report.all_pass() {
+        EXIT_PASS
+    } else {
+        EXIT_FAIL
+    }
 }
 
 /// Writes `report` in `format` to `path` (atomically) or standard output.
-fn emit(report: &report::Report, format: Format, path: Option<&std::path::Path>, color: bool) -> std::io::Result<()> {
+fn emit(
+    report: &report::Report,
+    format: Format,
+    path: Option<&std::path::Path>,
+    color: bool,
+) -> std::io::Result<()> {
     match path {
         Some(path) => {
             let mut buf = Vec::new();
@@ -133,7 +149,14 @@ fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()
     } else {
-        let tail: String = text.chars().rev().take(max - 1).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = text
+            .chars()
+            .rev()
+            .take(max - 1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("…{tail}")
     }
 }

@@ -24,12 +24,28 @@ pub fn clips() -> Vec<(&'static str, &'static str, Clip)> {
     vec![
         ("A001_C001_v001.mov", "clean", clean.clone()),
         ("A001_C002_v001.mov", "clean", clean.clone()),
-        ("A001_C003_v001.mov", "wrong frame rate (24 instead of 25)", wrong_rate),
-        ("A001_C004_v001.mov", "wrong resolution (1280x720)", wrong_size),
-        ("A001_C005_v001.mov", "loud audio (tone at -14 dBFS, about -14 LUFS)", loud),
+        (
+            "A001_C003_v001.mov",
+            "wrong frame rate (24 instead of 25)",
+            wrong_rate,
+        ),
+        (
+            "A001_C004_v001.mov",
+            "wrong resolution (1280x720)",
+            wrong_size,
+        ),
+        (
+            "A001_C005_v001.mov",
+            "loud audio (tone at -14 dBFS, about -14 LUFS)",
+            loud,
+        ),
         ("A001_C006_v001.mov", "audio starts 200 ms late", late),
         ("A001_C007_v001.mov", "no timecode", no_tc),
-        ("A001_C008_v001.mov", "truncated (transfer stopped at 60%)", clean),
+        (
+            "A001_C008_v001.mov",
+            "truncated (transfer stopped at 60%)",
+            clean,
+        ),
     ]
 }
 
@@ -46,7 +62,13 @@ pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, String> {
                     .iter()
                     .map(|(name, _, clip)| scope.spawn(move || clip.write(&dir.join(name))))
                     .collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("ffmpeg thread panicked".into()))).collect::<Vec<_>>()
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("ffmpeg thread panicked".into()))
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect()
     });
@@ -55,9 +77,11 @@ pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, String> {
         let _ = writeln!(log, "  {name:<20} {defect}");
     }
     let truncated = dir.join("A001_C008_v001.mov");
-    truncate_file(&truncated, 0.6).map_err(|e| format!("cannot truncate {}: {e}", truncated.display()))?;
+    truncate_file(&truncated, 0.6)
+        .map_err(|e| format!("cannot truncate {}: {e}", truncated.display()))?;
     let spec = dir.join(SPEC_FILE);
-    std::fs::write(&spec, SPEC_YAML).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
+    std::fs::write(&spec, SPEC_YAML)
+        .map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
     let d = dir.display();
     let s = spec.display();
     Ok(format!(

@@ -62,7 +62,10 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         Err(e) => return unreadable_report(spec, path, size, &e.message),
     };
     let measurements = measure(&probe);
-    let file_name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let findings = check::run(
         &spec.spec,
         &Subject {
@@ -150,7 +153,13 @@ pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {
 }
 
 /// A whole headless run: plan, inspect, assemble the report.
-pub fn check(spec: &LoadedSpec, paths: &[PathBuf], operator: &str, options: &Options, progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync)) -> Report {
+pub fn check(
+    spec: &LoadedSpec,
+    paths: &[PathBuf],
+    operator: &str,
+    options: &Options,
+    progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync),
+) -> Report {
     let plan = plan(spec, paths);
     let files = run(spec, plan, options, progress);
     Report::new(spec_info(spec), operator.to_owned(), files)

@@ -45,6 +45,9 @@ mod tests {
 
     #[test]
     fn leaves_ordinary_text_alone() {
-        assert!(matches!(escape_control("Café 日本 -i.mov"), Cow::Borrowed(_)));
+        assert!(matches!(
+            escape_control("Café 日本 -i.mov"),
+            Cow::Borrowed(_)
+        ));
     }
 }

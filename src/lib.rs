@@ -17,5 +17,5 @@ pub mod rational;
 pub mod report;
 pub mod scan;
 pub mod spec;
-pub mod timecode;
 pub mod synth;
+pub mod timecode;

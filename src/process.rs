@@ -51,7 +51,11 @@ pub fn media_url(path: &Path) -> String {
 
 /// Runs `program args…`, collecting stdout and stderr on their own threads (so a chatty child
 /// never blocks on a full pipe), and kills it if it outlives `timeout`.
-pub fn run_with_timeout(program: &str, args: &[String], timeout: Duration) -> Result<Output, RunError> {
+pub fn run_with_timeout(
+    program: &str,
+    args: &[String],
+    timeout: Duration,
+) -> Result<Output, RunError> {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())

@@ -63,13 +63,15 @@ impl Rational {
         if value.fract() == 0.0 {
             return Ok(Rational::new(value as i64, 1).expect("den 1"));
         }
+        let decimals = text.split_once('.').map_or(0, |(_, f)| f.len()).min(6) as u32;
+        // "23.98" and "23.976" both name 24000/1001: accept whatever rounds to the written digits.
+        let tolerance = (0.5 / 10f64.powi(decimals as i32)).max(0.0015);
         let ntsc_base = (value * 1.001).round();
         let ntsc = Rational::new(ntsc_base as i64 * 1000, 1001).expect("den 1001");
-        if ntsc_base > 0.0 && (ntsc.as_f64() - value).abs() < 0.0015 {
+        if ntsc_base > 0.0 && (ntsc.as_f64() - value).abs() <= tolerance {
             return Ok(ntsc);
         }
-        // An exact decimal such as 12.5 or 47.952 that is not an NTSC rate: keep it as written.
-        let decimals = text.split_once('.').map_or(0, |(_, f)| f.len()).min(6) as u32;
+        // An exact decimal such as 12.5 that is not an NTSC rate: keep it as written.
         let scale = 10i64.pow(decimals);
         Rational::new((value * scale as f64).round() as i64, scale).ok_or_else(bad)
     }
@@ -141,11 +143,17 @@ mod tests {
 
     #[test]
     fn spec_spellings_reduce_to_exact_rates() {
-        assert_eq!(Rational::parse_frame_rate("23.976").unwrap(), r(24000, 1001));
+        assert_eq!(
+            Rational::parse_frame_rate("23.976").unwrap(),
+            r(24000, 1001)
+        );
         assert_eq!(Rational::parse_frame_rate("23.98").unwrap(), r(24000, 1001));
         assert_eq!(Rational::parse_frame_rate("29.97").unwrap(), r(30000, 1001));
         assert_eq!(Rational::parse_frame_rate("59.94").unwrap(), r(60000, 1001));
-        assert_eq!(Rational::parse_frame_rate("24000/1001").unwrap(), r(24000, 1001));
+        assert_eq!(
+            Rational::parse_frame_rate("24000/1001").unwrap(),
+            r(24000, 1001)
+        );
         assert_eq!(Rational::parse_frame_rate("25").unwrap(), r(25, 1));
         assert_eq!(Rational::parse_frame_rate("25.000").unwrap(), r(25, 1));
         assert_eq!(Rational::parse_frame_rate("50/2").unwrap(), r(25, 1));

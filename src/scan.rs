@@ -19,7 +19,10 @@ pub struct Scan {
 
 /// Builds the include matcher: the spec's globs, or the default extensions. Case-insensitive.
 pub fn include_set(globs: Option<&[String]>) -> GlobSet {
-    let defaults: Vec<String> = DEFAULT_EXTENSIONS.iter().map(|e| format!("*.{e}")).collect();
+    let defaults: Vec<String> = DEFAULT_EXTENSIONS
+        .iter()
+        .map(|e| format!("*.{e}"))
+        .collect();
     let patterns = globs.unwrap_or(&defaults);
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
@@ -49,7 +52,9 @@ pub fn scan(paths: &[PathBuf], include: &GlobSet) -> Scan {
 }
 
 fn walk(dir: &Path, include: &GlobSet, result: &mut Scan) {
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -60,11 +65,15 @@ fn walk(dir: &Path, include: &GlobSet, result: &mut Scan) {
                 }
             }
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
                 let why = if e.loop_ancestor().is_some() {
                     "symlink loop (skipped)".to_owned()
                 } else {
-                    e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string())
                 };
                 result.problems.push((path, why));
             }
@@ -82,7 +91,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir(root.join("sub")).unwrap();
-        for name in ["A10.mov", "A2.MOV", "notes.txt", ".hidden.mov", "sub/B1.mxf"] {
+        for name in [
+            "A10.mov",
+            "A2.MOV",
+            "notes.txt",
+            ".hidden.mov",
+            "sub/B1.mxf",
+        ] {
             fs::write(root.join(name), b"x").unwrap();
         }
         let found = scan(&[root.to_path_buf()], &include_set(None));
@@ -100,7 +115,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let txt = dir.path().join("notes.txt");
         fs::write(&txt, b"x").unwrap();
-        let found = scan(&[txt.clone(), dir.path().join("gone.mov")], &include_set(Some(&["*.mxf".into()])));
+        let found = scan(
+            &[txt.clone(), dir.path().join("gone.mov")],
+            &include_set(Some(&["*.mxf".into()])),
+        );
         assert_eq!(found.files, vec![txt]);
         assert_eq!(found.problems.len(), 1);
     }

@@ -53,7 +53,14 @@ impl Clip {
             height: 1080,
             rate: "25".into(),
             seconds,
-            video_codec: strings(&["-c:v", "prores_aw", "-profile:v", "3", "-pix_fmt", "yuv422p10le"]),
+            video_codec: strings(&[
+                "-c:v",
+                "prores_aw",
+                "-profile:v",
+                "3",
+                "-pix_fmt",
+                "yuv422p10le",
+            ]),
             video_source: "smptehdbars".into(),
             audio: Some(Tone {
                 frequency: 1000.0,
@@ -75,7 +82,14 @@ impl Clip {
         Clip {
             width: 320,
             height: 180,
-            video_codec: strings(&["-c:v", "prores_aw", "-profile:v", "0", "-pix_fmt", "yuv422p10le"]),
+            video_codec: strings(&[
+                "-c:v",
+                "prores_aw",
+                "-profile:v",
+                "0",
+                "-pix_fmt",
+                "yuv422p10le",
+            ]),
             video_source: "testsrc2".into(),
             ..Clip::broadcast_master(seconds)
         }
@@ -90,7 +104,10 @@ impl Clip {
         args.extend(strings(&["-f", "lavfi", "-i"]));
         args.push(video);
         if let Some(tone) = &self.audio {
-            let length = tone.seconds.unwrap_or(self.seconds - tone.delay_s).max(0.01);
+            let length = tone
+                .seconds
+                .unwrap_or(self.seconds - tone.delay_s)
+                .max(0.01);
             if tone.delay_s > 0.0 {
                 args.extend(strings(&["-itsoffset", &tone.delay_s.to_string()]));
             }
@@ -136,11 +153,16 @@ impl Clip {
 
 /// Runs ffmpeg with `args`, with a generous timeout, turning failure into a readable message.
 pub fn ffmpeg(args: &[String]) -> Result<(), String> {
-    let output = run_with_timeout("ffmpeg", args, Duration::from_secs(600)).map_err(|e| e.to_string())?;
+    let output =
+        run_with_timeout("ffmpeg", args, Duration::from_secs(600)).map_err(|e| e.to_string())?;
     if output.success {
         Ok(())
     } else {
-        Err(format!("ffmpeg {} failed: {}", args.join(" "), output.stderr.trim()))
+        Err(format!(
+            "ffmpeg {} failed: {}",
+            args.join(" "),
+            output.stderr.trim()
+        ))
     }
 }
 

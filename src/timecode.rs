@@ -67,7 +67,7 @@ impl Timecode {
                 ));
             }
             let dropped = drop_count(base);
-            if self.seconds == 0 && self.minutes % 10 != 0 && self.frames < dropped {
+            if self.seconds == 0 && !self.minutes.is_multiple_of(10) && self.frames < dropped {
                 return Err(format!(
                     "{self}: frames 00-{:02} are dropped at the start of this minute",
                     dropped - 1
@@ -81,8 +81,7 @@ impl Timecode {
     pub fn to_frames(&self, rate: Rational) -> i64 {
         let base = rate.timecode_base() as i64;
         let total_minutes = self.hours as i64 * 60 + self.minutes as i64;
-        let nominal =
-            (total_minutes * 60 + self.seconds as i64) * base + self.frames as i64;
+        let nominal = (total_minutes * 60 + self.seconds as i64) * base + self.frames as i64;
         if self.drop_frame && rate.allows_drop_frame() {
             let dropped = drop_count(base as u32) as i64;
             nominal - dropped * (total_minutes - total_minutes / 10)
@@ -197,7 +196,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_timecode() {
-        for bad in ["1:00:00:00", "01:00:00", "01:60:00:00", "25:00:00:00", "aa:bb:cc:dd", ""] {
+        for bad in [
+            "1:00:00:00",
+            "01:00:00",
+            "01:60:00:00",
+            "25:00:00:00",
+            "aa:bb:cc:dd",
+            "",
+        ] {
             assert!(Timecode::parse(bad).is_err(), "{bad}");
         }
     }
@@ -226,20 +232,37 @@ mod tests {
     fn drop_frame_round_trips_at_minute_boundaries() {
         let r = rate(30000, 1001);
         // One hour of 29.97 DF is 107892 frames.
-        assert_eq!(Timecode::parse("01:00:00;00").unwrap().to_frames(r), 107_892);
-        for text in ["00:00:59;29", "00:01:00;02", "00:09:59;29", "00:10:00;00", "10:00:00;00"] {
+        assert_eq!(
+            Timecode::parse("01:00:00;00").unwrap().to_frames(r),
+            107_892
+        );
+        for text in [
+            "00:00:59;29",
+            "00:01:00;02",
+            "00:09:59;29",
+            "00:10:00;00",
+            "10:00:00;00",
+        ] {
             let tc = Timecode::parse(text).unwrap();
-            assert_eq!(Timecode::from_frames(tc.to_frames(r), r, true).to_string(), text);
+            assert_eq!(
+                Timecode::from_frames(tc.to_frames(r), r, true).to_string(),
+                text
+            );
         }
         let before = Timecode::parse("00:00:59;29").unwrap().to_frames(r);
-        assert_eq!(Timecode::from_frames(before + 1, r, true).to_string(), "00:01:00;02");
+        assert_eq!(
+            Timecode::from_frames(before + 1, r, true).to_string(),
+            "00:01:00;02"
+        );
     }
 
     #[test]
     fn offset_and_locate() {
         let start = Timecode::parse("10:00:00:00").unwrap();
         assert_eq!(
-            start.offset_by_seconds(2.0 + 3.0 / 25.0, rate(25, 1)).to_string(),
+            start
+                .offset_by_seconds(2.0 + 3.0 / 25.0, rate(25, 1))
+                .to_string(),
             "10:00:02:03"
         );
         assert_eq!(locate(1.5, None, Some(rate(25, 1))), "00:00:01:12");

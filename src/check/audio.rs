@@ -11,10 +11,16 @@ pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
     };
     let streams = &probe.audio;
     let mut findings = Vec::new();
-    let mut rule = |id: &str, what: &str, expected: Option<String>, judge: &dyn Fn(&AudioStream) -> Result<(), String>| {
+    let mut rule = |id: &str,
+                    what: &str,
+                    expected: Option<String>,
+                    judge: &dyn Fn(&AudioStream) -> Result<(), String>| {
         let Some(expected) = expected else { return };
         if streams.is_empty() {
-            findings.push(Finding::fail(id, what, expected, "no audio stream").with_message("no audio stream"));
+            findings.push(
+                Finding::fail(id, what, expected, "no audio stream")
+                    .with_message("no audio stream"),
+            );
             return;
         }
         let failing: Vec<(usize, String)> = streams
@@ -23,41 +29,66 @@ pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
             .filter_map(|(i, s)| judge(s).err().map(|actual| (i, actual)))
             .collect();
         if !failing.is_empty() {
-            findings.push(Finding::fail(id, what, expected, per_stream(&failing, streams.len())));
+            findings.push(Finding::fail(
+                id,
+                what,
+                expected,
+                per_stream(&failing, streams.len()),
+            ));
         }
     };
-    let AudioRules { codec, sample_rate, channels, bit_depth, loudness: _ } = rules;
-    rule(ids::AUDIO_CODEC, "audio codec", codec.as_ref().map(|c| c.describe()), &|s| {
-        let allowed = codec.as_ref().expect("rule is set");
-        match s.codec.as_deref() {
-            Some(c) if allowed.contains_ignore_case(c) => Ok(()),
-            other => Err(other.unwrap_or("unknown").to_owned()),
-        }
-    });
-    rule(ids::AUDIO_SAMPLE_RATE, "sample rate", sample_rate.map(|r| format!("{} Hz", r.0)), &|s| {
-        match s.sample_rate {
+    let AudioRules {
+        codec,
+        sample_rate,
+        channels,
+        bit_depth,
+        loudness: _,
+    } = rules;
+    rule(
+        ids::AUDIO_CODEC,
+        "audio codec",
+        codec.as_ref().map(|c| c.describe()),
+        &|s| {
+            let allowed = codec.as_ref().expect("rule is set");
+            match s.codec.as_deref() {
+                Some(c) if allowed.contains_ignore_case(c) => Ok(()),
+                other => Err(other.unwrap_or("unknown").to_owned()),
+            }
+        },
+    );
+    rule(
+        ids::AUDIO_SAMPLE_RATE,
+        "sample rate",
+        sample_rate.map(|r| format!("{} Hz", r.0)),
+        &|s| match s.sample_rate {
             Some(r) if Some(r) == sample_rate.map(|c| c.0) => Ok(()),
             Some(r) => Err(format!("{r} Hz")),
             None => Err("unknown".into()),
-        }
-    });
-    rule(ids::AUDIO_CHANNELS, "channels", channels.map(|c| c.0.to_string()), &|s| {
-        match s.channels {
+        },
+    );
+    rule(
+        ids::AUDIO_CHANNELS,
+        "channels",
+        channels.map(|c| c.0.to_string()),
+        &|s| match s.channels {
             Some(c) if Some(c) == channels.map(|c| c.0) => Ok(()),
             Some(c) => Err(match &s.channel_layout {
                 Some(layout) => format!("{c} ({layout})"),
                 None => c.to_string(),
             }),
             None => Err("unknown".into()),
-        }
-    });
-    rule(ids::AUDIO_BIT_DEPTH, "audio bit depth", bit_depth.map(|b| format!("{} bit", b.0)), &|s| {
-        match s.bit_depth() {
+        },
+    );
+    rule(
+        ids::AUDIO_BIT_DEPTH,
+        "audio bit depth",
+        bit_depth.map(|b| format!("{} bit", b.0)),
+        &|s| match s.bit_depth() {
             Some(b) if Some(b) == bit_depth.map(|c| c.0) => Ok(()),
             Some(b) => Err(format!("{b} bit")),
             None => Err(format!("unknown ({})", s.codec.as_deref().unwrap_or("?"))),
-        }
-    });
+        },
+    );
     findings
 }
 

@@ -14,7 +14,12 @@ pub fn length(spec: &Spec, probe: &Probe) -> Option<Finding> {
         (None, None) => return None,
     };
     let Some(actual) = probe.duration() else {
-        return Some(Finding::fail(ids::DURATION, "duration", expected, "unknown"));
+        return Some(Finding::fail(
+            ids::DURATION,
+            "duration",
+            expected,
+            "unknown",
+        ));
     };
     // Half a frame of slack: container durations are rounded to the timebase.
     let slack = rate.map_or(0.001, |r| 0.5 / r.as_f64());
@@ -24,7 +29,10 @@ pub fn length(spec: &Spec, probe: &Probe) -> Option<Finding> {
         return None;
     }
     let shown = match rate {
-        Some(r) => format!("{} ({actual:.3} s)", crate::timecode::locate(actual, None, Some(r))),
+        Some(r) => format!(
+            "{} ({actual:.3} s)",
+            crate::timecode::locate(actual, None, Some(r))
+        ),
         None => format!("{actual:.3} s"),
     };
     Some(Finding::fail(ids::DURATION, "duration", expected, shown))

@@ -23,10 +23,18 @@ pub fn name(spec: &Spec, file_name: &str) -> Option<Finding> {
 pub fn container(spec: &Spec, probe: &Probe) -> Option<Finding> {
     let allowed = spec.container.as_ref()?.format.as_ref()?;
     let actual = probe.container.as_deref().unwrap_or("unknown");
-    if actual.split(',').any(|token| allowed.contains_ignore_case(token.trim())) {
+    if actual
+        .split(',')
+        .any(|token| allowed.contains_ignore_case(token.trim()))
+    {
         return None;
     }
-    Some(Finding::fail(ids::CONTAINER_FORMAT, "container", allowed.describe(), actual))
+    Some(Finding::fail(
+        ids::CONTAINER_FORMAT,
+        "container",
+        allowed.describe(),
+        actual,
+    ))
 }
 
 #[cfg(test)]

@@ -85,7 +85,12 @@ pub struct Finding {
 
 impl Finding {
     /// A broken rule: `message` reads "{what}: expected {expected}, got {actual}".
-    pub fn fail(check: &str, what: &str, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+    pub fn fail(
+        check: &str,
+        what: &str,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Self {
         let expected = expected.into();
         let actual = actual.into();
         Finding {

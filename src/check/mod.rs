@@ -11,7 +11,9 @@ mod timecode;
 mod video;
 
 pub use finding::{At, Finding, Review, Severity, Verdict};
-pub use sync::{duration_deltas_ms as sync_duration_deltas_ms, start_offsets_ms as sync_start_offsets_ms};
+pub use sync::{
+    duration_deltas_ms as sync_duration_deltas_ms, start_offsets_ms as sync_start_offsets_ms,
+};
 
 use crate::measurements::Measurements;
 use crate::probe::Probe;
@@ -34,7 +36,11 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
     findings.extend(sync::streams(spec, subject.probe));
     findings.extend(timecode::start(spec, subject.probe));
     findings.extend(duration::length(spec, subject.probe));
-    findings.extend(measured::loudness(spec, subject.probe, subject.measurements));
+    findings.extend(measured::loudness(
+        spec,
+        subject.probe,
+        subject.measurements,
+    ));
     findings.extend(measured::sync_marker(spec, subject.measurements));
     findings.extend(measured::content(spec, subject.measurements));
     apply_severity(spec, findings)
@@ -143,10 +149,16 @@ mod tests {
 
     #[test]
     fn severity_override_applies() {
-        let spec = spec("name: t\nvideo: {width: 1280, height: 720}\nseverity: {video.resolution: warning}\n");
+        let spec = spec(
+            "name: t\nvideo: {width: 1280, height: 720}\nseverity: {video.resolution: warning}\n",
+        );
         let findings = run(
             &spec,
-            &Subject { file_name: "a.mov", probe: &probe(), measurements: &Measurements::default() },
+            &Subject {
+                file_name: "a.mov",
+                probe: &probe(),
+                measurements: &Measurements::default(),
+            },
         );
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Warning);
@@ -159,7 +171,11 @@ mod tests {
         );
         let findings = run(
             &spec,
-            &Subject { file_name: "a.mov", probe: &probe(), measurements: &Measurements::default() },
+            &Subject {
+                file_name: "a.mov",
+                probe: &probe(),
+                measurements: &Measurements::default(),
+            },
         );
         assert!(findings.is_empty(), "{findings:#?}");
     }

@@ -73,10 +73,14 @@ fn window(
 ) -> Option<Finding> {
     let expected = format!("within ±{max_ms} ms of the picture");
     if probe.video.is_none() {
-        return Some(Finding::fail(id, what, expected, "no video stream").with_message("no video stream"));
+        return Some(
+            Finding::fail(id, what, expected, "no video stream").with_message("no video stream"),
+        );
     }
     if probe.audio.is_empty() {
-        return Some(Finding::fail(id, what, expected, "no audio stream").with_message("no audio stream"));
+        return Some(
+            Finding::fail(id, what, expected, "no audio stream").with_message("no audio stream"),
+        );
     }
     let failing: Vec<(usize, String)> = values
         .iter()
@@ -87,7 +91,8 @@ fn window(
             None => Some((i, "unknown (no start time or duration)".to_owned())),
         })
         .collect();
-    (!failing.is_empty()).then(|| Finding::fail(id, what, expected, per_stream(&failing, values.len())))
+    (!failing.is_empty())
+        .then(|| Finding::fail(id, what, expected, per_stream(&failing, values.len())))
 }
 
 #[cfg(test)]

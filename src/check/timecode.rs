@@ -10,22 +10,39 @@ pub fn start(spec: &Spec, probe: &Probe) -> Option<Finding> {
     let expected = spec.timecode.as_ref()?.start?.0;
     let id = ids::TIMECODE_START;
     let Some(text) = probe.timecode.as_deref() else {
-        return Some(Finding::fail(id, "start timecode", expected.to_string(), "no timecode"));
+        return Some(Finding::fail(
+            id,
+            "start timecode",
+            expected.to_string(),
+            "no timecode",
+        ));
     };
     let shown = crate::escape::escape_control(text).into_owned();
     let actual = match Timecode::parse(text) {
         Ok(tc) => tc,
-        Err(problem) => return Some(Finding::fail(id, "start timecode", expected.to_string(), shown).with_message(problem)),
-    };
-    if let Some(rate) = probe.frame_rate() {
-        if let Err(problem) = actual.validate_for_rate(rate) {
+        Err(problem) => {
             return Some(
                 Finding::fail(id, "start timecode", expected.to_string(), shown)
-                    .with_message(format!("start timecode invalid: {problem}")),
+                    .with_message(problem),
             );
         }
+    };
+    if let Some(rate) = probe.frame_rate()
+        && let Err(problem) = actual.validate_for_rate(rate)
+    {
+        return Some(
+            Finding::fail(id, "start timecode", expected.to_string(), shown)
+                .with_message(format!("start timecode invalid: {problem}")),
+        );
     }
-    (actual != expected).then(|| Finding::fail(id, "start timecode", expected.to_string(), actual.to_string()))
+    (actual != expected).then(|| {
+        Finding::fail(
+            id,
+            "start timecode",
+            expected.to_string(),
+            actual.to_string(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -42,15 +59,18 @@ mod tests {
         p.timecode = None;
         assert_eq!(start(&spec, &p).unwrap().actual, "no timecode");
         p.timecode = Some("01:00:00:00".into());
-        assert_eq!(start(&spec, &p).unwrap().message, "start timecode: expected 10:00:00:00, got 01:00:00:00");
+        assert_eq!(
+            start(&spec, &p).unwrap().message,
+            "start timecode: expected 10:00:00:00, got 01:00:00:00"
+        );
     }
 
     #[test]
     fn drop_frame_at_25_is_invalid() {
-        let spec = spec("name: t\ntimecode: {start: '10:00:00:00'}\n");
+        let spec_ndf = spec("name: t\ntimecode: {start: '10:00:00:00'}\n");
         let mut p = probe();
         p.timecode = Some("10:00:00;00".into());
-        let f = start(&spec, &p).unwrap();
+        let f = start(&spec_ndf, &p).unwrap();
         assert!(f.message.contains("drop-frame"), "{}", f.message);
         p.video.as_mut().unwrap().r_frame_rate = Rational::new(30000, 1001);
         let spec_df = spec("name: t\ntimecode: {start: '10:00:00;00'}\n");

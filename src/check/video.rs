@@ -19,9 +19,24 @@ pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
         scan(rules, video),
         pix_fmt(rules, video),
         bit_depth(rules, video),
-        colour(ids::VIDEO_COLOR_PRIMARIES, "colour primaries", rules.color_primaries.as_ref(), video.color_primaries.as_deref()),
-        colour(ids::VIDEO_COLOR_TRANSFER, "transfer", rules.color_transfer.as_ref(), video.color_transfer.as_deref()),
-        colour(ids::VIDEO_COLOR_SPACE, "colour space", rules.color_space.as_ref(), video.color_space.as_deref()),
+        colour(
+            ids::VIDEO_COLOR_PRIMARIES,
+            "colour primaries",
+            rules.color_primaries.as_ref(),
+            video.color_primaries.as_deref(),
+        ),
+        colour(
+            ids::VIDEO_COLOR_TRANSFER,
+            "transfer",
+            rules.color_transfer.as_ref(),
+            video.color_transfer.as_deref(),
+        ),
+        colour(
+            ids::VIDEO_COLOR_SPACE,
+            "colour space",
+            rules.color_space.as_ref(),
+            video.color_space.as_deref(),
+        ),
     ]
     .into_iter()
     .flatten()
@@ -36,19 +51,46 @@ fn no_video_stream(rules: &VideoRules) -> Vec<Finding> {
             asked.push((id, e));
         }
     };
-    ask(ids::VIDEO_CODEC, rules.codec.as_ref().map(OneOrMany::describe));
-    ask(ids::VIDEO_PROFILE, rules.profile.as_ref().map(OneOrMany::describe));
+    ask(
+        ids::VIDEO_CODEC,
+        rules.codec.as_ref().map(OneOrMany::describe),
+    );
+    ask(
+        ids::VIDEO_PROFILE,
+        rules.profile.as_ref().map(OneOrMany::describe),
+    );
     ask(
         ids::VIDEO_RESOLUTION,
-        rules.width.zip(rules.height).map(|(w, h)| format!("{}x{}", w.0, h.0)),
+        rules
+            .width
+            .zip(rules.height)
+            .map(|(w, h)| format!("{}x{}", w.0, h.0)),
     );
-    ask(ids::VIDEO_FRAME_RATE, rules.frame_rate.map(|r| r.0.to_string()));
+    ask(
+        ids::VIDEO_FRAME_RATE,
+        rules.frame_rate.map(|r| r.0.to_string()),
+    );
     ask(ids::VIDEO_SCAN, rules.scan.map(|s| s.to_string()));
-    ask(ids::VIDEO_PIX_FMT, rules.pix_fmt.as_ref().map(OneOrMany::describe));
-    ask(ids::VIDEO_BIT_DEPTH, rules.bit_depth.map(|b| format!("{} bit", b.0)));
-    ask(ids::VIDEO_COLOR_PRIMARIES, rules.color_primaries.as_ref().map(OneOrMany::describe));
-    ask(ids::VIDEO_COLOR_TRANSFER, rules.color_transfer.as_ref().map(OneOrMany::describe));
-    ask(ids::VIDEO_COLOR_SPACE, rules.color_space.as_ref().map(OneOrMany::describe));
+    ask(
+        ids::VIDEO_PIX_FMT,
+        rules.pix_fmt.as_ref().map(OneOrMany::describe),
+    );
+    ask(
+        ids::VIDEO_BIT_DEPTH,
+        rules.bit_depth.map(|b| format!("{} bit", b.0)),
+    );
+    ask(
+        ids::VIDEO_COLOR_PRIMARIES,
+        rules.color_primaries.as_ref().map(OneOrMany::describe),
+    );
+    ask(
+        ids::VIDEO_COLOR_TRANSFER,
+        rules.color_transfer.as_ref().map(OneOrMany::describe),
+    );
+    ask(
+        ids::VIDEO_COLOR_SPACE,
+        rules.color_space.as_ref().map(OneOrMany::describe),
+    );
     asked
         .into_iter()
         .map(|(id, expected)| {
@@ -57,33 +99,68 @@ fn no_video_stream(rules: &VideoRules) -> Vec<Finding> {
         .collect()
 }
 
-fn one_of(id: &str, what: &str, allowed: Option<&OneOrMany>, actual: Option<&str>) -> Option<Finding> {
+fn one_of(
+    id: &str,
+    what: &str,
+    allowed: Option<&OneOrMany>,
+    actual: Option<&str>,
+) -> Option<Finding> {
     let allowed = allowed?;
     match actual {
         Some(a) if allowed.contains_ignore_case(a) => None,
         Some(a) => Some(Finding::fail(id, what, allowed.describe(), a)),
-        None => Some(Finding::fail(id, what, allowed.describe(), "not reported by ffprobe")),
+        None => Some(Finding::fail(
+            id,
+            what,
+            allowed.describe(),
+            "not reported by ffprobe",
+        )),
     }
 }
 
 fn codec(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
-    one_of(ids::VIDEO_CODEC, "video codec", rules.codec.as_ref(), v.codec.as_deref())
+    one_of(
+        ids::VIDEO_CODEC,
+        "video codec",
+        rules.codec.as_ref(),
+        v.codec.as_deref(),
+    )
 }
 
 fn profile(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
-    one_of(ids::VIDEO_PROFILE, "profile", rules.profile.as_ref(), v.profile.as_deref())
+    one_of(
+        ids::VIDEO_PROFILE,
+        "profile",
+        rules.profile.as_ref(),
+        v.profile.as_deref(),
+    )
 }
 
 fn pix_fmt(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
-    one_of(ids::VIDEO_PIX_FMT, "pixel format", rules.pix_fmt.as_ref(), v.pix_fmt.as_deref())
+    one_of(
+        ids::VIDEO_PIX_FMT,
+        "pixel format",
+        rules.pix_fmt.as_ref(),
+        v.pix_fmt.as_deref(),
+    )
 }
 
-fn colour(id: &str, what: &str, allowed: Option<&OneOrMany>, actual: Option<&str>) -> Option<Finding> {
+fn colour(
+    id: &str,
+    what: &str,
+    allowed: Option<&OneOrMany>,
+    actual: Option<&str>,
+) -> Option<Finding> {
     let allowed = allowed?;
     match actual {
         Some(a) if allowed.contains_ignore_case(a) => None,
         Some(a) => Some(Finding::fail(id, what, allowed.describe(), a)),
-        None => Some(Finding::fail(id, what, allowed.describe(), "unspecified (not tagged)")),
+        None => Some(Finding::fail(
+            id,
+            what,
+            allowed.describe(),
+            "unspecified (not tagged)",
+        )),
     }
 }
 
@@ -92,8 +169,18 @@ fn resolution(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     let expected = format!("{}x{}", w.0, h.0);
     match v.width.zip(v.height) {
         Some((aw, ah)) if aw == w.0 && ah == h.0 => None,
-        Some((aw, ah)) => Some(Finding::fail(ids::VIDEO_RESOLUTION, "resolution", expected, format!("{aw}x{ah}"))),
-        None => Some(Finding::fail(ids::VIDEO_RESOLUTION, "resolution", expected, "unknown")),
+        Some((aw, ah)) => Some(Finding::fail(
+            ids::VIDEO_RESOLUTION,
+            "resolution",
+            expected,
+            format!("{aw}x{ah}"),
+        )),
+        None => Some(Finding::fail(
+            ids::VIDEO_RESOLUTION,
+            "resolution",
+            expected,
+            "unknown",
+        )),
     }
 }
 
@@ -104,8 +191,15 @@ fn frame_rate(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     if v.r_frame_rate == Some(expected) || v.avg_frame_rate == Some(expected) {
         return None;
     }
-    let actual = v.frame_rate().map_or("unknown".to_owned(), |r| r.to_string());
-    Some(Finding::fail(ids::VIDEO_FRAME_RATE, "frame rate", expected.to_string(), actual))
+    let actual = v
+        .frame_rate()
+        .map_or("unknown".to_owned(), |r| r.to_string());
+    Some(Finding::fail(
+        ids::VIDEO_FRAME_RATE,
+        "frame rate",
+        expected.to_string(),
+        actual,
+    ))
 }
 
 /// ffprobe field_order → what the spec calls it. tt/bt are displayed top field first.
@@ -122,8 +216,13 @@ fn scan(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     let expected = rules.scan?;
     let Some(actual) = v.field_order.as_deref().and_then(scan_of) else {
         return Some(
-            Finding::fail(ids::VIDEO_SCAN, "scan", expected.to_string(), "unknown (no field order in the stream)")
-                .with_severity(Severity::Warning),
+            Finding::fail(
+                ids::VIDEO_SCAN,
+                "scan",
+                expected.to_string(),
+                "unknown (no field order in the stream)",
+            )
+            .with_severity(Severity::Warning),
         );
     };
     let ok = match expected {
@@ -141,8 +240,18 @@ fn bit_depth(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     let expected = rules.bit_depth?.0;
     match v.bit_depth() {
         Some(d) if d == expected => None,
-        Some(d) => Some(Finding::fail(ids::VIDEO_BIT_DEPTH, "bit depth", format!("{expected} bit"), format!("{d} bit"))),
-        None => Some(Finding::fail(ids::VIDEO_BIT_DEPTH, "bit depth", format!("{expected} bit"), "unknown")),
+        Some(d) => Some(Finding::fail(
+            ids::VIDEO_BIT_DEPTH,
+            "bit depth",
+            format!("{expected} bit"),
+            format!("{d} bit"),
+        )),
+        None => Some(Finding::fail(
+            ids::VIDEO_BIT_DEPTH,
+            "bit depth",
+            format!("{expected} bit"),
+            "unknown",
+        )),
     }
 }
 
@@ -159,7 +268,10 @@ mod tests {
         let f = &all(&spec, &p)[0];
         assert_eq!(f.expected, "23.976 (24000/1001)");
         assert_eq!(f.actual, "25");
-        assert_eq!(f.message, "frame rate: expected 23.976 (24000/1001), got 25");
+        assert_eq!(
+            f.message,
+            "frame rate: expected 23.976 (24000/1001), got 25"
+        );
         let v = p.video.as_mut().unwrap();
         v.r_frame_rate = Rational::new(24000, 1001);
         v.avg_frame_rate = Rational::new(24000, 1001);
@@ -206,11 +318,21 @@ mod tests {
 
     #[test]
     fn resolution_profile_depth_and_colour() {
-        let spec = spec("name: t\nvideo: {width: 1280, height: 720, profile: ['4444', XQ], bit_depth: 12, color_primaries: bt2020}\n");
+        let spec = spec(
+            "name: t\nvideo: {width: 1280, height: 720, profile: ['4444', XQ], bit_depth: 12, color_primaries: bt2020}\n",
+        );
         let mut p = probe();
         p.video.as_mut().unwrap().color_primaries = None;
         let findings = all(&spec, &p);
-        assert_eq!(ids(&findings), vec!["video.profile", "video.resolution", "video.bit_depth", "video.color_primaries"]);
+        assert_eq!(
+            ids(&findings),
+            vec![
+                "video.profile",
+                "video.resolution",
+                "video.bit_depth",
+                "video.color_primaries"
+            ]
+        );
         assert_eq!(findings[0].expected, "one of 4444, XQ");
         assert_eq!(findings[1].actual, "1920x1080");
         assert_eq!(findings[2].actual, "10 bit");

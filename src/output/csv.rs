@@ -13,14 +13,30 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writer.write_record(HEADER)?;
     for file in &report.files {
         if file.findings.is_empty() {
-            writer.write_record([file.path.as_str(), file.status.as_str(), "", "", "", "", "", "", "", "", ""])?;
+            writer.write_record([
+                file.path.as_str(),
+                file.status.as_str(),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ])?;
         }
         for f in &file.findings {
             let at = f.at.as_ref().map(|a| match &a.end {
                 Some(end) => format!("{}-{end}", a.start),
                 None => a.start.clone(),
             });
-            let verdict = if f.stale { "stale" } else { f.review.verdict.as_str() };
+            let verdict = if f.stale {
+                "stale"
+            } else {
+                f.review.verdict.as_str()
+            };
             writer.write_record([
                 file.path.as_str(),
                 file.status.as_str(),

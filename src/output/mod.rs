@@ -18,7 +18,12 @@ pub enum Format {
     Html,
 }
 
-pub fn write(report: &Report, format: Format, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    format: Format,
+    out: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
     match format {
         Format::Text => write_text(report, out, color),
         Format::Json => {
@@ -36,7 +41,12 @@ pub fn write(report: &Report, format: Format, out: &mut dyn Write, color: bool) 
 pub fn display_path(path: &str) -> String {
     let shown = std::env::current_dir()
         .ok()
-        .and_then(|cwd| std::path::Path::new(path).strip_prefix(cwd).ok().map(|p| p.to_string_lossy().into_owned()))
+        .and_then(|cwd| {
+            std::path::Path::new(path)
+                .strip_prefix(cwd)
+                .ok()
+                .map(|p| p.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| path.to_owned());
     crate::escape::escape_control(&shown).into_owned()
 }

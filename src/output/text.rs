@@ -30,7 +30,11 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
                 Severity::Warning => "warning: ",
                 Severity::Info => "info: ",
             };
-            let at = finding.at.as_ref().map(|a| format!(" at {}", a.start)).unwrap_or_default();
+            let at = finding
+                .at
+                .as_ref()
+                .map(|a| format!(" at {}", a.start))
+                .unwrap_or_default();
             writeln!(
                 out,
                 "       {:<26} {marker}{}{at}",

@@ -219,10 +219,14 @@ impl Probe {
         let start = self.start_timecode()?;
         let rate = self.frame_rate()?;
         let video = self.video.as_ref()?;
-        let frames = video.nb_frames.filter(|&n| n > 0).map(|n| n as i64).or_else(|| {
-            let d = video.duration_s.or(self.duration_s)?;
-            Some((d * rate.as_f64()).round() as i64)
-        })?;
+        let frames = video
+            .nb_frames
+            .filter(|&n| n > 0)
+            .map(|n| n as i64)
+            .or_else(|| {
+                let d = video.duration_s.or(self.duration_s)?;
+                Some((d * rate.as_f64()).round() as i64)
+            })?;
         if frames <= 0 {
             return None;
         }
@@ -245,7 +249,10 @@ fn video_from_raw(s: &RawStream) -> VideoStream {
         sar: non_empty(&s.sample_aspect_ratio),
         dar: non_empty(&s.display_aspect_ratio),
         r_frame_rate: s.r_frame_rate.as_deref().and_then(Rational::parse_ffprobe),
-        avg_frame_rate: s.avg_frame_rate.as_deref().and_then(Rational::parse_ffprobe),
+        avg_frame_rate: s
+            .avg_frame_rate
+            .as_deref()
+            .and_then(Rational::parse_ffprobe),
         field_order: non_empty(&s.field_order),
         pix_fmt: non_empty(&s.pix_fmt),
         bits_per_raw_sample: number::<u32>(&s.bits_per_raw_sample).filter(|&b| b > 0),

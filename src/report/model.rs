@@ -84,7 +84,10 @@ impl FileReport {
     /// `error` when unreadable, `fail` when any current finding is an error, else `pass`.
     pub fn status_of(findings: &[Finding]) -> Status {
         let current = findings.iter().filter(|f| !f.stale);
-        if findings.iter().any(|f| !f.stale && f.check == crate::check::ids::FILE_READABLE) {
+        if findings
+            .iter()
+            .any(|f| !f.stale && f.check == crate::check::ids::FILE_READABLE)
+        {
             Status::Error
         } else if current.clone().any(|f| f.severity == Severity::Error) {
             Status::Fail

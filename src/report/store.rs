@@ -56,7 +56,9 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Io(e) => write!(f, "{e}"),
             LoadError::Json(e) => write!(f, "not a dailies-qc report: {e}"),
-            LoadError::Schema(s) => write!(f, "unsupported report schema {s:?}, expected {SCHEMA:?}"),
+            LoadError::Schema(s) => {
+                write!(f, "unsupported report schema {s:?}, expected {SCHEMA:?}")
+            }
         }
     }
 }

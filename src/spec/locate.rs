@@ -16,7 +16,10 @@ pub fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
         let Some((key, _)) = trimmed.split_once(':') else {
             continue;
         };
-        let key = key.trim().trim_matches(|c| c == '"' || c == '\'').to_owned();
+        let key = key
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_owned();
         while stack.last().is_some_and(|(i, _)| *i >= indent) {
             stack.pop();
         }

@@ -5,7 +5,9 @@ mod model;
 mod values;
 
 pub use model::*;
-pub use values::{Count, FrameRate, Glob, Length, NonNegative, Number, OneOrMany, Pattern, TimecodeValue};
+pub use values::{
+    Count, FrameRate, Glob, Length, NonNegative, Number, OneOrMany, Pattern, TimecodeValue,
+};
 
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -129,12 +131,14 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
             );
         }
     }
-    if let Some(duration) = &spec.duration {
-        if let (Some(min), Some(max)) = (duration.min, duration.max) {
-            if min.seconds(None) > max.seconds(None) {
-                return fail(&["duration", "min"], format!("min {min} is longer than max {max}"));
-            }
-        }
+    if let Some(duration) = &spec.duration
+        && let (Some(min), Some(max)) = (duration.min, duration.max)
+        && min.seconds(None) > max.seconds(None)
+    {
+        return fail(
+            &["duration", "min"],
+            format!("min {min} is longer than max {max}"),
+        );
     }
     if let Some(tc) = spec.timecode.as_ref().and_then(|t| t.start) {
         let rate = spec.video.as_ref().and_then(|v| v.frame_rate);
@@ -142,7 +146,10 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
             if let Err(problem) = tc.0.validate_for_rate(rate.0) {
                 return fail(&["timecode", "start"], problem);
             }
-        } else if tc.0.drop_frame && tc.0.frames < 2 && tc.0.seconds == 0 && tc.0.minutes % 10 != 0
+        } else if tc.0.drop_frame
+            && tc.0.frames < 2
+            && tc.0.seconds == 0
+            && !tc.0.minutes.is_multiple_of(10)
         {
             return fail(
                 &["timecode", "start"],

@@ -19,9 +19,9 @@ impl<'de> Deserialize<'de> for OneOrMany {
             One(Scalar),
             Many(Vec<Scalar>),
         }
-        let values = match Either::deserialize(d).map_err(|_| {
-            de::Error::custom("expected a string or a list of strings")
-        })? {
+        let values = match Either::deserialize(d)
+            .map_err(|_| de::Error::custom("expected a string or a list of strings"))?
+        {
             Either::One(s) => vec![s.0],
             Either::Many(v) => v.into_iter().map(|s| s.0).collect(),
         };
@@ -89,13 +89,17 @@ impl<'de> Deserialize<'de> for Count {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
                 match u32::try_from(v) {
                     Ok(n) if n > 0 => Ok(Count(n)),
-                    _ => Err(E::custom(format!("{v} is out of range, expected a positive integer"))),
+                    _ => Err(E::custom(format!(
+                        "{v} is out of range, expected a positive integer"
+                    ))),
                 }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
                 match u32::try_from(v) {
                     Ok(n) if n > 0 => Ok(Count(n)),
-                    _ => Err(E::custom(format!("{v} is out of range, expected a positive integer"))),
+                    _ => Err(E::custom(format!(
+                        "{v} is out of range, expected a positive integer"
+                    ))),
                 }
             }
         }
@@ -156,7 +160,9 @@ pub struct FrameRate(pub Rational);
 impl<'de> Deserialize<'de> for FrameRate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = Scalar::deserialize(d)
-            .map_err(|_| de::Error::custom("expected a frame rate such as 25, 23.976 or 24000/1001"))?
+            .map_err(|_| {
+                de::Error::custom("expected a frame rate such as 25, 23.976 or 24000/1001")
+            })?
             .0;
         Rational::parse_frame_rate(&text)
             .map(FrameRate)
@@ -179,7 +185,9 @@ impl<'de> Deserialize<'de> for TimecodeValue {
         let text = Scalar::deserialize(d)
             .map_err(|_| de::Error::custom("expected a timecode HH:MM:SS:FF"))?
             .0;
-        Timecode::parse(&text).map(TimecodeValue).map_err(de::Error::custom)
+        Timecode::parse(&text)
+            .map(TimecodeValue)
+            .map_err(de::Error::custom)
     }
 }
 
@@ -226,7 +234,9 @@ impl<'de> Deserialize<'de> for Length {
             .map_err(|_| de::Error::custom("expected a timecode HH:MM:SS:FF or seconds"))?
             .0;
         if text.contains(':') || text.contains(';') {
-            return Timecode::parse(&text).map(Length::Timecode).map_err(de::Error::custom);
+            return Timecode::parse(&text)
+                .map(Length::Timecode)
+                .map_err(de::Error::custom);
         }
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(Length::Seconds(v)),
