@@ -35,6 +35,35 @@ pub fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
     best.map(|(_, position)| position)
 }
 
+/// 1-based (line, column) of the value of `path` when it sits on the key's line (`width: wide`
+/// points at `wide`), else of the key or its nearest located parent.
+pub fn value_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let (line, column) = key_position(text, path)?;
+    let exact = path.last().is_some_and(|last| {
+        let content = text.lines().nth(line - 1).unwrap_or("");
+        content[column - 1..]
+            .trim_start_matches(['"', '\''])
+            .starts_with(last)
+    });
+    if !exact {
+        return Some((line, column));
+    }
+    let content = text.lines().nth(line - 1).unwrap_or("");
+    let after_key = content[column - 1..].find(':').map(|i| column - 1 + i + 1);
+    match after_key {
+        Some(colon) => {
+            let rest = &content[colon..];
+            let value = rest.trim_start();
+            if value.is_empty() || value.starts_with('#') {
+                Some((line, column))
+            } else {
+                Some((line, colon + rest.len() - value.len() + 1))
+            }
+        }
+        None => Some((line, column)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +74,14 @@ mod tests {
         assert_eq!(key_position(text, &["video", "width"]), Some((4, 3)));
         assert_eq!(key_position(text, &["audio", "width"]), Some((6, 3)));
         assert_eq!(key_position(text, &["video"]), Some((2, 1)));
+    }
+
+    #[test]
+    fn points_at_inline_values() {
+        let text = "name: x\nvideo:\n  width: wide\n  height:\n    1080\n";
+        assert_eq!(value_position(text, &["video", "width"]), Some((3, 10)));
+        assert_eq!(value_position(text, &["video", "height"]), Some((4, 3)));
+        assert_eq!(value_position(text, &["video", "depth"]), Some((2, 1)));
     }
 
     #[test]

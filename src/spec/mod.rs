@@ -70,17 +70,74 @@ pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
 
 /// Parses spec text; `path` only names the source in errors.
 pub fn parse(text: &str, path: &Path) -> Result<Spec, SpecError> {
-    let spec: Spec = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path))?;
+    // Two steps: YAML syntax first (serde_yaml knows the line), then the typed model through
+    // serde_path_to_error, which knows the full key path even for errors raised inside our own
+    // value types; the path is then located in the text.
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path))?;
+    if value.is_null() {
+        return Err(SpecError {
+            path: path.to_path_buf(),
+            line: Some(1),
+            column: Some(1),
+            message: "the spec is empty; it needs at least `name:`".to_owned(),
+        });
+    }
+    let spec: Spec =
+        serde_path_to_error::deserialize(value).map_err(|e| model_error(&e, text, path))?;
     validate(&spec, text, path)?;
     Ok(spec)
 }
 
-fn yaml_error(e: &serde_yaml::Error, path: &Path) -> SpecError {
-    let mut message = e.to_string();
-    // serde_yaml appends " at line N column M"; the location goes in front instead.
-    if let Some(i) = message.rfind(" at line ") {
-        message.truncate(i);
+fn model_error(
+    e: &serde_path_to_error::Error<serde_yaml::Error>,
+    text: &str,
+    path: &Path,
+) -> SpecError {
+    use serde_path_to_error::Segment;
+    let mut keys: Vec<String> = e
+        .path()
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    let message = without_locations(&e.inner().to_string());
+    // An unknown key is reported at its parent; name the key itself.
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| key.to_owned());
+    if let Some(key) = &unknown
+        && keys.last() != Some(key)
+    {
+        keys.push(key.clone());
     }
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let position = if unknown.is_some() {
+        locate::key_position(text, &key_refs)
+    } else {
+        locate::value_position(text, &key_refs)
+    };
+    let (line, column) = position.or(keys.is_empty().then_some((1, 1))).unzip();
+    let message = if keys.is_empty() {
+        message
+    } else {
+        format!("{}: {message}", keys.join("."))
+    };
+    SpecError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+fn yaml_error(e: &serde_yaml::Error, path: &Path) -> SpecError {
+    // serde_yaml writes " at line N column M" into the text; the location goes in front instead.
+    let mut message = without_locations(&e.to_string());
     if message == "EOF while parsing a value" || message.is_empty() {
         message = "the spec is empty; it needs at least `name:`".to_owned();
     }
@@ -91,6 +148,13 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path) -> SpecError {
         column: location.as_ref().map(|l| l.column()),
         message,
     }
+}
+
+fn without_locations(message: &str) -> String {
+    static LOCATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r" at line \d+ column \d+").expect("valid regex")
+    });
+    LOCATION.replace_all(message, "").into_owned()
 }
 
 /// Rules that involve more than one key.
