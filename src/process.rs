@@ -34,7 +34,7 @@ impl std::fmt::Display for RunError {
             ),
             RunError::TimedOut(t) => write!(
                 f,
-                "no answer after {} s (hung or very slow storage?); killed",
+                "gave no answer within {} s (stale mount or very slow storage?) and was killed",
                 t.as_secs_f64()
             ),
             RunError::Io(e) => write!(f, "{e}"),
