@@ -11,7 +11,9 @@ const FILES: usize = 200;
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = dir.path().join("clip_0000.mov");
-    Clip::small(1.0).write(&first).unwrap_or_else(|e| panic!("{e}"));
+    Clip::small(1.0)
+        .write(&first)
+        .unwrap_or_else(|e| panic!("{e}"));
     for i in 1..FILES {
         std::fs::copy(&first, dir.path().join(format!("clip_{i:04}.mov"))).expect("copy");
     }
@@ -31,8 +33,14 @@ fn main() {
     }
     println!("probe {FILES} files (best of {runs}):");
     println!("  baseline  sequential `ffprobe -show_format -show_streams` loop: {base:.2} s");
-    println!("  dailies-qc check (probe + checks, {} jobs):          {mine:.2} s", jobs());
-    println!("  ratio dailies-qc / baseline = {:.2} (target <= 0.65)", mine / base);
+    println!(
+        "  dailies-qc check (probe + checks, {} jobs):          {mine:.2} s",
+        jobs()
+    );
+    println!(
+        "  ratio dailies-qc / baseline = {:.2} (target <= 0.65)",
+        mine / base
+    );
 }
 
 fn jobs() -> usize {

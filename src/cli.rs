@@ -19,6 +19,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a saved JSON report as HTML, CSV or JUnit XML
     Export(ExportArgs),
+    /// Combine reports from several machines (same spec) into one, to review a whole delivery
+    Merge(MergeArgs),
     /// Generate a folder of sample dailies (some with real defects) to try the tool on
     Demo(DemoArgs),
 }
@@ -83,13 +85,23 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Reports written by `check --format json` or the review screen
+    #[arg(value_name = "REPORT.json", required = true, num_args = 1..)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report to FILE instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Folder to create the sample dailies in
     #[arg(value_name = "DIR", default_value = "dailies-qc-demo")]
     pub dir: PathBuf,
 }
 
-const SUBCOMMANDS: &[&str] = &["review", "check", "export", "demo", "help"];
+const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "help"];
 
 /// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
 pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! What each subcommand does, returning the process exit code (ripgrep-style: 0 all good,
 //! 1 something failed QC, 2 usage/spec/IO error).
 
-use crate::cli::{CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs};
+use crate::cli::{CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs};
 use crate::engine::{self, Options};
 use crate::output::{self, Format};
 use crate::report::{self, FileReport};
@@ -18,6 +18,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Export(args) => export(args),
+        Command::Merge(args) => merge(args),
         Command::Demo(args) => demo(args),
         Command::Review(_) => {
             eprintln!(
@@ -68,12 +69,6 @@ fn check(args: CheckArgs) -> u8 {
         }
     };
     let report = engine::check(&spec, &args.engine.paths, &operator, &options, &progress);
-    if report.files.is_empty() {
-        eprintln!(
-            "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
-        );
-        return EXIT_FAIL;
-    }
     let color = args.output.is_none()
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
@@ -81,6 +76,13 @@ fn check(args: CheckArgs) -> u8 {
     if let Err(e) = emit(&report, args.format, args.output.as_deref(), color) {
         eprintln!("dailies-qc: {e}");
         return EXIT_USAGE;
+    }
+    if report.files.is_empty() {
+        // An empty delivery is almost always a wrong path or include glob: never a silent pass.
+        eprintln!(
+            "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
+        );
+        return EXIT_FAIL;
     }
     if report.all_pass() {
         EXIT_PASS
@@ -116,14 +118,42 @@ fn emit(
 }
 
 fn export(args: ExportArgs) -> u8 {
-    let report = match report::load(&args.report) {
+    let mut report = match report::load(&args.report) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("dailies-qc: {}: {e}", args.report.display());
             return EXIT_USAGE;
         }
     };
+    report.refresh_summary();
     match emit(&report, args.format, args.output.as_deref(), false) {
+        Ok(()) => EXIT_PASS,
+        Err(e) => {
+            eprintln!("dailies-qc: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn merge(args: MergeArgs) -> u8 {
+    let mut loaded = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        match report::load(path) {
+            Ok(r) => loaded.push((path.clone(), r)),
+            Err(e) => {
+                eprintln!("dailies-qc: {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let merged = match report::combine(loaded) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("dailies-qc: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    match emit(&merged, Format::Json, args.output.as_deref(), false) {
         Ok(()) => EXIT_PASS,
         Err(e) => {
             eprintln!("dailies-qc: {e}");

@@ -1,9 +1,13 @@
 //! Printing a report for people (text) and machines (json, csv, junit, html).
 
 mod csv;
+mod html;
+mod junit;
 mod text;
 
 pub use self::csv::write_csv;
+pub use html::write_html;
+pub use junit::write_junit;
 pub use text::write_text;
 
 use crate::report::Report;
@@ -31,9 +35,8 @@ pub fn write(
             writeln!(out)
         }
         Format::Csv => write_csv(report, out),
-        Format::Junit | Format::Html => Err(std::io::Error::other(format!(
-            "{format:?} export is not available in this version; use --format json, csv or text"
-        ))),
+        Format::Junit => write_junit(report, out),
+        Format::Html => write_html(report, out),
     }
 }
 

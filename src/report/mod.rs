@@ -2,8 +2,10 @@
 
 mod merge;
 mod model;
+mod signoff;
 mod store;
 
-pub use merge::{carry_reviews, resume};
+pub use merge::{carry_reviews, combine, resume};
 pub use model::*;
+pub use signoff::SignOff;
 pub use store::{LoadError, load, save, write_atomic};

@@ -18,6 +18,9 @@ pub struct Report {
     pub spec: SpecInfo,
     pub files: Vec<FileReport>,
     pub summary: Summary,
+    /// Overall sign-off, kept current with the summary.
+    #[serde(default)]
+    pub verdict: super::SignOff,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,21 +131,25 @@ impl Summary {
 
 impl Report {
     pub fn new(spec: SpecInfo, operator: String, files: Vec<FileReport>) -> Report {
-        let summary = Summary::of(&files);
-        Report {
+        let mut report = Report {
             schema: SCHEMA.to_owned(),
             tool: ToolInfo::default(),
             created: now_rfc3339(),
             updated: None,
             operator,
             spec,
+            summary: Summary::of(&files),
             files,
-            summary,
-        }
+            verdict: super::SignOff::Incomplete,
+        };
+        report.refresh_summary();
+        report
     }
 
+    /// Recomputes the counts and the sign-off after findings or reviews change.
     pub fn refresh_summary(&mut self) {
         self.summary = Summary::of(&self.files);
+        self.verdict = super::SignOff::of(self);
     }
 
     /// Exit-code view: every file passes.

@@ -1,0 +1,230 @@
+//! One self-contained HTML file (inline CSS, no scripts, no network) that prints to PDF.
+//! The template autoescapes: everything from the media — names, tags, notes — stays text.
+
+use crate::check::{Severity, Verdict};
+use crate::report::{FileReport, Report};
+use serde::Serialize;
+use std::io::Write;
+
+const TEMPLATE: &str = include_str!("report.html");
+
+#[derive(Serialize)]
+struct FileView {
+    name: String,
+    path: String,
+    status: &'static str,
+    duration: String,
+    codec: String,
+    resolution: String,
+    frame_rate: String,
+    loudness: String,
+    sync: String,
+    reviews: String,
+    metadata: Vec<(String, String)>,
+    findings: Vec<FindingView>,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    check: String,
+    severity: &'static str,
+    expected: String,
+    actual: String,
+    at: String,
+    verdict: &'static str,
+    row_class: &'static str,
+    note: String,
+    by: String,
+}
+
+pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut env = minijinja::Environment::new();
+    // Autoescaping is chosen by the template name's extension.
+    env.add_template("report.html", TEMPLATE)
+        .map_err(std::io::Error::other)?;
+    let template = env
+        .get_template("report.html")
+        .map_err(std::io::Error::other)?;
+    let files: Vec<FileView> = report.files.iter().map(file_view).collect();
+    let html = template
+        .render(minijinja::context! {
+            schema => report.schema,
+            tool => report.tool,
+            spec => report.spec,
+            operator => report.operator,
+            created => report.created,
+            updated => report.updated,
+            summary => report.summary,
+            verdict => crate::report::SignOff::of(report).as_str(),
+            files => files,
+        })
+        .map_err(std::io::Error::other)?;
+    out.write_all(html.as_bytes())
+}
+
+fn file_view(file: &FileReport) -> FileView {
+    let probe = file.probe.as_ref();
+    let video = probe.and_then(|p| p.video.as_ref());
+    let dash = || "—".to_owned();
+    let count = |v: Verdict| {
+        file.findings
+            .iter()
+            .filter(|f| !f.stale && f.severity == Severity::Error && f.review.verdict == v)
+            .count()
+    };
+    let loudness = file.measurements.loudness.as_ref().map_or_else(dash, |l| {
+        let i = l
+            .integrated_lufs
+            .map_or("silent".to_owned(), |v| format!("{v:.1} LUFS"));
+        let tp = l
+            .true_peak_dbtp
+            .map_or(String::new(), |v| format!(", {v:.1} dBTP"));
+        format!("{i}{tp}")
+    });
+    let sync = file
+        .measurements
+        .sync
+        .as_ref()
+        .and_then(|s| s.marker_offset_ms.or(s.start_offset_ms))
+        .map_or_else(dash, |ms| format!("{ms:+.0} ms"));
+    FileView {
+        name: file.name().to_owned(),
+        path: file.path.clone(),
+        status: file.status.as_str(),
+        duration: probe
+            .and_then(|p| p.duration())
+            .map_or_else(dash, |s| format!("{s:.2} s")),
+        codec: video
+            .and_then(|v| v.codec.clone())
+            .map(|c| match video.and_then(|v| v.profile.as_deref()) {
+                Some(profile) => format!("{c} {profile}"),
+                None => c,
+            })
+            .unwrap_or_else(dash),
+        resolution: video
+            .and_then(|v| Some(format!("{}x{}", v.width?, v.height?)))
+            .unwrap_or_else(dash),
+        frame_rate: video
+            .and_then(|v| v.r_frame_rate)
+            .map_or_else(dash, |r| r.to_string()),
+        loudness,
+        sync,
+        reviews: format!(
+            "{} / {} / {}",
+            count(Verdict::Open),
+            count(Verdict::Waived),
+            count(Verdict::Rejected)
+        ),
+        metadata: metadata(file),
+        findings: file.findings.iter().map(finding_view).collect(),
+    }
+}
+
+fn metadata(file: &FileReport) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Some(size) = file.size {
+        rows.push(("Size".to_owned(), format!("{size} bytes")));
+    }
+    let Some(probe) = &file.probe else {
+        return rows;
+    };
+    if let Some(c) = &probe.container {
+        rows.push(("Container".to_owned(), c.clone()));
+    }
+    if let Some(v) = &probe.video {
+        let parts: Vec<String> = [
+            v.codec.clone(),
+            v.profile.clone(),
+            v.width.zip(v.height).map(|(w, h)| format!("{w}x{h}")),
+            v.r_frame_rate.map(|r| format!("{r} fps")),
+            v.field_order.clone(),
+            v.pix_fmt.clone(),
+            v.color_primaries.as_ref().map(|p| {
+                format!(
+                    "{p}/{}/{}",
+                    v.color_transfer.as_deref().unwrap_or("?"),
+                    v.color_space.as_deref().unwrap_or("?")
+                )
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        rows.push(("Video".to_owned(), parts.join(", ")));
+    }
+    for (i, a) in probe.audio.iter().enumerate() {
+        let parts: Vec<String> = [
+            a.codec.clone(),
+            a.sample_rate.map(|r| format!("{r} Hz")),
+            a.bit_depth().map(|b| format!("{b}-bit")),
+            a.channels.map(|c| format!("{c} ch")),
+            a.channel_layout.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        rows.push((format!("Audio a:{i}"), parts.join(", ")));
+    }
+    if let Some(tc) = &probe.timecode {
+        let end = probe
+            .timecode_end
+            .as_deref()
+            .map(|e| format!(" – {e}"))
+            .unwrap_or_default();
+        rows.push(("Timecode".to_owned(), format!("{tc}{end}")));
+    }
+    if let Some(l) = &file.measurements.loudness {
+        let fmt =
+            |v: Option<f64>, unit: &str| v.map_or("—".to_owned(), |v| format!("{v:.1} {unit}"));
+        rows.push((
+            "Loudness".to_owned(),
+            format!(
+                "I {}, TP {}, LRA {}",
+                fmt(l.integrated_lufs, "LUFS"),
+                fmt(l.true_peak_dbtp, "dBTP"),
+                fmt(l.lra_lu, "LU")
+            ),
+        ));
+    }
+    if let Some(s) = &file.measurements.sync {
+        let fmt = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:+.1} ms"));
+        rows.push((
+            "Sync (+ = audio late)".to_owned(),
+            format!(
+                "start {}, length {}, marker {}",
+                fmt(s.start_offset_ms),
+                fmt(s.duration_delta_ms),
+                fmt(s.marker_offset_ms)
+            ),
+        ));
+    }
+    rows
+}
+
+fn finding_view(f: &crate::check::Finding) -> FindingView {
+    let verdict = if f.stale {
+        "stale"
+    } else {
+        f.review.verdict.as_str()
+    };
+    FindingView {
+        check: f.check.clone(),
+        severity: f.severity.as_str(),
+        expected: f.expected.clone(),
+        actual: f.actual.clone(),
+        at: f.at.as_ref().map_or(String::new(), |a| match &a.end {
+            Some(end) => format!("{} – {end}", a.start),
+            None => a.start.clone(),
+        }),
+        verdict,
+        row_class: if f.stale {
+            "stale"
+        } else if f.review.verdict == Verdict::Waived {
+            "waived"
+        } else {
+            ""
+        },
+        note: f.review.note.clone(),
+        by: f.review.operator.clone().unwrap_or_default(),
+    }
+}
