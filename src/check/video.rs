@@ -105,16 +105,22 @@ fn one_of(
     allowed: Option<&OneOrMany>,
     actual: Option<&str>,
 ) -> Option<Finding> {
+    one_of_or(id, what, allowed, actual, "not reported by ffprobe")
+}
+
+/// `actual` must be one of `allowed` (case-insensitive); `missing` says what an absent value means.
+fn one_of_or(
+    id: &str,
+    what: &str,
+    allowed: Option<&OneOrMany>,
+    actual: Option<&str>,
+    missing: &str,
+) -> Option<Finding> {
     let allowed = allowed?;
     match actual {
         Some(a) if allowed.contains_ignore_case(a) => None,
         Some(a) => Some(Finding::fail(id, what, allowed.describe(), a)),
-        None => Some(Finding::fail(
-            id,
-            what,
-            allowed.describe(),
-            "not reported by ffprobe",
-        )),
+        None => Some(Finding::fail(id, what, allowed.describe(), missing)),
     }
 }
 
@@ -145,23 +151,14 @@ fn pix_fmt(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     )
 }
 
+/// Colour tags: an untagged stream is reported as such, not as a probe gap.
 fn colour(
     id: &str,
     what: &str,
     allowed: Option<&OneOrMany>,
     actual: Option<&str>,
 ) -> Option<Finding> {
-    let allowed = allowed?;
-    match actual {
-        Some(a) if allowed.contains_ignore_case(a) => None,
-        Some(a) => Some(Finding::fail(id, what, allowed.describe(), a)),
-        None => Some(Finding::fail(
-            id,
-            what,
-            allowed.describe(),
-            "unspecified (not tagged)",
-        )),
-    }
+    one_of_or(id, what, allowed, actual, "unspecified (not tagged)")
 }
 
 fn resolution(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
