@@ -65,8 +65,14 @@ fn html_is_self_contained_escaped_and_shows_waivers() {
     let html = export(&report, "html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<img"), "media names must stay text");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;.mov"), "escaped name");
-    assert!(html.contains("client OK &lt;b&gt;&amp; signed&lt;&#x2f;b&gt;"), "escaped note");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;.mov"),
+        "escaped name"
+    );
+    assert!(
+        html.contains("client OK &lt;b&gt;&amp; signed&lt;&#x2f;b&gt;"),
+        "escaped note"
+    );
     assert!(html.contains("Export &lt;test&gt; &amp; co"));
     assert!(
         html.contains(r#"<tr class="waived">"#),
