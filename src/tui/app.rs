@@ -400,7 +400,9 @@ impl Model {
             return None;
         }
         let (start, current) = match self.selected_entry_index() {
-            Some(e) if !self.entries[e].report.findings.is_empty() => (e, Some(self.finding_cursor)),
+            Some(e) if !self.entries[e].report.findings.is_empty() => {
+                (e, Some(self.finding_cursor))
+            }
             Some(e) => (e, None),
             None => (if forward { 0 } else { n - 1 }, None),
         };

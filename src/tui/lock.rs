@@ -158,7 +158,10 @@ mod tests {
         let err = ReportLock::acquire(&report, "bob").unwrap_err();
         assert!(err.contains("already open"), "{err}");
         assert!(err.contains("user alice"), "{err}");
-        assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
         assert!(err.contains("ep101.json.lock"), "{err}");
         drop(lock);
         assert!(!dir.path().join("ep101.json.lock").exists());

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod lock;
 pub mod persist;
 pub mod runtime;
+pub mod sample;
 pub mod views;
 
 use crate::cli::ReviewArgs;

@@ -22,7 +22,8 @@ pub fn load_previous(path: &Path) -> Result<Option<Report>, String> {
 }
 
 pub fn save(model: &Model, path: &Path) -> Result<(), String> {
-    report::save(&model.to_report(), path).map_err(|e| format!("cannot save {}: {e}", path.display()))
+    report::save(&model.to_report(), path)
+        .map_err(|e| format!("cannot save {}: {e}", path.display()))
 }
 
 /// `REPORT.json` → `REPORT.html` / `REPORT.csv`.

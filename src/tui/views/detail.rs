@@ -53,7 +53,10 @@ fn finding_lines(f: &Finding, theme: &Theme, lines: &mut Vec<Line>) {
     }
     lines.push(Line::from(head));
     lines.push(Line::raw(escape_control(&f.message).into_owned()));
-    lines.push(labelled("Expected", escape_control(&f.expected).into_owned()));
+    lines.push(labelled(
+        "Expected",
+        escape_control(&f.expected).into_owned(),
+    ));
     lines.push(labelled("Actual", escape_control(&f.actual).into_owned()));
     if let Some(at) = &f.at {
         let end = at
@@ -73,15 +76,21 @@ fn finding_lines(f: &Finding, theme: &Theme, lines: &mut Vec<Line>) {
     if let (Some(who), Some(when)) = (&review.operator, &review.at) {
         lines.push(labelled(
             "Reviewed",
-            format!("{} by {}, {}", review.verdict.as_str(), escape_control(who), escape_control(when)),
+            format!(
+                "{} by {}, {}",
+                review.verdict.as_str(),
+                escape_control(who),
+                escape_control(when)
+            ),
         ));
     }
 }
 
 fn opt<T: std::fmt::Display>(value: &Option<T>) -> String {
-    value
-        .as_ref()
-        .map_or_else(|| "?".to_owned(), |v| escape_control(&v.to_string()).into_owned())
+    value.as_ref().map_or_else(
+        || "?".to_owned(),
+        |v| escape_control(&v.to_string()).into_owned(),
+    )
 }
 
 fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
@@ -104,13 +113,22 @@ fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
     }
     lines.push(labelled("File", file));
     if let Some(v) = &probe.video {
-        let rate = v
-            .frame_rate()
-            .map_or_else(|| "?".to_owned(), |r| format!("{:.3}", r.as_f64()).trim_end_matches('0').trim_end_matches('.').to_owned());
+        let rate = v.frame_rate().map_or_else(
+            || "?".to_owned(),
+            |r| {
+                format!("{:.3}", r.as_f64())
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_owned()
+            },
+        );
         let mut text = format!(
             "{} {} {}x{} {} fps {}",
             opt(&v.codec),
-            v.profile.as_deref().map(|p| escape_control(p).into_owned()).unwrap_or_default(),
+            v.profile
+                .as_deref()
+                .map(|p| escape_control(p).into_owned())
+                .unwrap_or_default(),
             opt(&v.width),
             opt(&v.height),
             rate,
@@ -123,7 +141,10 @@ fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
     }
     for (i, a) in probe.audio.iter().enumerate() {
         let label = if i == 0 { "Audio" } else { "" };
-        let bits = a.bit_depth().map(|b| format!(" {b}-bit")).unwrap_or_default();
+        let bits = a
+            .bit_depth()
+            .map(|b| format!(" {b}-bit"))
+            .unwrap_or_default();
         lines.push(labelled(
             label,
             format!(
@@ -138,7 +159,8 @@ fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
 }
 
 fn number(value: Option<f64>, unit: &str) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| format!("{v:+.1} {unit}"))
+    // `+ 0.0` turns −0.0 into 0.0: "-0.0 ms" reads like a defect.
+    value.map_or_else(|| "–".to_owned(), |v| format!("{:+.1} {unit}", v + 0.0))
 }
 
 fn measurement_lines(m: &Measurements, lines: &mut Vec<Line>) {
@@ -147,7 +169,8 @@ fn measurement_lines(m: &Measurements, lines: &mut Vec<Line>) {
             "{} · TP {} · LRA {}",
             number(l.integrated_lufs, "LUFS"),
             number(l.true_peak_dbtp, "dBTP"),
-            l.lra_lu.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} LU"))
+            l.lra_lu
+                .map_or_else(|| "–".to_owned(), |v| format!("{v:.1} LU"))
         );
         if let Some(partial) = &l.partial {
             text.push_str(&format!(" (partial: {})", escape_control(partial)));

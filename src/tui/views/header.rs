@@ -15,11 +15,8 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let progress = progress_text(model.progress);
     let progress_width = (progress.chars().count() as u16 + 1).min(top.width / 2);
-    let [title_area, progress_area] = Layout::horizontal([
-        Constraint::Min(10),
-        Constraint::Length(progress_width),
-    ])
-    .areas(top);
+    let [title_area, progress_area] =
+        Layout::horizontal([Constraint::Min(10), Constraint::Length(progress_width)]).areas(top);
     let title = Line::from(vec![
         Span::styled(" dailies-qc ", theme.title()),
         Span::raw("│ "),
@@ -56,10 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     spans.push(Span::styled(format!("│ {} open ", c.open), theme.title()));
     spans.push(Span::raw(format!("│ filter: {}", model.filter.as_str())));
     if !model.search.is_empty() {
-        spans.push(Span::raw(format!(
-            " │ /{}",
-            escape_control(&model.search)
-        )));
+        spans.push(Span::raw(format!(" │ /{}", escape_control(&model.search))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
 }

@@ -28,16 +28,13 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     header::draw(frame, header_area, model, &theme);
     footer::draw(frame, footer_area, model, &theme);
 
-    let files_width = (body.width * 2 / 5).clamp(24, 60).min(body.width);
+    let files_width = (body.width / 3).clamp(26, 60).min(body.width);
     let [files_area, right] =
         Layout::horizontal([Constraint::Length(files_width), Constraint::Min(10)]).areas(body);
     files::draw(frame, files_area, model, &theme);
     let findings_height = findings::height_for(model, right.height);
-    let [findings_area, detail_area] = Layout::vertical([
-        Constraint::Length(findings_height),
-        Constraint::Min(3),
-    ])
-    .areas(right);
+    let [findings_area, detail_area] =
+        Layout::vertical([Constraint::Length(findings_height), Constraint::Min(3)]).areas(right);
     findings::draw(frame, findings_area, model, &theme);
     detail::draw(frame, detail_area, model, &theme);
 

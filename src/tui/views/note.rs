@@ -9,7 +9,13 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, body: Rect, purpose: NotePurpose, editor: &LineEditor, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    body: Rect,
+    purpose: NotePurpose,
+    editor: &LineEditor,
+    theme: &Theme,
+) {
     let width = body.width.saturating_sub(4).max(10).min(body.width);
     let area = Rect {
         x: body.x + (body.width - width) / 2,
