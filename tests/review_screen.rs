@@ -483,3 +483,43 @@ fn runtime_checks_real_media_in_the_background() {
     let saved = report::load(&report_path).unwrap();
     assert_eq!(saved.summary.error, 1);
 }
+
+/// The interactive screen saves on a background thread; only the newest save's answer marks the
+/// report saved, and quitting waits for the write.
+#[test]
+fn background_saves_answer_on_the_event_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ep101.json");
+    let mut session = session_in(dir.path(), 16);
+    let (tx, rx) = dailies_qc::tui::event::channel();
+    session.save_in_background(tx).unwrap();
+    handle_all(&mut session, keys("nxnx"));
+    assert!(session.model.unsaved, "saved only when the saver answers");
+    // Feed the saver's answers back, as the event loop does, until the newest is in.
+    while session.model.unsaved {
+        let msg = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the saver answers");
+        assert!(matches!(msg, Msg::BackgroundSaved { .. }), "{msg:?}");
+        handle_all(&mut session, vec![msg]);
+    }
+    let saved = report::load(&path).unwrap();
+    let rejected = saved
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.review.verdict == Verdict::Rejected)
+        .count();
+    assert_eq!(rejected, 2);
+    // One more review, then quit at once: the quit save includes it.
+    handle_all(&mut session, keys("nx"));
+    assert!(!session.handle(key(KeyCode::Char('q'))));
+    let saved = report::load(&path).unwrap();
+    let rejected = saved
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.review.verdict == Verdict::Rejected)
+        .count();
+    assert_eq!(rejected, 3);
+}

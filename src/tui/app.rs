@@ -26,6 +26,12 @@ pub enum Msg {
     ChecksDone,
     /// The outcome of an [`Effect::Save`]: `Err` holds what went wrong.
     Saved(Result<(), String>),
+    /// A background save finished (handled by the runtime, which knows whether a newer save
+    /// is still on its way; `update` only ever sees `Saved`).
+    BackgroundSaved {
+        generation: u64,
+        result: Result<(), String>,
+    },
     /// The outcome of an [`Effect::Export`], as a line for the status bar.
     Exported(String),
     /// SIGHUP/SIGTERM/SIGINT: save and leave.
@@ -737,7 +743,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Saved(Err(why)) => model.save_error = Some(why),
         Msg::Exported(line) => model.status = Some(line),
         Msg::Signal(_) => return vec![Effect::Quit { force: true }],
-        Msg::Resize => {}
+        Msg::Resize | Msg::BackgroundSaved { .. } => {}
     }
     vec![]
 }

@@ -65,7 +65,8 @@ pub fn review(args: ReviewArgs) -> u8 {
         engine_options(&args.engine),
         tx.clone(),
     )
-    .and_then(|_| event::spawn_signals(tx.clone()));
+    .and_then(|_| event::spawn_signals(tx.clone()))
+    .and_then(|()| session.save_in_background(tx.clone()));
     if let Err(e) = started {
         eprintln!("dailies-qc: cannot start: {e}");
         return EXIT_USAGE;

@@ -3,11 +3,13 @@
 
 use super::app::{Effect, Model, Msg, update};
 use super::{persist, views};
+use crate::report::{self, Report};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Job results are saved at most this often (a review change is saved at once); a failed save
@@ -16,20 +18,97 @@ pub const SAVE_INTERVAL: Duration = Duration::from_secs(2);
 /// Events handled before the screen is redrawn, so a burst of results cannot starve drawing.
 const BATCH: Duration = Duration::from_millis(30);
 
+/// Serialising a big report takes a while (10,000 files: ~0.3 s), so the interactive screen
+/// saves on this thread: it takes the newest snapshot, writes it, and answers on the event
+/// channel. Snapshots that were overtaken before being written are skipped.
+struct Saver {
+    snapshots: Option<Sender<(u64, Report)>>,
+    thread: Option<JoinHandle<()>>,
+    /// Generation of the newest snapshot handed over.
+    requested: u64,
+}
+
+impl Saver {
+    fn spawn(path: PathBuf, events: Sender<Msg>) -> std::io::Result<Saver> {
+        let (tx, rx) = mpsc::channel::<(u64, Report)>();
+        let thread = std::thread::Builder::new()
+            .name("saver".into())
+            .spawn(move || {
+                while let Ok(mut job) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        job = newer;
+                    }
+                    let (generation, report) = job;
+                    let result = report::save(&report, &path)
+                        .map_err(|e| format!("cannot save {}: {e}", path.display()));
+                    let _ = events.send(Msg::BackgroundSaved { generation, result });
+                }
+            })?;
+        Ok(Saver {
+            snapshots: Some(tx),
+            thread: Some(thread),
+            requested: 0,
+        })
+    }
+
+    /// Waits for the pending write, so a synchronous save cannot race it for the temp file.
+    fn finish(&mut self) {
+        self.snapshots = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// The model plus where it lives on disk.
 pub struct Session {
     pub model: Model,
     pub report_path: PathBuf,
     last_save: Instant,
+    saver: Option<Saver>,
 }
 
 impl Session {
+    /// A session that saves synchronously (tests, and everything before the screen opens).
     pub fn new(model: Model, report_path: PathBuf) -> Session {
         Session {
             model,
             report_path,
             last_save: Instant::now(),
+            saver: None,
         }
+    }
+
+    /// From now on, saves run on a background thread that answers on `events`.
+    pub fn save_in_background(&mut self, events: Sender<Msg>) -> std::io::Result<()> {
+        self.saver = Some(Saver::spawn(self.report_path.clone(), events)?);
+        Ok(())
+    }
+
+    /// Starts a save: at once on the saver thread, or synchronously without one. Returns the
+    /// message to feed back when the outcome is already known.
+    fn request_save(&mut self) -> Option<Msg> {
+        self.last_save = Instant::now();
+        let snapshot = match &mut self.saver {
+            Some(saver) => saver.snapshots.as_ref().map(|tx| {
+                saver.requested += 1;
+                tx.send((saver.requested, self.model.to_report())).is_ok()
+            }),
+            None => None,
+        };
+        match snapshot {
+            Some(true) => None,
+            _ => Some(Msg::Saved(self.save())),
+        }
+    }
+
+    /// Only the answer to the newest snapshot may mark the report as saved.
+    fn on_background_saved(&mut self, generation: u64, result: Result<(), String>) -> Option<Msg> {
+        let newest = self
+            .saver
+            .as_ref()
+            .is_none_or(|s| s.requested == generation);
+        (result.is_err() || newest).then_some(Msg::Saved(result))
     }
 
     /// Feeds `msg` to `update` and performs what it asks. Returns false when it is time to leave.
@@ -37,9 +116,18 @@ impl Session {
         let mut queue = VecDeque::from([msg]);
         let mut keep_running = true;
         while let Some(msg) = queue.pop_front() {
+            let msg = match msg {
+                Msg::BackgroundSaved { generation, result } => {
+                    match self.on_background_saved(generation, result) {
+                        Some(msg) => msg,
+                        None => continue,
+                    }
+                }
+                msg => msg,
+            };
             for effect in update(&mut self.model, msg) {
                 match effect {
-                    Effect::Save => queue.push_back(Msg::Saved(self.save())),
+                    Effect::Save => queue.extend(self.request_save()),
                     Effect::Export => queue.push_back(Msg::Exported(persist::export(
                         &self.model,
                         &self.report_path,
@@ -62,7 +150,12 @@ impl Session {
         keep_running
     }
 
+    /// Saves now, on this thread (after any background write has finished).
     pub fn save(&mut self) -> Result<(), String> {
+        if let Some(saver) = &mut self.saver {
+            saver.finish();
+        }
+        self.saver = None;
         self.last_save = Instant::now();
         persist::save(&self.model, &self.report_path)
     }
@@ -70,8 +163,9 @@ impl Session {
     /// Saves job results (and retries a failed save) once `SAVE_INTERVAL` has passed.
     pub fn save_if_due(&mut self) {
         if self.model.unsaved && self.last_save.elapsed() >= SAVE_INTERVAL {
-            let saved = self.save();
-            self.handle(Msg::Saved(saved));
+            if let Some(msg) = self.request_save() {
+                self.handle(msg);
+            }
         }
     }
 }
