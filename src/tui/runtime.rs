@@ -162,10 +162,11 @@ impl Session {
 
     /// Saves job results (and retries a failed save) once `SAVE_INTERVAL` has passed.
     pub fn save_if_due(&mut self) {
-        if self.model.unsaved && self.last_save.elapsed() >= SAVE_INTERVAL {
-            if let Some(msg) = self.request_save() {
-                self.handle(msg);
-            }
+        if self.model.unsaved
+            && self.last_save.elapsed() >= SAVE_INTERVAL
+            && let Some(msg) = self.request_save()
+        {
+            self.handle(msg);
         }
     }
 }
