@@ -523,3 +523,21 @@ fn background_saves_answer_on_the_event_channel() {
         .count();
     assert_eq!(rejected, 3);
 }
+
+/// A job result that arrives while a save is in flight is not counted as saved by it.
+#[test]
+fn a_result_after_the_snapshot_keeps_the_report_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = session_in(dir.path(), 8);
+    let (tx, rx) = dailies_qc::tui::event::channel();
+    session.save_in_background(tx).unwrap();
+    handle_all(&mut session, keys("nx"));
+    handle_all(&mut session, vec![Msg::Checked(Box::new(sample::file(1)))]);
+    let answer = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    handle_all(&mut session, vec![answer]);
+    assert!(
+        session.model.unsaved,
+        "the result is not in the saved snapshot"
+    );
+    assert!(session.model.save_error.is_none());
+}

@@ -66,6 +66,8 @@ pub struct Session {
     pub report_path: PathBuf,
     last_save: Instant,
     saver: Option<Saver>,
+    /// A job result arrived after the newest snapshot was taken: that snapshot lacks it.
+    changed_since_snapshot: bool,
 }
 
 impl Session {
@@ -76,6 +78,7 @@ impl Session {
             report_path,
             last_save: Instant::now(),
             saver: None,
+            changed_since_snapshot: false,
         }
     }
 
@@ -89,6 +92,7 @@ impl Session {
     /// message to feed back when the outcome is already known.
     fn request_save(&mut self) -> Option<Msg> {
         self.last_save = Instant::now();
+        self.changed_since_snapshot = false;
         let snapshot = match &mut self.saver {
             Some(saver) => saver.snapshots.as_ref().map(|tx| {
                 saver.requested += 1;
@@ -122,6 +126,10 @@ impl Session {
                         Some(msg) => msg,
                         None => continue,
                     }
+                }
+                msg @ (Msg::Planned { .. } | Msg::Checked(_) | Msg::ChecksDone) => {
+                    self.changed_since_snapshot = true;
+                    msg
                 }
                 msg => msg,
             };
