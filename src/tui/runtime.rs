@@ -112,7 +112,7 @@ impl Session {
             .saver
             .as_ref()
             .is_none_or(|s| s.requested == generation);
-        (result.is_err() || newest).then_some(Msg::Saved(result))
+        (result.is_err() || (newest && !self.changed_since_snapshot)).then_some(Msg::Saved(result))
     }
 
     /// Feeds `msg` to `update` and performs what it asks. Returns false when it is time to leave.
