@@ -20,12 +20,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Export(args) => export(args),
         Command::Merge(args) => merge(args),
         Command::Demo(args) => demo(args),
-        Command::Review(_) => {
-            eprintln!(
-                "dailies-qc: the review screen is not available in this version; use `dailies-qc check`"
-            );
-            EXIT_USAGE
-        }
+        Command::Review(args) => crate::tui::review(args),
     };
     ExitCode::from(code)
 }

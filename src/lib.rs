@@ -19,3 +19,4 @@ pub mod scan;
 pub mod spec;
 pub mod synth;
 pub mod timecode;
+pub mod tui;

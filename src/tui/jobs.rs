@@ -1,0 +1,36 @@
+//! Engine work off the UI thread: scan, then probe/measure/check on the engine's bounded pool,
+//! each file's result sent on the event channel as soon as it is ready.
+
+use super::app::Msg;
+use crate::engine::{self, Options};
+use crate::spec::LoadedSpec;
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+
+/// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then `ChecksDone`.
+pub fn spawn(
+    spec: LoadedSpec,
+    paths: Vec<PathBuf>,
+    options: Options,
+    events: Sender<Msg>,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("checks".into())
+        .spawn(move || {
+            let mut plan = engine::plan(&spec, &paths);
+            let files = plan
+                .files
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let unlisted = std::mem::take(&mut plan.unlisted);
+            if events.send(Msg::Planned { files, unlisted }).is_err() {
+                return; // the screen is gone
+            }
+            engine::run(&spec, plan, &options, &|_, _, report| {
+                let _ = events.send(Msg::Checked(Box::new(report.clone())));
+            });
+            let _ = events.send(Msg::ChecksDone);
+        })
+}

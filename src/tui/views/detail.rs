@@ -1,0 +1,191 @@
+//! The selected finding in full (message, expected/actual, where, note), then the file's probe
+//! summary and measurements.
+
+use super::findings::{severity_label, verdict_label};
+use super::{Theme, pane};
+use crate::check::Finding;
+use crate::escape::escape_control;
+use crate::measurements::Measurements;
+use crate::probe::Probe;
+use crate::tui::app::Model;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let block = pane(" Detail ".into(), false, theme);
+    let Some(entry) = model.selected_entry() else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(f) = model.selected_finding() {
+        finding_lines(f, theme, &mut lines);
+    }
+    if entry.is_pending() {
+        lines.push(Line::styled("· being checked…", theme.dim()));
+    }
+    if let Some(probe) = &entry.report.probe {
+        probe_lines(probe, &mut lines);
+    }
+    measurement_lines(&entry.report.measurements, &mut lines);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn labelled<'a>(label: &'static str, value: String) -> Line<'a> {
+    Line::from(vec![Span::raw(format!("{label:<9}")), Span::raw(value)])
+}
+
+fn finding_lines(f: &Finding, theme: &Theme, lines: &mut Vec<Line>) {
+    let mut head = vec![
+        Span::styled(escape_control(&f.check).into_owned(), theme.title()),
+        Span::raw(format!(" · {} · ", severity_label(f.severity))),
+        Span::styled(verdict_label(f), theme.verdict(f.review.verdict)),
+    ];
+    if f.stale {
+        head.push(Span::raw(" · stale (no longer found)"));
+    }
+    lines.push(Line::from(head));
+    lines.push(Line::raw(escape_control(&f.message).into_owned()));
+    lines.push(labelled(
+        "Expected",
+        escape_control(&f.expected).into_owned(),
+    ));
+    lines.push(labelled("Actual", escape_control(&f.actual).into_owned()));
+    if let Some(at) = &f.at {
+        let end = at
+            .end
+            .as_deref()
+            .map(|e| format!(" – {}", escape_control(e)))
+            .unwrap_or_default();
+        lines.push(labelled(
+            "At",
+            format!("{}{end}", escape_control(&at.start)),
+        ));
+    }
+    let review = &f.review;
+    if !review.note.is_empty() {
+        lines.push(labelled("Note", escape_control(&review.note).into_owned()));
+    }
+    if let (Some(who), Some(when)) = (&review.operator, &review.at) {
+        lines.push(labelled(
+            "Reviewed",
+            format!(
+                "{} by {}, {}",
+                review.verdict.as_str(),
+                escape_control(who),
+                escape_control(when)
+            ),
+        ));
+    }
+}
+
+fn opt<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value.as_ref().map_or_else(
+        || "?".to_owned(),
+        |v| escape_control(&v.to_string()).into_owned(),
+    )
+}
+
+fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
+    let container = probe
+        .container
+        .as_deref()
+        .map(|c| c.split(',').next().unwrap_or(c).to_owned());
+    let mut file = format!(
+        "{} · {}",
+        opt(&container),
+        probe
+            .duration()
+            .map_or_else(|| "? s".to_owned(), |d| format!("{d:.2} s"))
+    );
+    if let Some(tc) = &probe.timecode {
+        file.push_str(&format!(" · TC {}", escape_control(tc)));
+        if let Some(end) = &probe.timecode_end {
+            file.push_str(&format!("–{}", escape_control(end)));
+        }
+    }
+    lines.push(labelled("File", file));
+    if let Some(v) = &probe.video {
+        let rate = v.frame_rate().map_or_else(
+            || "?".to_owned(),
+            |r| {
+                format!("{:.3}", r.as_f64())
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_owned()
+            },
+        );
+        let mut text = format!(
+            "{} {} {}x{} {} fps {}",
+            opt(&v.codec),
+            v.profile
+                .as_deref()
+                .map(|p| escape_control(p).into_owned())
+                .unwrap_or_default(),
+            opt(&v.width),
+            opt(&v.height),
+            rate,
+            opt(&v.pix_fmt),
+        );
+        if let Some(primaries) = &v.color_primaries {
+            text.push_str(&format!(" {}", escape_control(primaries)));
+        }
+        lines.push(labelled("Video", text.replace("  ", " ")));
+    }
+    for (i, a) in probe.audio.iter().enumerate() {
+        let label = if i == 0 { "Audio" } else { "" };
+        let bits = a
+            .bit_depth()
+            .map(|b| format!(" {b}-bit"))
+            .unwrap_or_default();
+        lines.push(labelled(
+            label,
+            format!(
+                "#{} {} {} Hz {} ch{bits}",
+                i + 1,
+                opt(&a.codec),
+                opt(&a.sample_rate),
+                opt(&a.channels)
+            ),
+        ));
+    }
+}
+
+fn number(value: Option<f64>, unit: &str) -> String {
+    // `+ 0.0` turns −0.0 into 0.0: "-0.0 ms" reads like a defect.
+    value.map_or_else(|| "–".to_owned(), |v| format!("{:+.1} {unit}", v + 0.0))
+}
+
+fn measurement_lines(m: &Measurements, lines: &mut Vec<Line>) {
+    if let Some(l) = &m.loudness {
+        let mut text = format!(
+            "{} · TP {} · LRA {}",
+            number(l.integrated_lufs, "LUFS"),
+            number(l.true_peak_dbtp, "dBTP"),
+            l.lra_lu
+                .map_or_else(|| "–".to_owned(), |v| format!("{v:.1} LU"))
+        );
+        if let Some(partial) = &l.partial {
+            text.push_str(&format!(" (partial: {})", escape_control(partial)));
+        }
+        lines.push(labelled("Loudness", text));
+    }
+    if let Some(s) = &m.sync {
+        let mut text = format!(
+            "start {} · length Δ {}",
+            number(s.start_offset_ms, "ms"),
+            number(s.duration_delta_ms, "ms")
+        );
+        if let Some(marker) = s.marker_offset_ms {
+            text.push_str(&format!(" · marker {marker:+.1} ms"));
+        }
+        lines.push(labelled("Sync", text));
+    }
+}
