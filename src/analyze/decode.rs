@@ -377,7 +377,9 @@ impl AudioDecoder for FfmpegDecoder<'_> {
         } else if status.is_some_and(|s| !s.success()) {
             Some(format!(
                 "ffmpeg failed: {}",
-                first_error.clone().unwrap_or_else(|| "no message".to_owned())
+                first_error
+                    .clone()
+                    .unwrap_or_else(|| "no message".to_owned())
             ))
         } else {
             first_error.map(|e| format!("ffmpeg: {e}"))

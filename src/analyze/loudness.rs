@@ -275,9 +275,8 @@ impl Meter {
             lra_lu: ebu.loudness_range().ok().and_then(finite),
             sample_peak_dbfs: db(sample_peak),
             true_peak_at: db(true_peak).map(|_| locate(self.true_peak_at_frame as f64 / rate)),
-            max_short_term_at: max_short_term.map(|_| {
-                locate((self.max_short_term_end_frame as f64 / rate - 3.0).max(0.0))
-            }),
+            max_short_term_at: max_short_term
+                .map(|_| locate((self.max_short_term_end_frame as f64 / rate - 3.0).max(0.0))),
             max_short_term_lufs: max_short_term,
             partial: decoded
                 .stopped_early

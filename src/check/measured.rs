@@ -186,8 +186,13 @@ mod loudness {
         asked
             .into_iter()
             .map(|id| {
-                Finding::fail(id, "loudness", "a measurable audio stream", "measurement failed")
-                    .with_message(format!("loudness could not be measured ({stream}): {why}"))
+                Finding::fail(
+                    id,
+                    "loudness",
+                    "a measurable audio stream",
+                    "measurement failed",
+                )
+                .with_message(format!("loudness could not be measured ({stream}): {why}"))
             })
             .collect()
     }
