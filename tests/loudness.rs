@@ -11,6 +11,9 @@ use std::time::Duration;
 /// One channel's programme: (level of a 1 kHz sine in dBFS, seconds) pieces in order.
 type Programme<'a> = &'a [(f64, f64)];
 
+/// A conformance case: name, programme, expected reading.
+type Case = (&'static str, Programme<'static>, f64);
+
 fn amplitude(dbfs: f64) -> f64 {
     10f64.powf(dbfs / 20.0)
 }
@@ -128,7 +131,7 @@ fn assert_near(what: &str, got: Option<f64>, want: f64, below: f64, above: f64) 
 #[test]
 fn tech_3341_integrated_cases_1_to_5() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cases: [(&str, &[(f64, f64)], f64); 5] = [
+    let cases: [Case; 5] = [
         ("3341-1", &[(-23.0, 20.0)], -23.0),
         ("3341-2", &[(-33.0, 20.0)], -33.0),
         (
@@ -229,7 +232,7 @@ fn tech_3341_true_peak_cases_15_to_19() {
 #[test]
 fn tech_3342_loudness_range_cases_1_to_4() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cases: [(&str, &[(f64, f64)], f64); 4] = [
+    let cases: [Case; 4] = [
         ("3342-1", &[(-20.0, 20.0), (-30.0, 20.0)], 10.0),
         ("3342-2", &[(-20.0, 20.0), (-15.0, 20.0)], 5.0),
         ("3342-3", &[(-40.0, 20.0), (-20.0, 20.0)], 20.0),
