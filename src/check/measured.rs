@@ -278,4 +278,77 @@ mod tests {
         );
         assert_eq!(findings[0].expected, "-23.0 LUFS ±0.5 LU");
     }
+
+    fn measured(l: Loudness) -> Measurements {
+        Measurements {
+            loudness: Some(l),
+            sync: None,
+        }
+    }
+
+    #[test]
+    fn loudness_out_of_tolerance_fails_with_both_figures() {
+        let spec =
+            spec("name: t\naudio: {loudness: {integrated: -23, true_peak_max: -1, lra_max: 20}}\n");
+        let m = measured(Loudness {
+            integrated_lufs: Some(-14.23),
+            true_peak_dbtp: Some(-0.4),
+            true_peak_at: Some("10:00:01:02".into()),
+            lra_lu: Some(3.0),
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &probe(), &m);
+        assert_eq!(
+            ids(&findings),
+            vec!["audio.loudness.integrated", "audio.loudness.true_peak"]
+        );
+        assert_eq!(
+            findings[0].message,
+            "integrated loudness: expected -23.0 LUFS ±0.5 LU, got -14.2 LUFS (stream 1)"
+        );
+        assert_eq!(
+            findings[1].at.as_ref().map(|a| a.start.as_str()),
+            Some("10:00:01:02")
+        );
+    }
+
+    #[test]
+    fn within_tolerance_passes_and_silence_fails() {
+        let spec = spec("name: t\naudio: {loudness: {integrated: -23, tolerance: 0.5}}\n");
+        let ok = measured(Loudness {
+            integrated_lufs: Some(-22.5),
+            ..Default::default()
+        });
+        assert!(loudness(&spec, &probe(), &ok).is_empty());
+        let silent = measured(Loudness {
+            true_peak_dbtp: None,
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &probe(), &silent);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.contains("silence"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn partial_measurement_fails_where_decoding_broke() {
+        let spec = spec("name: t\naudio: {loudness: {integrated: -23}}\n");
+        let m = measured(Loudness {
+            integrated_lufs: Some(-23.0),
+            partial: Some("10:00:00:12".into()),
+            partial_reason: Some("read error".into()),
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &probe(), &m);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].at.as_ref().map(|a| a.start.as_str()),
+            Some("10:00:00:12")
+        );
+        assert!(findings[0].actual.contains("partial"));
+    }
 }
