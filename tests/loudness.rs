@@ -424,3 +424,33 @@ fn check_command_reports_loudness_findings() {
         "{quiet_findings:?}"
     );
 }
+
+/// An RF64 `.wav` (symphonia has no RF64) falls back to the ffmpeg pipe instead of failing.
+#[test]
+fn rf64_wav_falls_back_to_ffmpeg() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = write_wav(dir.path(), "plain", &stereo(&[(-23.0, 5.0)]), "stereo", 5.0);
+    let rf64 = dir.path().join("rf64.wav");
+    ffmpeg(&strings(&[
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        wav.to_str().expect("utf-8"),
+        "-c:a",
+        "pcm_s24le",
+        "-rf64",
+        "always",
+        rf64.to_str().expect("utf-8"),
+    ]))
+    .expect("rf64");
+    let reading = measure(&rf64, 2, "stereo", 5.0);
+    assert_eq!(reading.decoder, "ffmpeg");
+    assert_near(
+        "rf64 integrated",
+        reading.loudness.integrated_lufs,
+        -23.0,
+        0.1,
+        0.1,
+    );
+}

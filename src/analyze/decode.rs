@@ -81,6 +81,12 @@ pub fn decoder_for<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 'a>
     }
 }
 
+/// The ffmpeg pipe, whatever the file: the fallback when symphonia cannot open a file (an RF64
+/// `.wav`, a mislabelled extension).
+pub fn ffmpeg_decoder<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 'a> {
+    Box::new(FfmpegDecoder { request })
+}
+
 /// Samples per block handed to the sink: small enough to stay in cache, large enough that the
 /// per-call overhead vanishes.
 const BLOCK_FRAMES: usize = 4096;

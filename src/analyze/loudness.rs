@@ -2,7 +2,7 @@
 //! true peak and sample peak, with where the peaks are. The meter is the `ebur128` crate (a port
 //! of libebur128 that passes EBU Tech 3341/3342) rather than a hand-written one.
 
-use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for};
+use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
 use crate::measurements::Loudness;
 use ebur128::{Channel, EbuR128, Mode};
 
@@ -21,9 +21,16 @@ pub fn measure_stream(
     layout: Option<&str>,
     locate: &dyn Fn(f64) -> String,
 ) -> Result<StreamLoudness, String> {
-    let decoder = decoder_for(request);
+    let fallback = request.clone();
+    let mut decoder = decoder_for(request);
     let mut meter = Meter::new(layout);
-    let decoded = decoder.decode(&mut |format, block| meter.add(format, block))?;
+    let mut decoded = decoder.decode(&mut |format, block| meter.add(format, block));
+    // symphonia could not even start (RF64, mislabelled file): ffmpeg reads more formats.
+    if decoded.is_err() && meter.format.is_none() && decoder.name() != "ffmpeg" {
+        decoder = ffmpeg_decoder(fallback);
+        decoded = decoder.decode(&mut |format, block| meter.add(format, block));
+    }
+    let decoded = decoded?;
     Ok(StreamLoudness {
         decoder: decoder.name(),
         loudness: meter.finish(&decoded, locate)?,
