@@ -57,11 +57,21 @@ pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
 /// Probes, measures and checks one file. Never panics on bad media: problems become findings.
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
     let size = std::fs::metadata(path).ok().map(|m| m.len());
-    let probe = match probe::probe_file(path, options.probe_timeout) {
+    let mut probe = match probe::probe_file(path, options.probe_timeout) {
         Ok(p) => p,
         Err(e) => return unreadable_report(spec, path, size, &e.message),
     };
-    let measurements = measure(&probe);
+    let mut measurements = measure(&probe);
+    // Decoding audio is the slow part: only when the spec has a loudness rule.
+    if spec
+        .spec
+        .audio
+        .as_ref()
+        .is_some_and(|a| a.loudness.is_some())
+    {
+        measurements.loudness =
+            crate::analyze::loudness::measure_file(path, &mut probe, options.probe_timeout);
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy())

@@ -30,6 +30,10 @@ pub struct Loudness {
     /// Set when decoding stopped early: the figures cover only the audio up to `partial`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<String>,
+    /// Why decoding stopped early (set with `partial`), or why the stream could not be measured
+    /// at all (then every figure is `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_reason: Option<String>,
 }
 
 /// A/V sync figures in ms, positive when the audio is late.

@@ -1,0 +1,403 @@
+//! Streaming audio decode: one audio stream of a file, handed to a callback as interleaved f32
+//! blocks, in constant memory.
+//!
+//! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC) in
+//! process; everything else (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe,
+//! because symphonia 0.6 silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
+
+use crate::process::media_url;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Channel count and sample rate of the blocks a decoder delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudioFormat {
+    pub channels: u32,
+    pub rate: u32,
+}
+
+/// How a decode ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub format: AudioFormat,
+    /// Frames (samples per channel) delivered.
+    pub frames: u64,
+    /// Why decoding stopped before the end of the stream, when it did. The blocks already
+    /// delivered are good; the stream is only partly measured.
+    pub stopped_early: Option<String>,
+}
+
+impl Decoded {
+    pub fn seconds(&self) -> f64 {
+        self.frames as f64 / f64::from(self.format.rate.max(1))
+    }
+}
+
+/// Receives each block of interleaved samples; an `Err` stops the decode.
+pub type Sink<'a> = dyn FnMut(AudioFormat, &[f32]) -> Result<(), String> + 'a;
+
+/// One way of decoding an audio stream.
+pub trait AudioDecoder {
+    /// "symphonia" or "ffmpeg": recorded in the report so a reading can be traced to its decoder.
+    fn name(&self) -> &'static str;
+    /// Decodes the whole stream into `sink`. `Err` only when nothing useful could be decoded.
+    fn decode(&self, sink: &mut Sink) -> Result<Decoded, String>;
+}
+
+/// The stream to decode and what the probe said about it.
+#[derive(Debug, Clone)]
+pub struct StreamRequest<'a> {
+    pub path: &'a Path,
+    /// Position among the file's audio streams (ffmpeg's `0:a:N`).
+    pub audio_index: usize,
+    /// How many audio streams the file has.
+    pub audio_streams: usize,
+    pub channels: Option<u32>,
+    pub rate: Option<u32>,
+    /// Expected length, to notice a stream that ends early without an error.
+    pub duration_s: Option<f64>,
+    /// A decode that delivers nothing for this long is killed.
+    pub stall_timeout: Duration,
+}
+
+/// Extensions of standalone audio files symphonia reads correctly.
+const SYMPHONIA_EXTENSIONS: &[&str] = &["wav", "wave", "bwf", "aif", "aiff", "aifc", "flac"];
+
+/// symphonia for a standalone audio file with one audio stream, else the ffmpeg pipe.
+pub fn decoder_for<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 'a> {
+    let extension = request
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if request.audio_streams == 1 && SYMPHONIA_EXTENSIONS.contains(&extension.as_str()) {
+        Box::new(SymphoniaDecoder { request })
+    } else {
+        Box::new(FfmpegDecoder { request })
+    }
+}
+
+/// The ffmpeg pipe, whatever the file: the fallback when symphonia cannot open a file (an RF64
+/// `.wav`, a mislabelled extension).
+pub fn ffmpeg_decoder<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 'a> {
+    Box::new(FfmpegDecoder { request })
+}
+
+/// Samples per block handed to the sink: small enough to stay in cache, large enough that the
+/// per-call overhead vanishes.
+const BLOCK_FRAMES: usize = 4096;
+
+/// A stream that ends more than this short of its announced length is reported as cut short.
+fn ended_early(decoded_s: f64, expected_s: Option<f64>) -> Option<String> {
+    let expected = expected_s.filter(|d| d.is_finite() && *d > 0.0)?;
+    let missing = expected - decoded_s;
+    (missing > 0.1_f64.max(expected * 0.005)).then(|| {
+        format!("audio ends after {decoded_s:.2} s of the {expected:.2} s the file announces")
+    })
+}
+
+pub struct SymphoniaDecoder<'a> {
+    request: StreamRequest<'a>,
+}
+
+impl AudioDecoder for SymphoniaDecoder<'_> {
+    fn name(&self) -> &'static str {
+        "symphonia"
+    }
+
+    fn decode(&self, sink: &mut Sink) -> Result<Decoded, String> {
+        use symphonia::core::codecs::audio::AudioDecoderOptions;
+        use symphonia::core::errors::Error;
+        use symphonia::core::formats::probe::Hint;
+        use symphonia::core::formats::{FormatOptions, TrackType};
+        use symphonia::core::io::MediaSourceStream;
+        use symphonia::core::meta::MetadataOptions;
+
+        let path = self.request.path;
+        let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+        let source = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let mut reader = symphonia::default::get_probe()
+            .probe(
+                &hint,
+                source,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| format!("symphonia cannot read the file: {e}"))?;
+        let track = reader
+            .default_track(TrackType::Audio)
+            .ok_or("no audio track")?;
+        let track_id = track.id;
+        let expected_frames = track.num_frames;
+        let params = track
+            .codec_params
+            .as_ref()
+            .and_then(|p| p.audio())
+            .ok_or("the audio track has no codec parameters")?
+            .clone();
+        let mut decoder = symphonia::default::get_codecs()
+            .make_audio_decoder(&params, &AudioDecoderOptions::default())
+            .map_err(|e| format!("symphonia has no decoder for this audio: {e}"))?;
+
+        let mut format: Option<AudioFormat> = None;
+        let mut frames: u64 = 0;
+        let mut samples: Vec<f32> = Vec::new();
+        let mut stopped_early = None;
+        loop {
+            let packet = match reader.next_packet() {
+                Ok(Some(packet)) => packet,
+                Ok(None) => break,
+                Err(Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => {
+                    stopped_early = Some(format!("read error: {e}"));
+                    break;
+                }
+            };
+            if packet.track_id != track_id {
+                continue;
+            }
+            let buffer = match decoder.decode(&packet) {
+                Ok(buffer) => buffer,
+                Err(e) => {
+                    stopped_early = Some(format!("decode error: {e}"));
+                    break;
+                }
+            };
+            let spec = buffer.spec();
+            let this = AudioFormat {
+                channels: spec.channels().count() as u32,
+                rate: spec.rate(),
+            };
+            if *format.get_or_insert(this) != this {
+                stopped_early = Some("the audio format changes mid-stream".to_owned());
+                break;
+            }
+            buffer.copy_to_vec_interleaved(&mut samples);
+            let channels = this.channels.max(1) as usize;
+            for block in samples.chunks(BLOCK_FRAMES * channels) {
+                sink(this, block)?;
+            }
+            frames += (samples.len() / channels) as u64;
+        }
+        let format = format.ok_or_else(|| {
+            stopped_early
+                .clone()
+                .unwrap_or_else(|| "the audio stream holds no samples".to_owned())
+        })?;
+        let decoded = Decoded {
+            format,
+            frames,
+            stopped_early: None,
+        };
+        let expected_s = expected_frames
+            .map(|n| n as f64 / f64::from(format.rate.max(1)))
+            .or(self.request.duration_s);
+        let stopped_early = stopped_early.or_else(|| ended_early(decoded.seconds(), expected_s));
+        Ok(Decoded {
+            stopped_early,
+            ..decoded
+        })
+    }
+}
+
+pub struct FfmpegDecoder<'a> {
+    request: StreamRequest<'a>,
+}
+
+impl FfmpegDecoder<'_> {
+    fn args(&self) -> Vec<String> {
+        [
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            &media_url(self.request.path),
+            "-map",
+            &format!("0:a:{}", self.request.audio_index),
+            "-f",
+            "f32le",
+            "-acodec",
+            "pcm_f32le",
+            "-",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+}
+
+/// Kills the child when no data has arrived for `stall` (a hung network mount), and reaps it.
+struct Watchdog {
+    stop: Arc<AtomicBool>,
+    timed_out: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<Option<std::process::ExitStatus>>,
+}
+
+impl Watchdog {
+    fn start(mut child: Child, progress: Arc<AtomicU64>, stall: Duration) -> Watchdog {
+        use wait_timeout::ChildExt;
+        let stop = Arc::new(AtomicBool::new(false));
+        let timed_out = Arc::new(AtomicBool::new(false));
+        let (stop_flag, timed_out_flag) = (stop.clone(), timed_out.clone());
+        let thread = std::thread::spawn(move || {
+            let mut last_seen = progress.load(Ordering::Relaxed);
+            let mut last_change = Instant::now();
+            loop {
+                match child.wait_timeout(Duration::from_millis(100)) {
+                    Ok(Some(status)) => return Some(status),
+                    Ok(None) => {}
+                    Err(_) => break,
+                }
+                let now_seen = progress.load(Ordering::Relaxed);
+                if now_seen != last_seen {
+                    last_seen = now_seen;
+                    last_change = Instant::now();
+                }
+                let stalled = last_change.elapsed() > stall;
+                if stalled || stop_flag.load(Ordering::Relaxed) {
+                    timed_out_flag.store(stalled, Ordering::Relaxed);
+                    break;
+                }
+            }
+            let _ = child.kill();
+            child.wait().ok()
+        });
+        Watchdog {
+            stop,
+            timed_out,
+            thread,
+        }
+    }
+
+    /// Stops the child if still running; returns its exit status and whether it was killed for
+    /// stalling.
+    fn finish(self) -> (Option<std::process::ExitStatus>, bool) {
+        self.stop.store(true, Ordering::Relaxed);
+        let status = self.thread.join().ok().flatten();
+        (status, self.timed_out.load(Ordering::Relaxed))
+    }
+}
+
+impl AudioDecoder for FfmpegDecoder<'_> {
+    fn name(&self) -> &'static str {
+        "ffmpeg"
+    }
+
+    fn decode(&self, sink: &mut Sink) -> Result<Decoded, String> {
+        let request = &self.request;
+        let format = match (request.channels, request.rate) {
+            (Some(channels), Some(rate)) if channels > 0 && rate > 0 => {
+                AudioFormat { channels, rate }
+            }
+            _ => return Err("the probe gives no channel count or sample rate".to_owned()),
+        };
+        let mut child = Command::new("ffmpeg")
+            .args(self.args())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => "ffmpeg not found on PATH".to_owned(),
+                _ => format!("cannot run ffmpeg: {e}"),
+            })?;
+        let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("ffmpeg pipes are missing".to_owned());
+        };
+        let stderr_reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            // Keep only the head: a broken file can make ffmpeg print an error per packet.
+            let _ = (&mut stderr).take(16 * 1024).read_to_string(&mut text);
+            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
+            text
+        });
+        let progress = Arc::new(AtomicU64::new(0));
+        let watchdog = Watchdog::start(child, progress.clone(), request.stall_timeout);
+
+        let frame_bytes = format.channels as usize * 4;
+        let mut bytes = vec![0u8; BLOCK_FRAMES * frame_bytes];
+        let mut samples = vec![0f32; BLOCK_FRAMES * format.channels as usize];
+        let mut filled = 0usize;
+        let mut frames = 0u64;
+        let mut sink_error = None;
+        let mut read_error = None;
+        loop {
+            match stdout.read(&mut bytes[filled..]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    filled += n;
+                    progress.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    read_error = Some(format!("reading from ffmpeg: {e}"));
+                    break;
+                }
+            }
+            // Only whole frames go to the sink; a torn frame waits for the rest of its bytes.
+            let whole = filled / frame_bytes * frame_bytes;
+            if whole == 0 {
+                continue;
+            }
+            let count = whole / 4;
+            for (sample, raw) in samples[..count].iter_mut().zip(bytes.chunks_exact(4)) {
+                *sample = f32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
+            }
+            if let Err(e) = sink(format, &samples[..count]) {
+                sink_error = Some(e);
+                break;
+            }
+            frames += (whole / frame_bytes) as u64;
+            bytes.copy_within(whole..filled, 0);
+            filled -= whole;
+        }
+        drop(stdout);
+        let (status, stalled) = watchdog.finish();
+        let stderr_text = stderr_reader.join().unwrap_or_default();
+        if let Some(e) = sink_error {
+            return Err(e);
+        }
+        let first_error = stderr_text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_owned);
+        let failure = if stalled {
+            Some(format!(
+                "ffmpeg delivered no audio for {} s (hung or very slow storage?); killed",
+                request.stall_timeout.as_secs_f64()
+            ))
+        } else if let Some(e) = read_error {
+            Some(e)
+        } else if status.is_some_and(|s| !s.success()) {
+            Some(format!(
+                "ffmpeg failed: {}",
+                first_error
+                    .clone()
+                    .unwrap_or_else(|| "no message".to_owned())
+            ))
+        } else {
+            first_error.map(|e| format!("ffmpeg: {e}"))
+        };
+        let seconds = frames as f64 / f64::from(format.rate);
+        if frames == 0 {
+            return Err(failure.unwrap_or_else(|| "the audio stream holds no samples".to_owned()));
+        }
+        Ok(Decoded {
+            format,
+            frames,
+            stopped_early: failure.or_else(|| ended_early(seconds, request.duration_s)),
+        })
+    }
+}

@@ -1,0 +1,392 @@
+//! EBU R128 / ITU-R BS.1770-4 loudness of one audio stream: integrated loudness, loudness range,
+//! true peak and sample peak, with where the peaks are. The meter is the `ebur128` crate (a port
+//! of libebur128 that passes EBU Tech 3341/3342) rather than a hand-written one.
+
+use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
+use crate::measurements::Loudness;
+use ebur128::{Channel, EbuR128, Mode};
+
+/// One measured stream: its figures and the decoder that fed the meter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamLoudness {
+    pub decoder: &'static str,
+    pub loudness: Loudness,
+}
+
+/// Decodes and meters one stream. `layout` is ffprobe's channel_layout ("stereo", "5.1(side)" …);
+/// `locate` turns seconds into the stream into the timecode a finding shows.
+/// `Err` when not even part of the stream could be measured.
+pub fn measure_stream(
+    request: StreamRequest,
+    layout: Option<&str>,
+    locate: &dyn Fn(f64) -> String,
+) -> Result<StreamLoudness, String> {
+    let fallback = request.clone();
+    let mut decoder = decoder_for(request);
+    let mut meter = Meter::new(layout);
+    let mut decoded = decoder.decode(&mut |format, block| meter.add(format, block));
+    // symphonia could not even start (RF64, mislabelled file): ffmpeg reads more formats.
+    if decoded.is_err() && meter.format.is_none() && decoder.name() != "ffmpeg" {
+        decoder = ffmpeg_decoder(fallback);
+        decoded = decoder.decode(&mut |format, block| meter.add(format, block));
+    }
+    let decoded = decoded?;
+    Ok(StreamLoudness {
+        decoder: decoder.name(),
+        loudness: meter.finish(&decoded, locate)?,
+    })
+}
+
+/// Measures every audio stream of a probed file (streams in parallel). Each stream's figures
+/// and decoder go into `probe.audio[i]`; the first stream's figures are returned for
+/// `measurements.loudness`. `None` when the file has no audio.
+pub fn measure_file(
+    path: &std::path::Path,
+    probe: &mut crate::probe::Probe,
+    stall_timeout: std::time::Duration,
+) -> Option<Loudness> {
+    use rayon::prelude::*;
+    let start_tc = probe.start_timecode();
+    let frame_rate = probe.frame_rate();
+    let video_start = probe
+        .video
+        .as_ref()
+        .and_then(|v| v.start_time_s)
+        .unwrap_or(0.0);
+    let audio_streams = probe.audio.len();
+    let results: Vec<(Option<&'static str>, Loudness)> = probe
+        .audio
+        .par_iter()
+        .enumerate()
+        .map(|(audio_index, stream)| {
+            // Seconds into the stream → position in the file, as timecode when it has one.
+            let offset = stream.start_time_s.unwrap_or(0.0) - video_start;
+            let locate = |seconds: f64| {
+                crate::timecode::locate(seconds + offset, start_tc.as_ref(), frame_rate)
+            };
+            let request = StreamRequest {
+                path,
+                audio_index,
+                audio_streams,
+                channels: stream.channels,
+                rate: stream.sample_rate,
+                duration_s: stream.duration_s,
+                stall_timeout,
+            };
+            match measure_stream(request, stream.channel_layout.as_deref(), &locate) {
+                Ok(measured) => (Some(measured.decoder), measured.loudness),
+                Err(why) => (
+                    None,
+                    Loudness {
+                        partial_reason: Some(why),
+                        ..Loudness::default()
+                    },
+                ),
+            }
+        })
+        .collect();
+    for (stream, (decoder, loudness)) in probe.audio.iter_mut().zip(&results) {
+        stream.decoder = decoder.map(str::to_owned);
+        stream.loudness = serde_json::to_value(loudness).ok();
+    }
+    results.into_iter().next().map(|(_, loudness)| loudness)
+}
+
+/// The BS.1770 weighting for each channel of a layout, in ffmpeg's channel order (which both
+/// decoders deliver). LFE is left out; side and back left/right are weighted +1.5 dB as
+/// surrounds, as ffmpeg's own ebur128 filter does. A mono stream is measured as mono (one
+/// channel at unit weight), not as dual mono.
+pub fn channel_map(layout: Option<&str>, channels: u32) -> Vec<Channel> {
+    let names = layout
+        .map(|l| l.trim().to_ascii_lowercase())
+        .and_then(|l| layout_channels(&l))
+        .filter(|names| names.len() == channels as usize)
+        .or_else(|| {
+            let by_count = match channels {
+                1 => "mono",
+                2 => "stereo",
+                3 => "3.0",
+                4 => "quad",
+                5 => "5.0",
+                6 => "5.1",
+                7 => "6.1",
+                8 => "7.1",
+                _ => return None,
+            };
+            layout_channels(by_count)
+        });
+    match names {
+        Some(names) => names.iter().map(|n| weight_of(n)).collect(),
+        // An unknown layout: every channel counts at unit weight.
+        None => vec![Channel::Left; channels as usize],
+    }
+}
+
+/// ffmpeg's channel order for its named layouts.
+fn layout_channels(layout: &str) -> Option<&'static [&'static str]> {
+    Some(match layout {
+        "mono" => &["FC"],
+        "stereo" => &["FL", "FR"],
+        "2.1" => &["FL", "FR", "LFE"],
+        "3.0" => &["FL", "FR", "FC"],
+        "3.0(back)" => &["FL", "FR", "BC"],
+        "4.0" => &["FL", "FR", "FC", "BC"],
+        "quad" => &["FL", "FR", "BL", "BR"],
+        "quad(side)" => &["FL", "FR", "SL", "SR"],
+        "3.1" => &["FL", "FR", "FC", "LFE"],
+        "5.0" => &["FL", "FR", "FC", "BL", "BR"],
+        "5.0(side)" => &["FL", "FR", "FC", "SL", "SR"],
+        "4.1" => &["FL", "FR", "FC", "LFE", "BC"],
+        "5.1" => &["FL", "FR", "FC", "LFE", "BL", "BR"],
+        "5.1(side)" => &["FL", "FR", "FC", "LFE", "SL", "SR"],
+        "6.0" => &["FL", "FR", "FC", "BC", "SL", "SR"],
+        "6.1" => &["FL", "FR", "FC", "LFE", "BC", "SL", "SR"],
+        "6.1(back)" => &["FL", "FR", "FC", "LFE", "BL", "BR", "BC"],
+        "7.0" => &["FL", "FR", "FC", "BL", "BR", "SL", "SR"],
+        "7.1" => &["FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR"],
+        "7.1(wide)" => &["FL", "FR", "FC", "LFE", "BL", "BR", "FLC", "FRC"],
+        "7.1(wide-side)" => &["FL", "FR", "FC", "LFE", "FLC", "FRC", "SL", "SR"],
+        _ => return None,
+    })
+}
+
+fn weight_of(name: &str) -> Channel {
+    match name {
+        "FL" => Channel::Left,
+        "FR" => Channel::Right,
+        // Mono is a single channel at unit weight; libebur128 weights Center that way too.
+        "FC" => Channel::Center,
+        "LFE" => Channel::Unused,
+        "BL" | "SL" => Channel::LeftSurround,
+        "BR" | "SR" => Channel::RightSurround,
+        "BC" => Channel::Mp180,
+        "FLC" => Channel::MpSC,
+        "FRC" => Channel::MmSC,
+        _ => Channel::Left,
+    }
+}
+
+/// Feeds the meter in 100 ms steps so the loudest short-term window and the highest true peak
+/// can be located (EBU Tech 3341 asks for short-term updates at least every 100 ms).
+struct Meter {
+    layout: Option<String>,
+    ebu: Option<EbuR128>,
+    format: Option<AudioFormat>,
+    step_frames: usize,
+    /// Frames fed so far.
+    frames: u64,
+    /// Frames into the current 100 ms step.
+    in_step: usize,
+    /// True peak runs on its own thread: its 4× oversampling costs as much as the rest of the
+    /// meter, so two cores halve the wall time.
+    peaks: Option<PeakWorker>,
+    /// Mean-square energy of the last 30 steps (3 s), for the short-term loudness: summing 30
+    /// step energies is ~30× cheaper than asking the meter for its 3 s window every step.
+    step_energies: std::collections::VecDeque<f64>,
+    max_short_term: f64,
+    max_short_term_end_frame: u64,
+}
+
+impl Meter {
+    fn new(layout: Option<&str>) -> Meter {
+        Meter {
+            layout: layout.map(str::to_owned),
+            ebu: None,
+            format: None,
+            step_frames: 4800,
+            frames: 0,
+            in_step: 0,
+            peaks: None,
+            step_energies: std::collections::VecDeque::with_capacity(31),
+            max_short_term: f64::NEG_INFINITY,
+            max_short_term_end_frame: 0,
+        }
+    }
+
+    fn start(&mut self, format: AudioFormat) -> Result<(), String> {
+        let mode = Mode::I | Mode::LRA | Mode::S | Mode::SAMPLE_PEAK;
+        let mut ebu = EbuR128::new(format.channels, format.rate, mode)
+            .map_err(|e| format!("loudness meter cannot take {format:?}: {e:?}"))?;
+        ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
+            .map_err(|e| format!("channel map: {e:?}"))?;
+        self.step_frames = (format.rate / 10).max(1) as usize;
+        self.peaks = Some(PeakWorker::start(format)?);
+        self.ebu = Some(ebu);
+        self.format = Some(format);
+        Ok(())
+    }
+
+    fn add(&mut self, format: AudioFormat, block: &[f32]) -> Result<(), String> {
+        if self.format.is_none() {
+            self.start(format)?;
+        }
+        if self.format != Some(format) {
+            return Err("the audio format changes mid-stream".to_owned());
+        }
+        let channels = format.channels as usize;
+        let mut rest = block;
+        while !rest.is_empty() {
+            let take = (self.step_frames - self.in_step).min(rest.len() / channels);
+            let (now, later) = rest.split_at(take * channels);
+            self.feed(now, channels)?;
+            rest = later;
+            if take == 0 {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn feed(&mut self, samples: &[f32], channels: usize) -> Result<(), String> {
+        let Some(ebu) = self.ebu.as_mut() else {
+            return Err("meter not started".to_owned());
+        };
+        ebu.add_frames_f32(samples)
+            .map_err(|e| format!("loudness meter: {e:?}"))?;
+        let frames = samples.len() / channels;
+        let step_start = self.frames - self.in_step as u64;
+        self.frames += frames as u64;
+        self.in_step += frames;
+        if let Some(peaks) = self.peaks.as_ref() {
+            peaks.send(step_start, samples)?;
+        }
+        if self.in_step >= self.step_frames {
+            self.in_step = 0;
+            // BS.1770 loudness is −0.691 + 10·log10(weighted energy): undo it to get energy.
+            let energy = ebu
+                .loudness_window(100)
+                .ok()
+                .filter(|l| l.is_finite())
+                .map_or(0.0, |l| 10f64.powf((l + 0.691) / 10.0));
+            if self.step_energies.len() == 30 {
+                self.step_energies.pop_front();
+            }
+            self.step_energies.push_back(energy);
+            // Only full 3 s windows count as short-term readings.
+            if self.step_energies.len() == 30 {
+                let mean = self.step_energies.iter().sum::<f64>() / 30.0;
+                let short_term = -0.691 + 10.0 * mean.log10();
+                if short_term > self.max_short_term {
+                    self.max_short_term = short_term;
+                    self.max_short_term_end_frame = self.frames;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, decoded: &Decoded, locate: &dyn Fn(f64) -> String) -> Result<Loudness, String> {
+        let (Some(ebu), Some(format), Some(peaks)) = (self.ebu, self.format, self.peaks) else {
+            return Err("no audio reached the loudness meter".to_owned());
+        };
+        let (true_peak, true_peak_at_frame) = peaks.finish()?;
+        let rate = f64::from(format.rate);
+        let db = |linear: f64| finite(20.0 * linear.log10());
+        let sample_peak = (0..format.channels)
+            .filter_map(|c| ebu.sample_peak(c).ok())
+            .fold(0.0_f64, f64::max);
+        let max_short_term = finite(self.max_short_term).filter(|l| *l > -70.0);
+        Ok(Loudness {
+            // Silence sits below the −70 LUFS absolute gate: the meter says −∞; we say None.
+            integrated_lufs: ebu.loudness_global().ok().and_then(finite),
+            true_peak_dbtp: db(true_peak),
+            lra_lu: ebu.loudness_range().ok().and_then(finite),
+            sample_peak_dbfs: db(sample_peak),
+            true_peak_at: db(true_peak).map(|_| locate(true_peak_at_frame as f64 / rate)),
+            max_short_term_at: max_short_term
+                .map(|_| locate((self.max_short_term_end_frame as f64 / rate - 3.0).max(0.0))),
+            max_short_term_lufs: max_short_term,
+            partial: decoded
+                .stopped_early
+                .as_ref()
+                .map(|_| locate(decoded.seconds())),
+            partial_reason: decoded.stopped_early.clone(),
+        })
+    }
+}
+
+/// A true-peak meter on its own thread, fed 100 ms steps through a short queue (constant
+/// memory); it remembers the step holding the highest peak.
+struct PeakWorker {
+    queue: std::sync::mpsc::SyncSender<(u64, Vec<f32>)>,
+    thread: std::thread::JoinHandle<Result<(f64, u64), String>>,
+}
+
+impl PeakWorker {
+    fn start(format: AudioFormat) -> Result<PeakWorker, String> {
+        let mut ebu = EbuR128::new(format.channels, format.rate, Mode::TRUE_PEAK)
+            .map_err(|e| format!("true-peak meter cannot take {format:?}: {e:?}"))?;
+        let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(8);
+        let thread = std::thread::spawn(move || {
+            let (mut peak, mut at) = (0.0_f64, 0_u64);
+            for (start, samples) in steps {
+                ebu.add_frames_f32(&samples)
+                    .map_err(|e| format!("true-peak meter: {e:?}"))?;
+                let step_peak = (0..format.channels)
+                    .filter_map(|c| ebu.prev_true_peak(c).ok())
+                    .fold(0.0_f64, f64::max);
+                if step_peak > peak {
+                    (peak, at) = (step_peak, start);
+                }
+            }
+            Ok((peak, at))
+        });
+        Ok(PeakWorker { queue, thread })
+    }
+
+    fn send(&self, start: u64, samples: &[f32]) -> Result<(), String> {
+        self.queue
+            .send((start, samples.to_vec()))
+            .map_err(|_| "the true-peak meter stopped".to_owned())
+    }
+
+    /// The highest true peak (linear) and the first frame of the step that holds it.
+    fn finish(self) -> Result<(f64, u64), String> {
+        drop(self.queue);
+        self.thread
+            .join()
+            .map_err(|_| "the true-peak meter failed".to_owned())?
+    }
+}
+
+/// JSON has no NaN or infinity: such readings become `None`.
+fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn five_one_leaves_out_lfe_and_weights_surrounds() {
+        let map = channel_map(Some("5.1(side)"), 6);
+        assert_eq!(
+            map,
+            vec![
+                Channel::Left,
+                Channel::Right,
+                Channel::Center,
+                Channel::Unused,
+                Channel::LeftSurround,
+                Channel::RightSurround
+            ]
+        );
+    }
+
+    #[test]
+    fn seven_one_maps_all_eight_channels() {
+        let map = channel_map(Some("7.1"), 8);
+        assert_eq!(map.len(), 8);
+        assert_eq!(map[3], Channel::Unused);
+        assert_eq!(map[6], Channel::LeftSurround);
+        assert_eq!(map[7], Channel::RightSurround);
+    }
+
+    #[test]
+    fn layout_that_disagrees_with_the_count_falls_back_to_the_count() {
+        assert_eq!(channel_map(Some("stereo"), 6)[3], Channel::Unused);
+        assert_eq!(channel_map(None, 1), vec![Channel::Center]);
+        assert_eq!(channel_map(Some("unknown"), 12), vec![Channel::Left; 12]);
+    }
+}
