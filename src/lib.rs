@@ -3,6 +3,7 @@
 //! The engine (scan → probe → measure → check → report) knows nothing about terminals; the
 //! `check` command prints its report, the `review` screen lets an operator annotate it.
 
+pub mod analyze;
 pub mod check;
 pub mod cli;
 pub mod commands;
