@@ -89,3 +89,92 @@ fn tail_marker_shows_drift() {
         tail.flash_s
     );
 }
+
+/// The whole path through the binary: spec → marker search → finding with the flash's timecode.
+#[test]
+fn check_command_reports_marker_offset_and_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let on_time = make(
+        &dir,
+        "on_time.mov",
+        &MarkerClip::new((25, 1), 25, 0.020, false),
+    );
+    let late = make(&dir, "late.mp4", &MarkerClip::new((25, 1), 25, 0.080, true));
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "name: marker\nsync:\n  marker: {audio_early_ms: 40, audio_late_ms: 60, search_s: 3}\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+        .args(["check", "--spec"])
+        .arg(&spec)
+        .args(["--format", "json"])
+        .arg(&on_time)
+        .arg(&late)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap()
+    };
+    let good = file("on_time.mov");
+    assert_eq!(good["status"], "pass");
+    let ms = good["measurements"]["sync"]["marker_offset_ms"]
+        .as_f64()
+        .unwrap();
+    assert!((ms - 20.0).abs() < 2.0, "{ms}");
+    let bad = file("late.mp4");
+    assert_eq!(bad["status"], "fail");
+    let finding = bad["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "sync.marker")
+        .expect("sync.marker finding");
+    assert!(
+        finding["actual"].as_str().unwrap().ends_with("ms late"),
+        "{finding}"
+    );
+    // No timecode track: the flash frame (frame 25 at 25 fps) is located as 00:00:01:00.
+    assert_eq!(finding["at"]["start"], "00:00:01:00");
+}
+
+#[test]
+fn missing_marker_is_its_own_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.mov");
+    dailies_qc::synth::Clip::small(2.0).write(&path).unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "name: marker\nsync:\n  marker: {audio_early_ms: 40, audio_late_ms: 60, search_s: 2}\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+        .args(["check", "--spec"])
+        .arg(&spec)
+        .args(["--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["files"][0]["findings"][0];
+    assert_eq!(finding["check"], "sync.marker");
+    assert_eq!(finding["actual"], "no marker found");
+    assert!(
+        finding["message"].as_str().unwrap().contains("first 2 s"),
+        "{finding}"
+    );
+}
