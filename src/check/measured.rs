@@ -137,6 +137,9 @@ fn span(probe: &Probe, event: &Event) -> Option<At> {
     })
 }
 
+/// One duration rule over a list of events: (id, name, max_s, events, counted span).
+type EventRule<'a> = (&'a str, &'a str, f64, Option<&'a Vec<Event>>, (f64, f64));
+
 /// At most this many findings per content check: a file that is black throughout its
 /// scenes should not bury the report; the last finding says how many more there were.
 const MAX_EVENTS: usize = 50;
@@ -150,7 +153,7 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let measured = m.content.as_ref();
     let problem = measured.and_then(|c| c.problem.as_deref());
     let duration = probe.duration().unwrap_or(f64::INFINITY);
-    let mut kinds: Vec<(&str, &str, f64, Option<&Vec<Event>>, (f64, f64))> = Vec::new();
+    let mut kinds: Vec<EventRule> = Vec::new();
     if let Some(b) = &rules.black {
         let head = b.ignore_head_s.map_or(0.0, |h| h.0);
         let tail = b.ignore_tail_s.map_or(0.0, |t| t.0);
@@ -268,5 +271,43 @@ mod tests {
                 .all(|f| f.severity == Severity::Info && f.actual == "not measured")
         );
         assert_eq!(findings[0].expected, "-23.0 LUFS ±0.5 LU");
+    }
+
+    fn with_marker(offset: Option<f64>, problem: Option<&str>) -> Measurements {
+        Measurements {
+            sync: Some(crate::measurements::Sync {
+                marker_offset_ms: offset,
+                marker_flash_s: offset.map(|_| 2.0),
+                marker_problem: problem.map(str::to_owned),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn marker_window_is_asymmetric() {
+        let spec = spec("name: t\nsync: {marker: {audio_early_ms: 40, audio_late_ms: 60}}\n");
+        let p = probe();
+        assert!(sync_marker(&spec, &p, &with_marker(Some(55.0), None)).is_empty());
+        assert!(sync_marker(&spec, &p, &with_marker(Some(-39.0), None)).is_empty());
+        let late = sync_marker(&spec, &p, &with_marker(Some(61.0), None));
+        assert_eq!(late[0].actual, "61.0 ms late");
+        assert_eq!(late[0].at.as_ref().unwrap().start, "10:00:02:00");
+        let early = sync_marker(&spec, &p, &with_marker(Some(-45.0), None));
+        assert_eq!(early[0].actual, "45.0 ms early");
+        assert_eq!(early[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn missing_marker_fails_and_unsearched_is_info() {
+        let spec =
+            spec("name: t\nsync: {marker: {audio_early_ms: 40, audio_late_ms: 60, tail: true}}\n");
+        let p = probe();
+        let f = sync_marker(&spec, &p, &with_marker(None, Some("no flash and no beep")));
+        assert_eq!(f[0].actual, "no marker found");
+        assert_eq!(f[0].severity, Severity::Error);
+        // The tail was not searched in this measurement: said so, not passed.
+        assert_eq!(f[1].actual, "not measured");
     }
 }
