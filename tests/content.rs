@@ -140,3 +140,30 @@ fn ignored_head_and_longer_limits_pass() {
     );
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn only_the_asked_checks_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = eventful_clip(dir.path());
+    let probe = probe_file(&path, Duration::from_secs(30)).unwrap();
+    let spec: dailies_qc::spec::Spec =
+        serde_yaml::from_str("name: s\ncontent:\n  silence: {max_s: 3.0}\n").unwrap();
+    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap());
+    assert_eq!(measured.problem, None);
+    assert_eq!(measured.black, None);
+    assert_eq!(measured.clipped_samples, None);
+    assert_eq!(measured.silence.map(|s| s.len()), Some(1));
+}
+
+#[test]
+fn unreadable_media_is_a_problem_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = eventful_clip(dir.path());
+    let probe = probe_file(&path, Duration::from_secs(30)).unwrap();
+    dailies_qc::synth::truncate_file(&path, 0.0).unwrap();
+    let spec: dailies_qc::spec::Spec =
+        serde_yaml::from_str("name: s\ncontent:\n  black: {max_s: 2.0}\n").unwrap();
+    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap());
+    let problem = measured.problem.expect("an empty file cannot be analysed");
+    assert!(problem.contains("ffmpeg"), "{problem}");
+}

@@ -100,15 +100,14 @@ impl Plan {
             if let Some((noise, d)) = self.freeze {
                 video.push(format!("freezedetect=n={noise}dB:d={d}"));
             }
-            video.push("nullsink".into());
-            chains.push(video.join(","));
+            chains.push(format!("{}[v]", video.join(",")));
         }
         match (self.silence, self.clipping_channels) {
             (None, None) => {}
-            (Some(s), None) => chains.push(format!("[0:a:0]{},anullsink", silence_filter(s))),
-            (None, Some(c)) => chains.push(format!("[0:a:0]{},anullsink", clipping_filter(c))),
+            (Some(s), None) => chains.push(format!("[0:a:0]{}[a]", silence_filter(s))),
+            (None, Some(c)) => chains.push(format!("[0:a:0]{}[a]", clipping_filter(c))),
             (Some(s), Some(c)) => chains.push(format!(
-                "[0:a:0]asplit[s][c];[s]{},anullsink;[c]{},anullsink",
+                "[0:a:0]asplit[s][c];[s]{},anullsink;[c]{}[a]",
                 silence_filter(s),
                 clipping_filter(c)
             )),
@@ -125,6 +124,14 @@ impl Plan {
                 .chain([media_url(path)]),
         );
         args.extend(["-filter_complex".into(), self.filter_graph()]);
+        // Map the graph's outputs explicitly: otherwise ffmpeg also auto-maps the input's
+        // streams to the null output, decoding (say) the picture when only audio is checked.
+        if self.black.is_some() || self.freeze.is_some() {
+            args.extend(["-map".into(), "[v]".into()]);
+        }
+        if self.silence.is_some() || self.clipping_channels.is_some() {
+            args.extend(["-map".into(), "[a]".into()]);
+        }
         args.extend(["-f".into(), "null".into(), "-".into()]);
         args
     }
