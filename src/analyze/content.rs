@@ -117,10 +117,8 @@ impl Plan {
 
     fn args(&self, path: &Path) -> Vec<String> {
         let mut args = ffmpeg::base_args();
-        // The filter graph runs on one thread unless told otherwise; two lets the slice-threaded
-        // filters (scale, blackdetect) keep up with the frame-threaded decoder.
         args.extend(
-            ["-v", "info", "-filter_complex_threads", "2", "-i"]
+            ["-v", "info", "-i"]
                 .iter()
                 .map(|s| s.to_string())
                 .chain([media_url(path)]),
