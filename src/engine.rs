@@ -61,7 +61,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         Ok(p) => p,
         Err(e) => return unreadable_report(spec, path, size, &e.message),
     };
-    let mut measurements = measure(&probe);
+    let mut measurements = measure(&spec.spec, path, &probe);
     // Decoding audio is the slow part: only when the spec has a loudness rule.
     if spec
         .spec
@@ -96,19 +96,29 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
     report
 }
 
-/// Measurements available from the probe alone (stream offsets and lengths).
-fn measure(probe: &Probe) -> Measurements {
+/// Stream offsets and lengths from the probe, plus the analyses the spec asks for.
+fn measure(spec: &crate::spec::Spec, path: &Path, probe: &Probe) -> Measurements {
     let first = |values: Vec<Option<f64>>| values.into_iter().next().flatten();
     let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| Sync {
         start_offset_ms: first(check::sync_start_offsets_ms(probe)),
         duration_delta_ms: first(check::sync_duration_deltas_ms(probe)),
-        marker_offset_ms: None,
-        tail_marker_offset_ms: None,
+        ..Sync::default()
     });
-    Measurements {
+    let mut measurements = Measurements {
         loudness: None,
         sync,
+        content: None,
+    };
+    if let (Some(rules), Some(sync)) = (
+        spec.sync.as_ref().and_then(|s| s.marker.as_ref()),
+        measurements.sync.as_mut(),
+    ) {
+        crate::analyze::marker::measure_into(path, probe, rules, sync);
     }
+    if let Some(rules) = &spec.content {
+        measurements.content = Some(crate::analyze::content::analyse(path, probe, rules));
+    }
+    measurements
 }
 
 fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {

@@ -8,6 +8,9 @@ pub struct Measurements {
     pub loudness: Option<Loudness>,
     #[serde(default)]
     pub sync: Option<Sync>,
+    /// Black/freeze/silence/clipping events, when the spec has a `content:` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
 }
 
 /// BS.1770-4 / EBU R128 figures of one audio stream.
@@ -44,4 +47,48 @@ pub struct Sync {
     pub marker_offset_ms: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_marker_offset_ms: Option<f64>,
+    /// Seconds from the start of the file to the head marker's flash frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker_flash_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_marker_flash_s: Option<f64>,
+    /// Why the head marker was not measured (not found, or the file would not decode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker_problem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_marker_problem: Option<String>,
+}
+
+/// A stretch of the file, seconds from its start.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl Event {
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
+/// Content events found in one decode pass. Only the kinds the spec asks for are measured;
+/// detection thresholds are the spec's, and only events at least `max_s` long are kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub black: Option<Vec<Event>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze: Option<Vec<Event>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silence: Option<Vec<Event>>,
+    /// Samples at full scale (first audio stream, all channels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clipped_samples: Option<u64>,
+    /// Stretches of audio holding the clipped samples (consecutive audio frames merged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clipping: Option<Vec<Event>>,
+    /// Set when the decode failed: the checks report it instead of passing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }

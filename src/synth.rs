@@ -172,3 +172,114 @@ pub fn truncate_file(path: &Path, fraction: f64) -> std::io::Result<()> {
     let file = std::fs::OpenOptions::new().write(true).open(path)?;
     file.set_len((len as f64 * fraction) as u64)
 }
+
+/// A sync-marker clip: black picture with one white frame (the flash) and a one-frame 1 kHz
+/// beep after silence, the beep `audio_offset_s` after the flash (negative: audio early).
+#[derive(Debug, Clone)]
+pub struct MarkerClip {
+    /// Frame rate as a fraction, e.g. (24000, 1001).
+    pub rate: (u32, u32),
+    pub seconds: f64,
+    /// Frame number of the white flash frame.
+    pub flash_frame: u32,
+    pub audio_offset_s: f64,
+    /// Also put a second flash + beep this many seconds before the end (a tail pop).
+    pub tail: Option<TailPop>,
+    /// `.mov` gets MJPEG + 24-bit PCM; `.mp4` gets H.264 + AAC (encoder delay, edit list).
+    pub mp4: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TailPop {
+    pub flash_frame: u32,
+    pub audio_offset_s: f64,
+}
+
+impl MarkerClip {
+    pub fn new(rate: (u32, u32), flash_frame: u32, audio_offset_s: f64, mp4: bool) -> Self {
+        MarkerClip {
+            rate,
+            seconds: 3.0,
+            flash_frame,
+            audio_offset_s,
+            tail: None,
+            mp4,
+        }
+    }
+
+    /// Seconds from the start to the flash frame.
+    pub fn flash_s(&self) -> f64 {
+        self.flash_frame as f64 * self.rate.1 as f64 / self.rate.0 as f64
+    }
+
+    pub fn frame_s(&self) -> f64 {
+        self.rate.1 as f64 / self.rate.0 as f64
+    }
+
+    pub fn ffmpeg_args(&self, out: &Path) -> Vec<String> {
+        let (num, den) = self.rate;
+        let frame = self.frame_s();
+        let mut flashes = vec![format!("eq(n\\,{})", self.flash_frame)];
+        let mut beeps = vec![(self.flash_s() + self.audio_offset_s, frame)];
+        if let Some(tail) = self.tail {
+            flashes.push(format!("eq(n\\,{})", tail.flash_frame));
+            beeps.push((tail.flash_frame as f64 * frame + tail.audio_offset_s, frame));
+        }
+        let video = format!(
+            "color=c=black:s=320x180:r={num}/{den}:d={},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='{}'",
+            self.seconds,
+            flashes.join("+")
+        );
+        // aevalsrc evaluates per sample, so the beep starts on the exact sample asked for.
+        let tone: Vec<String> = beeps
+            .iter()
+            .map(|(at, len)| {
+                format!(
+                    "between(t\\,{at:.6}\\,{:.6})*0.5*sin(2*PI*1000*(t-{at:.6}))",
+                    at + len
+                )
+            })
+            .collect();
+        let audio = format!(
+            "aevalsrc=exprs='{}':s=48000:c=stereo:d={}",
+            tone.join("+"),
+            self.seconds
+        );
+        let mut args = strings(&["-hide_banner", "-loglevel", "error", "-nostdin", "-y"]);
+        args.extend(strings(&["-f", "lavfi", "-i"]));
+        args.push(video);
+        args.extend(strings(&["-f", "lavfi", "-i"]));
+        args.push(audio);
+        if self.mp4 {
+            args.extend(strings(&[
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "128k",
+            ]));
+        } else {
+            args.extend(strings(&[
+                "-c:v",
+                "mjpeg",
+                "-q:v",
+                "5",
+                "-pix_fmt",
+                "yuvj420p",
+                "-c:a",
+                "pcm_s24le",
+            ]));
+        }
+        args.push(out.to_string_lossy().into_owned());
+        args
+    }
+
+    pub fn write(&self, out: &Path) -> Result<(), String> {
+        ffmpeg(&self.ffmpeg_args(out))
+    }
+}

@@ -1,4 +1,9 @@
-//! Analyses that read the media itself (not just the probe): streaming decode and meters.
+//! Analyses that read the media itself (not just the probe), through symphonia or an ffmpeg
+//! pipe (never a shell): each submodule measures one thing and returns plain data for the pure
+//! checks in `crate::check`.
 
+pub mod content;
 pub mod decode;
+pub mod ffmpeg;
 pub mod loudness;
+pub mod marker;

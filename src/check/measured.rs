@@ -1,8 +1,9 @@
 //! Checks on measurements (loudness, sync marker, content). Until a measurement exists for a
 //! file, each rule the spec sets yields an explicit "not measured" finding (severity info).
 
+use super::At;
 use super::{Finding, ids};
-use crate::measurements::{Loudness, Measurements};
+use crate::measurements::{Event, Loudness, Measurements};
 use crate::probe::Probe;
 use crate::spec::Spec;
 
@@ -205,56 +206,207 @@ mod loudness {
     }
 }
 
-pub fn sync_marker(spec: &Spec, m: &Measurements) -> Option<Finding> {
-    let rules = spec.sync.as_ref()?.marker.as_ref()?;
-    let measured = m.sync.as_ref().and_then(|s| s.marker_offset_ms);
-    measured.is_none().then(|| {
-        Finding::not_measured(
+pub fn sync_marker(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
+    let Some(rules) = spec.sync.as_ref().and_then(|s| s.marker.as_ref()) else {
+        return Vec::new();
+    };
+    let (early, late) = (rules.audio_early_ms.0, rules.audio_late_ms.0);
+    let expected = format!("audio between {early} ms early and {late} ms late");
+    if probe.video.is_none() || probe.audio.is_empty() {
+        let missing = if probe.video.is_none() {
+            "no video stream"
+        } else {
+            "no audio stream"
+        };
+        return vec![Finding::fail(
             ids::SYNC_MARKER,
-            format!(
-                "audio between {} ms early and {} ms late",
-                rules.audio_early_ms.0, rules.audio_late_ms.0
+            "sync marker",
+            expected,
+            missing,
+        )];
+    }
+    let sync = m.sync.clone().unwrap_or_default();
+    let mut markers = vec![(
+        "sync marker",
+        sync.marker_offset_ms,
+        sync.marker_flash_s,
+        sync.marker_problem,
+    )];
+    if rules.tail {
+        markers.push((
+            "tail sync marker",
+            sync.tail_marker_offset_ms,
+            sync.tail_marker_flash_s,
+            sync.tail_marker_problem,
+        ));
+    }
+    let mut findings = Vec::new();
+    for (what, offset, flash_s, problem) in markers {
+        let at = flash_s.map(|s| At {
+            start: locate(probe, s),
+            end: None,
+        });
+        match (offset, problem) {
+            (Some(ms), _) if ms < -early || ms > late => findings.push(
+                Finding::fail(
+                    ids::SYNC_MARKER,
+                    what,
+                    expected.clone(),
+                    describe_offset(ms),
+                )
+                .with_at(at),
             ),
-            "sync marker detection is not available in this version",
-        )
+            (Some(_), _) => {}
+            (None, Some(problem)) => findings.push(
+                Finding::fail(ids::SYNC_MARKER, what, expected.clone(), "no marker found")
+                    .with_message(format!("{what} not found: {problem}"))
+                    .with_at(at),
+            ),
+            (None, None) => findings.push(Finding::not_measured(
+                ids::SYNC_MARKER,
+                expected.clone(),
+                "the sync marker was not searched for",
+            )),
+        }
+    }
+    findings
+}
+
+/// "52.1 ms late", "12.0 ms early", "0 ms".
+fn describe_offset(ms: f64) -> String {
+    if ms.abs() < 0.05 {
+        "0 ms".to_owned()
+    } else if ms > 0.0 {
+        format!("{ms:.1} ms late")
+    } else {
+        format!("{:.1} ms early", -ms)
+    }
+}
+
+/// A time in the file as timecode (elapsed time when the file has none).
+fn locate(probe: &Probe, seconds: f64) -> String {
+    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.frame_rate())
+}
+
+fn span(probe: &Probe, event: &Event) -> Option<At> {
+    Some(At {
+        start: locate(probe, event.start_s),
+        end: Some(locate(probe, event.end_s)),
     })
 }
 
-pub fn content(spec: &Spec, _m: &Measurements) -> Vec<Finding> {
+/// One duration rule over a list of events: (id, name, max_s, events, counted span).
+type EventRule<'a> = (&'a str, &'a str, f64, Option<&'a Vec<Event>>, (f64, f64));
+
+/// At most this many findings per content check: a file that is black throughout its
+/// scenes should not bury the report; the last finding says how many more there were.
+const MAX_EVENTS: usize = 50;
+
+pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let Some(rules) = spec.content.as_ref() else {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    let why = "content analysis is not available in this version";
+    let why = "content analysis did not run for this file";
+    let measured = m.content.as_ref();
+    let problem = measured.and_then(|c| c.problem.as_deref());
+    let duration = probe.duration().unwrap_or(f64::INFINITY);
+    let mut kinds: Vec<EventRule> = Vec::new();
     if let Some(b) = &rules.black {
-        findings.push(Finding::not_measured(
+        let head = b.ignore_head_s.map_or(0.0, |h| h.0);
+        let tail = b.ignore_tail_s.map_or(0.0, |t| t.0);
+        kinds.push((
             ids::CONTENT_BLACK,
-            format!("no black longer than {} s", b.max_s.0),
-            why,
+            "black",
+            b.max_s.0,
+            measured.and_then(|c| c.black.as_ref()),
+            (head, duration - tail),
         ));
     }
     if let Some(f) = &rules.freeze {
-        findings.push(Finding::not_measured(
+        let events = measured.and_then(|c| c.freeze.as_ref());
+        kinds.push((
             ids::CONTENT_FREEZE,
-            format!("no freeze longer than {} s", f.max_s.0),
-            why,
+            "freeze",
+            f.max_s.0,
+            events,
+            (0.0, f64::INFINITY),
         ));
     }
     if let Some(s) = &rules.silence {
-        findings.push(Finding::not_measured(
+        let events = measured.and_then(|c| c.silence.as_ref());
+        kinds.push((
             ids::CONTENT_SILENCE,
-            format!("no silence longer than {} s", s.max_s.0),
-            why,
+            "silence",
+            s.max_s.0,
+            events,
+            (0.0, f64::INFINITY),
         ));
+    }
+    for (id, what, max_s, events, (from, to)) in kinds {
+        let expected = format!("no {what} longer than {max_s} s");
+        if let Some(problem) = problem {
+            findings.push(could_not_analyse(id, what, expected, problem));
+            continue;
+        }
+        let Some(events) = events else {
+            findings.push(Finding::not_measured(id, expected, why));
+            continue;
+        };
+        // Only the part of an event outside the ignored head/tail counts.
+        let long: Vec<Event> = events
+            .iter()
+            .map(|e| Event {
+                start_s: e.start_s.max(from),
+                end_s: e.end_s.min(to),
+            })
+            .filter(|e| e.duration_s() > max_s + 1e-6)
+            .collect();
+        for (n, event) in long.iter().enumerate().take(MAX_EVENTS) {
+            let actual = format!("{what} for {:.2} s", event.duration_s());
+            let mut finding =
+                Finding::fail(id, what, expected.clone(), actual).with_at(span(probe, event));
+            if n + 1 == MAX_EVENTS && long.len() > MAX_EVENTS {
+                finding.message += &format!(" (and {} more)", long.len() - MAX_EVENTS);
+            }
+            findings.push(finding);
+        }
     }
     if let Some(c) = &rules.clipping {
-        findings.push(Finding::not_measured(
-            ids::CONTENT_CLIPPING,
-            format!("at most {} clipped samples", c.max_samples),
-            why,
-        ));
+        let id = ids::CONTENT_CLIPPING;
+        let expected = format!("at most {} clipped samples", c.max_samples);
+        match (problem, measured.and_then(|m| m.clipped_samples)) {
+            (Some(problem), _) => {
+                findings.push(could_not_analyse(id, "clipping", expected, problem))
+            }
+            (None, None) => findings.push(Finding::not_measured(id, expected, why)),
+            (None, Some(total)) if total > c.max_samples => {
+                let runs = measured
+                    .and_then(|m| m.clipping.as_deref())
+                    .unwrap_or_default();
+                let actual = format!("{total} clipped samples");
+                let base = Finding::fail(id, "clipped audio", expected, actual);
+                if runs.is_empty() {
+                    findings.push(base.clone());
+                }
+                // One finding per clipped stretch, so the operator can jump to each.
+                for run in runs.iter().take(MAX_EVENTS) {
+                    findings.push(base.clone().with_at(span(probe, run)).with_message(format!(
+                        "clipped audio: {total} samples at full scale in {} stretch(es), this one {:.3} s",
+                        runs.len(),
+                        run.duration_s()
+                    )));
+                }
+            }
+            (None, Some(_)) => {}
+        }
     }
     findings
+}
+
+fn could_not_analyse(id: &str, what: &str, expected: String, problem: &str) -> Finding {
+    Finding::fail(id, what, expected, "not analysed")
+        .with_message(format!("{what} not analysed: {problem}"))
 }
 
 #[cfg(test)]
@@ -283,6 +435,19 @@ mod tests {
         Measurements {
             loudness: Some(l),
             sync: None,
+            ..Default::default()
+        }
+    }
+
+    fn with_marker(offset: Option<f64>, problem: Option<&str>) -> Measurements {
+        Measurements {
+            sync: Some(crate::measurements::Sync {
+                marker_offset_ms: offset,
+                marker_flash_s: offset.map(|_| 2.0),
+                marker_problem: problem.map(str::to_owned),
+                ..Default::default()
+            }),
+            ..Default::default()
         }
     }
 
@@ -350,5 +515,31 @@ mod tests {
             Some("10:00:00:12")
         );
         assert!(findings[0].actual.contains("partial"));
+    }
+
+    #[test]
+    fn marker_window_is_asymmetric() {
+        let spec = spec("name: t\nsync: {marker: {audio_early_ms: 40, audio_late_ms: 60}}\n");
+        let p = probe();
+        assert!(sync_marker(&spec, &p, &with_marker(Some(55.0), None)).is_empty());
+        assert!(sync_marker(&spec, &p, &with_marker(Some(-39.0), None)).is_empty());
+        let late = sync_marker(&spec, &p, &with_marker(Some(61.0), None));
+        assert_eq!(late[0].actual, "61.0 ms late");
+        assert_eq!(late[0].at.as_ref().unwrap().start, "10:00:02:00");
+        let early = sync_marker(&spec, &p, &with_marker(Some(-45.0), None));
+        assert_eq!(early[0].actual, "45.0 ms early");
+        assert_eq!(early[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn missing_marker_fails_and_unsearched_is_info() {
+        let spec =
+            spec("name: t\nsync: {marker: {audio_early_ms: 40, audio_late_ms: 60, tail: true}}\n");
+        let p = probe();
+        let f = sync_marker(&spec, &p, &with_marker(None, Some("no flash and no beep")));
+        assert_eq!(f[0].actual, "no marker found");
+        assert_eq!(f[0].severity, Severity::Error);
+        // The tail was not searched in this measurement: said so, not passed.
+        assert_eq!(f[1].actual, "not measured");
     }
 }

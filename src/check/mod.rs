@@ -41,8 +41,12 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
         subject.probe,
         subject.measurements,
     ));
-    findings.extend(measured::sync_marker(spec, subject.measurements));
-    findings.extend(measured::content(spec, subject.measurements));
+    findings.extend(measured::sync_marker(
+        spec,
+        subject.probe,
+        subject.measurements,
+    ));
+    findings.extend(measured::content(spec, subject.probe, subject.measurements));
     apply_severity(spec, findings)
 }
 

@@ -149,9 +149,9 @@ pub fn file(i: usize) -> FileReport {
                 sync: Some(Sync {
                     start_offset_ms: Some(audio_start * 1000.0),
                     duration_delta_ms: Some(-audio_start * 1000.0),
-                    marker_offset_ms: None,
-                    tail_marker_offset_ms: None,
+                    ..Sync::default()
                 }),
+                ..Measurements::default()
             }
         },
         findings,
