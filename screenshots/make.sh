@@ -10,3 +10,6 @@ if command -v rsvg-convert >/dev/null 2>&1; then
         rsvg-convert "$svg" -o "${svg%.svg}.png"
     done
 fi
+
+# The HTML report (needs chromium for the PNG).
+bash screenshots/html-report.sh
