@@ -34,7 +34,7 @@ pub struct EngineArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Seconds before a hung ffprobe (stale network mount) is killed
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_timeout)]
     pub probe_timeout: f64,
     /// Media files and folders (folders are walked recursively)
     #[arg(value_name = "PATH", required = true)]
@@ -101,6 +101,18 @@ pub struct DemoArgs {
     pub dir: PathBuf,
 }
 
+/// A timeout in seconds: finite, from 0.1 s to a day.
+fn parse_timeout(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if seconds.is_finite() && (0.1..=86_400.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!("{text} is out of range: give 0.1 to 86400 seconds"))
+    }
+}
+
 const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "help"];
 
 /// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
@@ -125,6 +137,15 @@ mod tests {
 
     fn v(args: &[&str]) -> Vec<String> {
         args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn probe_timeout_must_be_finite_and_sensible() {
+        assert_eq!(parse_timeout("1.5"), Ok(1.5));
+        assert!(parse_timeout("inf").is_err());
+        assert!(parse_timeout("1e20").is_err());
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("soon").is_err());
     }
 
     #[test]

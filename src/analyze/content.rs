@@ -157,6 +157,10 @@ impl Plan {
                 .unwrap_or(48_000);
             parse_clipping(stdout, channels, rate)
         });
+        // Only the detectors' own lines: ffmpeg's info log also echoes file names and tags,
+        // which could otherwise spell `silence_start: 1` and fake an event.
+        let detector_log = detector_lines(stderr);
+        let stderr = detector_log.as_str();
         Content {
             black: self.black.map(|_| parse_black(stderr)),
             freeze: self.freeze.map(|_| {
@@ -191,6 +195,19 @@ fn clipping_filter(channels: u32) -> String {
         "aeval=exprs={}:c=same,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=DC_offset+Number_of_samples,ametadata=mode=print:file=-",
         exprs.join("|")
     )
+}
+
+/// Lines logged by a `*detect` filter (`[blackdetect @ 0x…]`, `[Parsed_silencedetect_3 @ 0x…]`).
+fn detector_lines(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            line.strip_prefix('[')
+                .and_then(|rest| rest.split_once(']'))
+                .is_some_and(|(tag, _)| tag.contains("detect") && tag.contains(" @ "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The number after `key` on a line, e.g. `black_start:1.5` or `silence_start: 1.5`.
@@ -282,6 +299,16 @@ fn parse_clipping(stdout: &str, channels: u32, rate: u32) -> (u64, Vec<Event>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_and_tags_in_the_log_are_not_events() {
+        let log = "Input #0, mov, from 'file:/m/A001 silence_start: 1 .mov':\n    comment         : freeze_end: 3\n[Parsed_silencedetect_2 @ 0x5] silence_start: 2.5\n[Parsed_silencedetect_2 @ 0x5] silence_end: 4 | silence_duration: 1.5\n";
+        let only = detector_lines(log);
+        assert_eq!(only.lines().count(), 2);
+        let events = parse_start_end(&only, "silence_start:", "silence_end:", 8.0);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].start_s, 2.5);
+    }
 
     #[test]
     fn parses_detector_logs() {

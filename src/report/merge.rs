@@ -2,23 +2,54 @@
 //! reviewed findings that no longer occur are kept and marked stale, never deleted.
 
 use super::model::{FileReport, Report};
-use crate::check::Verdict;
+use crate::check::{Finding, Verdict};
 use std::path::PathBuf;
 
 /// Moves the operator's reviews from `previous` into `fresh` (a new run over the same files).
+/// A check can yield several findings (one per audio stream, per black stretch …), so a review
+/// goes to the finding with the same check, place and message; by check id alone only when
+/// that id occurs once on each side. Each fresh finding takes at most one review.
 pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
-    for old in &previous.findings {
-        let reviewed = old.review.verdict != Verdict::Open || !old.review.note.is_empty();
-        match fresh.findings.iter_mut().find(|f| f.check == old.check) {
-            Some(new) => new.review = old.review.clone(),
-            None if reviewed => {
-                let mut kept = old.clone();
-                kept.stale = true;
-                fresh.findings.push(kept);
+    let key = |f: &Finding| {
+        (
+            f.check.clone(),
+            f.at.as_ref().map(|a| a.start.clone()),
+            f.message.clone(),
+        )
+    };
+    let count = |findings: &[Finding], check: &str| {
+        findings
+            .iter()
+            .filter(|f| !f.stale && f.check == check)
+            .count()
+    };
+    let mut taken = vec![false; fresh.findings.len()];
+    // Current findings first: an old stale review must not win over a current one.
+    let olds = previous.findings.iter().filter(|f| !f.stale);
+    let olds = olds.chain(previous.findings.iter().filter(|f| f.stale));
+    let mut kept = Vec::new();
+    for old in olds {
+        let exact = (0..taken.len()).find(|&i| !taken[i] && key(&fresh.findings[i]) == key(old));
+        let by_id = || {
+            let unique = !old.stale
+                && count(&fresh.findings, &old.check) == 1
+                && count(&previous.findings, &old.check) == 1;
+            (0..taken.len()).find(|&i| unique && !taken[i] && fresh.findings[i].check == old.check)
+        };
+        match exact.or_else(by_id) {
+            Some(i) => {
+                taken[i] = true;
+                fresh.findings[i].review = old.review.clone();
+            }
+            None if old.review.verdict != Verdict::Open || !old.review.note.is_empty() => {
+                let mut stale = old.clone();
+                stale.stale = true;
+                kept.push(stale);
             }
             None => {}
         }
     }
+    fresh.findings.extend(kept);
 }
 
 /// Applies [`carry_reviews`] file by file (by path) and keeps the earlier creation time.
@@ -106,5 +137,77 @@ fn instant(rfc3339: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
+    sha.get(..12).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Status;
+
+    fn file(findings: Vec<Finding>) -> FileReport {
+        FileReport {
+            path: "/m/a.mov".into(),
+            size: None,
+            status: Status::Fail,
+            probe: None,
+            measurements: Default::default(),
+            findings,
+        }
+    }
+
+    fn loudness(stream: u32) -> Finding {
+        Finding::fail(
+            "audio.loudness.integrated",
+            "integrated loudness",
+            "-23",
+            "-14",
+        )
+        .with_message(format!(
+            "integrated loudness: got -14.0 LUFS (stream {stream})"
+        ))
+    }
+
+    #[test]
+    fn reviews_of_findings_sharing_a_check_id_stay_on_their_own_finding() {
+        let mut old = file(vec![loudness(1), loudness(2)]);
+        old.findings[0].review.verdict = Verdict::Waived;
+        old.findings[0].review.note = "M&E stem".into();
+        old.findings[1].review.verdict = Verdict::Rejected;
+        let mut fresh = file(vec![loudness(1), loudness(2)]);
+        carry_reviews(&mut fresh, &old);
+        assert_eq!(fresh.findings.len(), 2);
+        assert_eq!(fresh.findings[0].review.verdict, Verdict::Waived);
+        assert_eq!(fresh.findings[0].review.note, "M&E stem");
+        assert_eq!(fresh.findings[1].review.verdict, Verdict::Rejected);
+    }
+
+    #[test]
+    fn a_unique_check_keeps_its_review_when_the_figures_change() {
+        let mut old = file(vec![loudness(1)]);
+        old.findings[0].review.verdict = Verdict::Rejected;
+        let mut changed = loudness(1);
+        changed.message = "integrated loudness: got -15.0 LUFS (stream 1)".into();
+        let mut fresh = file(vec![changed]);
+        carry_reviews(&mut fresh, &old);
+        assert_eq!(fresh.findings.len(), 1);
+        assert_eq!(fresh.findings[0].review.verdict, Verdict::Rejected);
+    }
+
+    #[test]
+    fn reviewed_findings_that_are_gone_are_kept_stale() {
+        let mut old = file(vec![loudness(1), loudness(2)]);
+        old.findings[1].review.note = "check stem 2".into();
+        let mut fresh = file(vec![loudness(1)]);
+        carry_reviews(&mut fresh, &old);
+        assert_eq!(fresh.findings.len(), 2);
+        assert!(fresh.findings[1].stale);
+        assert_eq!(fresh.findings[1].review.note, "check stem 2");
+    }
+
+    #[test]
+    fn short_sha_never_splits_a_character() {
+        assert_eq!(short("sha-xééééé"), "sha-xééééé");
+        assert_eq!(short("0123456789abcdef"), "0123456789ab");
+    }
 }
