@@ -20,16 +20,7 @@ fn checked_report(dir: &Path) -> PathBuf {
     std::fs::copy(&first, media.join(QUOTED)).expect("copy");
     let spec = write_spec(dir, SPEC);
     let report = dir.join("report.json");
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        media.as_os_str(),
-    ]);
+    let outcome = check_to_json_file(&report, &spec, &media);
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     report
 }
@@ -176,16 +167,7 @@ fn junit_has_a_testcase_per_file_and_waivers_pass() {
     std::fs::write(dir.path().join("media/broken.mov"), b"not a movie").expect("write");
     // Re-check so the broken file is in the report.
     let spec = dir.path().join("spec.yaml");
-    run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        dir.path().join("media").as_os_str(),
-    ]);
+    check_to_json_file(&report, &spec, &dir.path().join("media"));
     review(&report, HOSTILE, "waived", "accepted by the client");
     let (cases, suite) = parse_junit(&export(&report, "junit"));
     assert_eq!(cases.len(), 4);
@@ -239,16 +221,7 @@ fn empty_report_exports_cleanly() {
     std::fs::create_dir(&empty).expect("mkdir");
     let spec = write_spec(dir.path(), "name: nothing here\n");
     let report = dir.path().join("r.json");
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "-o".as_ref(),
-        report.as_os_str(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        empty.as_os_str(),
-    ]);
+    let outcome = check_to_json_file(&report, &spec, &empty);
     assert_eq!(outcome.code, 1, "an empty delivery is not a pass");
     assert!(outcome.stderr.contains("no media files found"));
     assert!(export(&report, "html").contains("No files were checked"));

@@ -121,3 +121,17 @@ pub fn index_of(report: &serde_json::Value, name: &str) -> usize {
         .position(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
         .unwrap_or_else(|| panic!("{name} not in report"))
 }
+
+/// `dailies-qc check --format json -o REPORT --spec SPEC MEDIA`.
+pub fn check_to_json_file(report: &Path, spec: &Path, media: &Path) -> Outcome {
+    run(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        media.as_os_str(),
+    ])
+}
