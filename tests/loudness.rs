@@ -198,31 +198,40 @@ fn tech_3341_case_6_five_one_excludes_lfe_and_weights_surrounds() {
     }
 }
 
-/// Tech 3341 cases 15–19: true peak of sines whose samples miss the waveform's peak.
+/// Tech 3341 cases 15–19: true peak of sines whose samples miss the waveform's peak
+/// (fs/4 at 0° and 45°, fs/6 at 60°, fs/8 at 67.5°; case 19 is fs/4 at 45° reaching +3 dBTP
+/// with samples at 0 dBFS). Tolerance +0.2/−0.4 dB.
+///
+/// The tones ramp in and out over 50 ms. A sine that jumps from silence straight to 0.43 (fs/6
+/// at 60°) really does overshoot between its first samples: any band-limited reconstruction,
+/// the meter's included, reads −5.6 dBTP there. The EBU's own files read −6.0 in libebur128,
+/// so they carry no such step; the ramp keeps ours free of it too.
 #[test]
 fn tech_3341_true_peak_cases_15_to_19() {
     let dir = tempfile::tempdir().expect("tempdir");
-    // (name, frequency, phase in degrees, sine peak dBFS, expected dBTP, allowed over).
-    // Tech 3341 allows +0.2/−0.4 dB. Cases 17 (fs/6) and 18 (fs/8) read −5.64 and −5.35 dBTP:
-    // the ebur128 crate's 4× interpolator overshoots there (ffmpeg reads −6.0). Over-reading is
-    // the safe side for a maximum check; the test pins the deviation so a change is noticed.
+    // (name, frequency, phase in degrees, sine peak dBFS, expected dBTP).
     let cases = [
-        ("3341-15", 12000.0, 0.0, -6.0, -6.0, 0.2),
-        ("3341-16", 12000.0, 45.0, -6.0, -6.0, 0.2),
-        ("3341-17", 8000.0, 60.0, -6.0, -6.0, 0.4),
-        ("3341-18", 6000.0, 67.5, -6.0, -6.0, 0.7),
-        ("3341-19", 12000.0, 45.0, 3.0103, 3.0, 0.2),
+        ("3341-15", 12000.0, 0.0, -6.0206, -6.0),
+        ("3341-16", 12000.0, 45.0, -6.0206, -6.0),
+        ("3341-17", 8000.0, 60.0, -6.0206, -6.0),
+        ("3341-18", 6000.0, 67.5, -6.0206, -6.0),
+        ("3341-19", 12000.0, 45.0, 3.0103, 3.0),
     ];
-    for (name, frequency, phase, level, want, over) in cases {
-        let one = channel_expr(&[(level, 5.0)], frequency, phase);
+    let seconds = 5.0;
+    for (name, frequency, phase, level, want) in cases {
+        let ramp = format!("min(1\\,min(t\\,{seconds}-t)/0.05)");
+        let one = format!(
+            "{ramp}*{}",
+            channel_expr(&[(level, seconds)], frequency, phase)
+        );
         let channels = vec![one.clone(), one];
-        for reading in both_decoders(dir.path(), name, &channels, "stereo", 5.0) {
+        for reading in both_decoders(dir.path(), name, &channels, "stereo", seconds) {
             assert_near(
                 &format!("{name} via {}", reading.decoder),
                 reading.loudness.true_peak_dbtp,
                 want,
                 0.4,
-                over,
+                0.2,
             );
         }
     }
