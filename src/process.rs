@@ -56,6 +56,22 @@ pub fn run_with_timeout(
     args: &[String],
     timeout: Duration,
 ) -> Result<Output, RunError> {
+    let mut stdout = Vec::new();
+    let output = run_streaming(program, args, timeout, &mut |bytes| {
+        stdout.extend_from_slice(bytes)
+    })?;
+    Ok(Output { stdout, ..output })
+}
+
+/// Like `run_with_timeout`, but hands stdout to `on_stdout` as it arrives instead of keeping
+/// it, so a child that streams decoded samples costs constant memory whatever the file's
+/// length. The returned `Output` has an empty `stdout`.
+pub fn run_streaming(
+    program: &str,
+    args: &[String],
+    timeout: Duration,
+    on_stdout: &mut dyn FnMut(&[u8]),
+) -> Result<Output, RunError> {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -68,29 +84,42 @@ pub fn run_with_timeout(
         })?;
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
-    let out_reader = thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
     let err_reader = thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = stderr.read_to_end(&mut buf);
         buf
     });
-    let status = match child.wait_timeout(timeout).map_err(RunError::Io)? {
-        Some(status) => status,
-        None => {
+    // The child lives on the timer thread: killing it there also ends the read below.
+    let timer = thread::spawn(move || match child.wait_timeout(timeout) {
+        Ok(Some(status)) => Ok(status),
+        Ok(None) => {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(RunError::TimedOut(timeout));
+            Err(RunError::TimedOut(timeout))
         }
-    };
-    let stdout = out_reader.join().unwrap_or_default();
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(RunError::Io(e))
+        }
+    });
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match stdout.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => on_stdout(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        }
+    }
+    drop(stdout);
+    let status = timer
+        .join()
+        .map_err(|_| RunError::Io(std::io::Error::other("timer thread panicked")))??;
     let stderr = err_reader.join().unwrap_or_default();
     Ok(Output {
         success: status.success(),
-        stdout,
+        stdout: Vec::new(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     })
 }

@@ -1,6 +1,6 @@
 //! Small helpers shared by the ffmpeg-based analyses.
 
-use crate::process::{RunError, run_with_timeout};
+use crate::process::{Output, RunError, run_with_timeout};
 use std::time::Duration;
 
 /// Time allowed for an analysis that decodes `seconds` of media: generous (a slow network
@@ -16,12 +16,28 @@ pub fn timeout_for(seconds: f64) -> Duration {
 
 /// Runs ffmpeg and returns (stdout, stderr); a failed run becomes a one-line message.
 pub fn run(args: &[String], timeout: Duration) -> Result<(Vec<u8>, String), String> {
-    let output = run_with_timeout("ffmpeg", args, timeout).map_err(|e| match e {
+    let output = run_with_timeout("ffmpeg", args, timeout);
+    checked(output).map(|o| (o.stdout, o.stderr))
+}
+
+/// Runs ffmpeg handing its stdout to `on_stdout` as it arrives; returns stderr.
+pub fn run_streaming(
+    args: &[String],
+    timeout: Duration,
+    on_stdout: &mut dyn FnMut(&[u8]),
+) -> Result<String, String> {
+    let output = crate::process::run_streaming("ffmpeg", args, timeout, on_stdout);
+    checked(output).map(|o| o.stderr)
+}
+
+/// A run that failed, timed out or exited non-zero becomes a one-line message.
+fn checked(output: Result<Output, RunError>) -> Result<Output, String> {
+    let output = output.map_err(|e| match e {
         RunError::TimedOut(_) => format!("ffmpeg: {e}"),
         _ => e.to_string(),
     })?;
     if output.success {
-        Ok((output.stdout, output.stderr))
+        Ok(output)
     } else {
         let last = output
             .stderr
