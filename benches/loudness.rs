@@ -115,7 +115,7 @@ fn time_ours(file: &Path) -> (Duration, u64, String) {
 fn measure_child(file: &Path) {
     let timeout = Duration::from_secs(60);
     let mut probe = dailies_qc::probe::probe_file(file, timeout).expect("probe");
-    let loudness = dailies_qc::analyze::loudness::measure_file(file, &mut probe, timeout)
+    let loudness = dailies_qc::analyze::loudness::measure_file(file, &mut probe, timeout, None)
         .expect("an audio stream");
     let integrated = loudness
         .integrated_lufs

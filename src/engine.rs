@@ -1,6 +1,7 @@
 //! The engine: paths + spec → report. Probes and analyses run on a bounded thread pool; the
 //! output order is the scan order whatever order the work finishes in.
 
+use crate::analyze::loudness::{SharedFirstStream, StreamMeter};
 use crate::check::{self, Subject};
 use crate::measurements::{Measurements, Sync};
 use crate::probe::{self, Probe};
@@ -61,16 +62,16 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         Ok(p) => p,
         Err(e) => return unreadable_report(spec, path, size, &e.message),
     };
-    let mut measurements = measure(&spec.spec, path, &probe);
     // Decoding audio is the slow part: only when the spec has a loudness rule.
-    if spec
+    let wants_loudness = spec
         .spec
         .audio
         .as_ref()
-        .is_some_and(|a| a.loudness.is_some())
-    {
+        .is_some_and(|a| a.loudness.is_some());
+    let (mut measurements, shared) = measure(&spec.spec, path, &probe, wants_loudness);
+    if wants_loudness {
         measurements.loudness =
-            crate::analyze::loudness::measure_file(path, &mut probe, options.probe_timeout);
+            crate::analyze::loudness::measure_file(path, &mut probe, options.probe_timeout, shared);
     }
     let file_name = path
         .file_name()
@@ -96,8 +97,15 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
     report
 }
 
-/// Stream offsets and lengths from the probe, plus the analyses the spec asks for.
-fn measure(spec: &crate::spec::Spec, path: &Path, probe: &Probe) -> Measurements {
+/// Stream offsets and lengths from the probe, plus the analyses the spec asks for. With
+/// `meter_first_audio`, a content pass also meters the first audio stream's loudness on the
+/// way (returned for `loudness::measure_file`), so the file is read once for both.
+fn measure(
+    spec: &crate::spec::Spec,
+    path: &Path,
+    probe: &Probe,
+    meter_first_audio: bool,
+) -> (Measurements, Option<SharedFirstStream>) {
     let first = |values: Vec<Option<f64>>| values.into_iter().next().flatten();
     let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| Sync {
         start_offset_ms: first(check::sync_start_offsets_ms(probe)),
@@ -115,10 +123,26 @@ fn measure(spec: &crate::spec::Spec, path: &Path, probe: &Probe) -> Measurements
     ) {
         crate::analyze::marker::measure_into(path, probe, rules, sync);
     }
+    let mut shared = None;
     if let Some(rules) = &spec.content {
-        measurements.content = Some(crate::analyze::content::analyse(path, probe, rules));
+        let first_audio = probe.audio.first().filter(|_| meter_first_audio);
+        let mut meter = first_audio.map(|a| StreamMeter::new(a.channel_layout.as_deref()));
+        let mut feed = |format, block: &[f32]| match meter.as_mut() {
+            Some(meter) => meter.add(format, block),
+            None => Ok(()),
+        };
+        let tap: Option<&mut crate::analyze::decode::Sink> = match first_audio {
+            Some(_) => Some(&mut feed),
+            None => None,
+        };
+        let (content, decoded) =
+            crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap);
+        measurements.content = Some(content);
+        shared = decoded
+            .zip(meter)
+            .map(|(decoded, meter)| SharedFirstStream { meter, decoded });
     }
-    measurements
+    (measurements, shared)
 }
 
 fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {

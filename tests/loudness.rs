@@ -463,3 +463,71 @@ fn rf64_wav_falls_back_to_ffmpeg() {
         0.1,
     );
 }
+
+/// With content rules too, the content pass meters the first audio stream on its way (one
+/// read of the file): a WAV that alone goes to symphonia is then read by that ffmpeg pass, and
+/// the figures agree with symphonia's. Later streams are still measured on their own.
+#[test]
+fn content_pass_meters_the_first_stream_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let loudness = "audio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\n";
+    let alone = dir.path().join("alone.yaml");
+    std::fs::write(&alone, format!("name: R128\n{loudness}")).expect("spec");
+    let shared = dir.path().join("shared.yaml");
+    std::fs::write(
+        &shared,
+        format!("name: R128 + content\n{loudness}content:\n  silence: {{max_s: 3.0}}\n"),
+    )
+    .expect("spec");
+    let wav = write_wav(dir.path(), "mix", &stereo(&[(-23.0, 5.0)]), "stereo", 5.0);
+    let loud = write_wav(dir.path(), "m_e", &stereo(&[(-14.0, 5.0)]), "stereo", 5.0);
+    let two_streams = dir.path().join("two.mov");
+    ffmpeg(&strings(&[
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        wav.to_str().unwrap(),
+        "-i",
+        loud.to_str().unwrap(),
+        "-map",
+        "0:a",
+        "-map",
+        "1:a",
+        "-c:a",
+        "pcm_s24be",
+        two_streams.to_str().unwrap(),
+    ]))
+    .expect("two-stream mov");
+
+    let reading = |spec: &Path, file: &Path, stream: usize| {
+        let (_, json) = run_check(spec, &[file]);
+        let audio = &json["files"][0]["probe"]["audio"][stream];
+        (
+            audio["decoder"].as_str().unwrap_or("none").to_owned(),
+            audio["loudness"]["integrated_lufs"]
+                .as_f64()
+                .expect("integrated"),
+            audio["loudness"]["true_peak_dbtp"]
+                .as_f64()
+                .expect("true peak"),
+            json["files"][0]["measurements"]["content"].clone(),
+        )
+    };
+    let (decoder, integrated, peak, _) = reading(&alone, &wav, 0);
+    assert_eq!(decoder, "symphonia");
+    let (shared_decoder, shared_integrated, shared_peak, content) = reading(&shared, &wav, 0);
+    assert_eq!(shared_decoder, "ffmpeg", "the content pass fed the meter");
+    assert!(
+        (shared_integrated - integrated).abs() < 0.01,
+        "{shared_integrated} vs {integrated}"
+    );
+    assert!((shared_peak - peak).abs() < 0.01, "{shared_peak} vs {peak}");
+    assert!(content["silence"].is_array(), "content ran: {content}");
+
+    let (first, first_lufs, _, _) = reading(&shared, &two_streams, 0);
+    let (second, second_lufs, _, _) = reading(&shared, &two_streams, 1);
+    assert_eq!((first.as_str(), second.as_str()), ("ffmpeg", "ffmpeg"));
+    assert!((first_lufs + 23.0).abs() < 0.1, "{first_lufs}");
+    assert!((second_lufs + 14.0).abs() < 0.1, "{second_lufs}");
+}

@@ -4,6 +4,7 @@
 //! is asked for, on to stdout as f32 samples that are counted here. Detectors log events to
 //! stderr.
 
+use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
 use crate::measurements::{Content, Event};
 use crate::probe::Probe;
@@ -30,32 +31,84 @@ const DEFAULT_SILENCE_DB: f64 = -60.0;
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules) -> Content {
-    let plan = Plan::new(probe, rules);
+    analyse_sharing_audio(path, probe, rules, None).0
+}
+
+/// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
+/// a file with both content and loudness rules is read and decoded once. Returns how that
+/// audio decode went, or `None` when no audio went to the tap (no content pass, no audio, a
+/// stream the probe gives no format for).
+pub fn analyse_sharing_audio(
+    path: &Path,
+    probe: &Probe,
+    rules: &ContentRules,
+    tap: Option<&mut Sink>,
+) -> (Content, Option<Decoded>) {
+    let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
-        return Content::default();
+        return (Content::default(), None);
     }
+    let audio = probe.audio.first();
+    let format = audio.and_then(|a| match (a.channels, a.sample_rate) {
+        (Some(channels), Some(rate)) if channels > 0 && rate > 0 => {
+            Some(AudioFormat { channels, rate })
+        }
+        _ => None,
+    });
+    let mut tap = tap.filter(|_| format.is_some());
+    plan.pipe_audio = plan.clipping_channels.is_some() || tap.is_some();
     let args = plan.args(path);
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
-    let mut clipping = plan.clipping_channels.map(|channels| {
-        let audio = probe.audio.first();
+    let channels = format.map_or(plan.clipping_channels.unwrap_or(2), |f| f.channels);
+    let mut clipping = plan.clipping_channels.map(|_| {
         ClipCounter::new(
             channels,
-            audio.and_then(|a| a.sample_rate).unwrap_or(48_000),
+            format.map_or(48_000, |f| f.rate),
             audio.and_then(|a| a.start_time_s).unwrap_or(0.0),
         )
     });
+    let mut frames_of = F32Frames::new(channels);
+    let (mut frames, mut tap_error) = (0u64, None);
     let mut on_samples = |bytes: &[u8]| {
-        if let Some(counter) = clipping.as_mut() {
-            counter.push(bytes);
-        }
+        let mut to_each = |block: &[f32]| {
+            if let Some(counter) = clipping.as_mut() {
+                counter.count(block);
+            }
+            if let (Some(sink), Some(format)) = (tap.as_mut(), format)
+                && let Err(e) = sink(format, block)
+            {
+                tap_error = Some(e);
+                tap = None;
+            }
+            Ok(())
+        };
+        frames += frames_of.push(bytes, &mut to_each).unwrap_or(0);
     };
-    match ffmpeg::run_streaming(&args, timeout, &mut on_samples) {
+    let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples);
+    let decoded = format
+        .filter(|_| frames > 0 && plan.pipe_audio)
+        .map(|format| {
+            let seconds = frames as f64 / f64::from(format.rate);
+            let stopped_early = match &outcome {
+                Err(problem) => Some(problem.clone()),
+                Ok(_) => {
+                    tap_error.or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s)))
+                }
+            };
+            Decoded {
+                format,
+                frames,
+                stopped_early,
+            }
+        });
+    let content = match outcome {
         Ok(stderr) => plan.parse(&stderr, clipping.map(ClipCounter::finish), probe),
         Err(problem) => Content {
             problem: Some(problem),
             ..Content::default()
         },
-    }
+    };
+    (content, decoded)
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -68,6 +121,8 @@ struct Plan {
     silence: Option<(f64, f64)>,
     /// Channel count of the first audio stream, when clipping is asked for.
     clipping_channels: Option<u32>,
+    /// The first audio stream goes to stdout as f32 samples (for clipping, or the loudness meter).
+    pipe_audio: bool,
 }
 
 impl Plan {
@@ -99,6 +154,7 @@ impl Plan {
                 .as_ref()
                 .and(audio)
                 .map(|a| a.channels.unwrap_or(2).clamp(1, 64)),
+            pipe_audio: false,
         }
     }
 
@@ -122,7 +178,7 @@ impl Plan {
             chains.push(format!("{}[v]", video.join(",")));
         }
         // silencedetect passes its audio through, so clipping counts what comes out of it.
-        if self.silence.is_some() || self.clipping_channels.is_some() {
+        if self.silence.is_some() || self.pipe_audio {
             let detector = self.silence.map_or("anull".to_owned(), silence_filter);
             chains.push(format!("[0:a:0]{detector}[a]"));
         }
@@ -140,7 +196,7 @@ impl Plan {
         if self.black.is_some() || self.freeze.is_some() {
             args.extend(["-map", "[v]", "-f", "null", "-"].map(String::from));
         }
-        if self.clipping_channels.is_some() {
+        if self.pipe_audio {
             args.extend(
                 ["-map", "[a]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"].map(String::from),
             );
@@ -270,8 +326,6 @@ struct ClipCounter {
     start_s: f64,
     /// Samples (all channels) seen so far.
     samples: u64,
-    /// Bytes of a sample torn across two reads.
-    torn: Vec<u8>,
     total: u64,
     stretches: Vec<Event>,
 }
@@ -283,31 +337,13 @@ impl ClipCounter {
             rate: f64::from(rate.max(1)),
             start_s: if start_s.is_finite() { start_s } else { 0.0 },
             samples: 0,
-            torn: Vec::new(),
             total: 0,
             stretches: Vec::new(),
         }
     }
 
-    fn push(&mut self, mut bytes: &[u8]) {
-        if !self.torn.is_empty() {
-            let need = (4 - self.torn.len()).min(bytes.len());
-            self.torn.extend_from_slice(&bytes[..need]);
-            bytes = &bytes[need..];
-            if self.torn.len() < 4 {
-                return;
-            }
-            let whole = std::mem::take(&mut self.torn);
-            self.count(&whole);
-        }
-        let whole = bytes.len() / 4 * 4;
-        self.count(&bytes[..whole]);
-        self.torn.extend_from_slice(&bytes[whole..]);
-    }
-
-    fn count(&mut self, bytes: &[u8]) {
-        for raw in bytes.chunks_exact(4) {
-            let sample = f32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
+    fn count(&mut self, samples: &[f32]) {
+        for &sample in samples {
             if f64::from(sample.abs()) >= CLIP_LEVEL {
                 self.clipped_at(self.samples / self.channels);
             }
@@ -384,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn clipped_samples_merge_into_stretches_across_torn_reads() {
+    fn clipped_samples_merge_into_stretches() {
         // Stereo at 1 kHz: frames 10 (both channels) and 15 clip, then frame 500.
         let mut samples = vec![0.0_f32; 2 * 1000];
         samples[20] = 1.0;
@@ -392,10 +428,9 @@ mod tests {
         samples[31] = 0.9995;
         samples[1000] = -1.0;
         samples[1001] = 0.99; // below full scale
-        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
         let mut counter = ClipCounter::new(2, 1000, 0.5);
-        for piece in bytes.chunks(7) {
-            counter.push(piece);
+        for block in samples.chunks(6) {
+            counter.count(block);
         }
         let (total, stretches) = counter.finish();
         assert_eq!(total, 4);

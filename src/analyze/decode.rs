@@ -92,12 +92,63 @@ pub fn ffmpeg_decoder<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 
 const BLOCK_FRAMES: usize = 4096;
 
 /// A stream that ends more than this short of its announced length is reported as cut short.
-fn ended_early(decoded_s: f64, expected_s: Option<f64>) -> Option<String> {
+pub fn ended_early(decoded_s: f64, expected_s: Option<f64>) -> Option<String> {
     let expected = expected_s.filter(|d| d.is_finite() && *d > 0.0)?;
     let missing = expected - decoded_s;
     (missing > 0.1_f64.max(expected * 0.005)).then(|| {
         format!("audio ends after {decoded_s:.2} s of the {expected:.2} s the file announces")
     })
+}
+
+/// Turns the bytes of an `f32le` pipe, which arrive in arbitrary pieces, into blocks of whole
+/// interleaved frames: a frame torn across two reads waits for the rest of its bytes.
+pub struct F32Frames {
+    frame_bytes: usize,
+    pending: Vec<u8>,
+    samples: Vec<f32>,
+}
+
+impl F32Frames {
+    pub fn new(channels: u32) -> F32Frames {
+        F32Frames {
+            frame_bytes: channels.max(1) as usize * 4,
+            pending: Vec::new(),
+            samples: Vec::new(),
+        }
+    }
+
+    /// Adds `bytes`; hands each run of whole frames to `block` and returns how many frames
+    /// that was. An `Err` from `block` is passed on.
+    pub fn push(
+        &mut self,
+        bytes: &[u8],
+        block: &mut dyn FnMut(&[f32]) -> Result<(), String>,
+    ) -> Result<u64, String> {
+        let mut rest = bytes;
+        if !self.pending.is_empty() {
+            let need = (self.frame_bytes - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..need]);
+            rest = &rest[need..];
+            if self.pending.len() < self.frame_bytes {
+                return Ok(0);
+            }
+        }
+        let whole = rest.len() / self.frame_bytes * self.frame_bytes;
+        self.samples.clear();
+        self.samples.extend(
+            self.pending
+                .chunks_exact(4)
+                .chain(rest[..whole].chunks_exact(4))
+                .map(|raw| f32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])),
+        );
+        self.pending.clear();
+        self.pending.extend_from_slice(&rest[whole..]);
+        if self.samples.is_empty() {
+            return Ok(0);
+        }
+        block(&self.samples)?;
+        Ok((self.samples.len() * 4 / self.frame_bytes) as u64)
+    }
 }
 
 pub struct SymphoniaDecoder<'a> {
@@ -325,42 +376,29 @@ impl AudioDecoder for FfmpegDecoder<'_> {
         let progress = Arc::new(AtomicU64::new(0));
         let watchdog = Watchdog::start(child, progress.clone(), request.stall_timeout);
 
-        let frame_bytes = format.channels as usize * 4;
-        let mut bytes = vec![0u8; BLOCK_FRAMES * frame_bytes];
-        let mut samples = vec![0f32; BLOCK_FRAMES * format.channels as usize];
-        let mut filled = 0usize;
+        let mut bytes = vec![0u8; BLOCK_FRAMES * format.channels as usize * 4];
+        let mut frames_of = F32Frames::new(format.channels);
         let mut frames = 0u64;
         let mut sink_error = None;
         let mut read_error = None;
         loop {
-            match stdout.read(&mut bytes[filled..]) {
+            let n = match stdout.read(&mut bytes) {
                 Ok(0) => break,
-                Ok(n) => {
-                    filled += n;
-                    progress.fetch_add(n as u64, Ordering::Relaxed);
-                }
+                Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     read_error = Some(format!("reading from ffmpeg: {e}"));
                     break;
                 }
+            };
+            progress.fetch_add(n as u64, Ordering::Relaxed);
+            match frames_of.push(&bytes[..n], &mut |block| sink(format, block)) {
+                Ok(added) => frames += added,
+                Err(e) => {
+                    sink_error = Some(e);
+                    break;
+                }
             }
-            // Only whole frames go to the sink; a torn frame waits for the rest of its bytes.
-            let whole = filled / frame_bytes * frame_bytes;
-            if whole == 0 {
-                continue;
-            }
-            let count = whole / 4;
-            for (sample, raw) in samples[..count].iter_mut().zip(bytes.chunks_exact(4)) {
-                *sample = f32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]]);
-            }
-            if let Err(e) = sink(format, &samples[..count]) {
-                sink_error = Some(e);
-                break;
-            }
-            frames += (whole / frame_bytes) as u64;
-            bytes.copy_within(whole..filled, 0);
-            filled -= whole;
         }
         drop(stdout);
         let (status, stalled) = watchdog.finish();
@@ -399,5 +437,29 @@ impl AudioDecoder for FfmpegDecoder<'_> {
             frames,
             stopped_early: failure.or_else(|| ended_early(seconds, request.duration_s)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_torn_across_reads_arrive_whole_and_in_order() {
+        let samples: Vec<f32> = (0..30).map(|i| i as f32).collect();
+        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let mut frames_of = F32Frames::new(3);
+        let (mut got, mut frames) = (Vec::new(), 0);
+        for piece in bytes.chunks(7) {
+            frames += frames_of
+                .push(piece, &mut |block| {
+                    assert_eq!(block.len() % 3, 0, "a torn frame was delivered");
+                    got.extend_from_slice(block);
+                    Ok(())
+                })
+                .unwrap();
+        }
+        assert_eq!(frames, 10);
+        assert_eq!(got, samples);
     }
 }

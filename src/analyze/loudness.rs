@@ -23,7 +23,7 @@ pub fn measure_stream(
 ) -> Result<StreamLoudness, String> {
     let fallback = request.clone();
     let mut decoder = decoder_for(request);
-    let mut meter = Meter::new(layout);
+    let mut meter = StreamMeter::new(layout);
     let mut decoded = decoder.decode(&mut |format, block| meter.add(format, block));
     // symphonia could not even start (RF64, mislabelled file): ffmpeg reads more formats.
     if decoded.is_err() && meter.format.is_none() && decoder.name() != "ffmpeg" {
@@ -37,15 +37,26 @@ pub fn measure_stream(
     })
 }
 
+/// The first audio stream, already metered by another pass over the file (the content pass
+/// decodes it anyway): the meter and how that decode ended.
+pub struct SharedFirstStream {
+    pub meter: StreamMeter,
+    pub decoded: Decoded,
+}
+
 /// Measures every audio stream of a probed file (streams in parallel). Each stream's figures
 /// and decoder go into `probe.audio[i]`; the first stream's figures are returned for
-/// `measurements.loudness`. `None` when the file has no audio.
+/// `measurements.loudness`. `None` when the file has no audio. `shared` is the first stream
+/// metered during another pass; when that pass stopped early the stream is decoded again on
+/// its own, so sharing never costs a reading.
 pub fn measure_file(
     path: &std::path::Path,
     probe: &mut crate::probe::Probe,
     stall_timeout: std::time::Duration,
+    shared: Option<SharedFirstStream>,
 ) -> Option<Loudness> {
     use rayon::prelude::*;
+    let shared = std::sync::Mutex::new(shared.filter(|s| s.decoded.stopped_early.is_none()));
     let start_tc = probe.start_timecode();
     let frame_rate = probe.frame_rate();
     let video_start = probe
@@ -73,7 +84,21 @@ pub fn measure_file(
                 duration_s: stream.duration_s,
                 stall_timeout,
             };
-            match measure_stream(request, stream.channel_layout.as_deref(), &locate) {
+            let already = match audio_index {
+                0 => shared.lock().ok().and_then(|mut s| s.take()),
+                _ => None,
+            };
+            let measured =
+                match already {
+                    Some(SharedFirstStream { meter, decoded }) => meter
+                        .finish(&decoded, &locate)
+                        .map(|loudness| StreamLoudness {
+                            decoder: "ffmpeg",
+                            loudness,
+                        }),
+                    None => measure_stream(request, stream.channel_layout.as_deref(), &locate),
+                };
+            match measured {
                 Ok(measured) => (Some(measured.decoder), measured.loudness),
                 Err(why) => (
                     None,
@@ -166,9 +191,10 @@ fn weight_of(name: &str) -> Channel {
     }
 }
 
-/// Feeds the meter in 100 ms steps so the loudest short-term window and the highest true peak
-/// can be located (EBU Tech 3341 asks for short-term updates at least every 100 ms).
-struct Meter {
+/// The meter of one stream. Feeds the `ebur128` meter in 100 ms steps so the loudest
+/// short-term window and the highest true peak can be located (EBU Tech 3341 asks for
+/// short-term updates at least every 100 ms).
+pub struct StreamMeter {
     layout: Option<String>,
     ebu: Option<EbuR128>,
     format: Option<AudioFormat>,
@@ -187,9 +213,10 @@ struct Meter {
     max_short_term_end_frame: u64,
 }
 
-impl Meter {
-    fn new(layout: Option<&str>) -> Meter {
-        Meter {
+impl StreamMeter {
+    /// `layout` is ffprobe's channel_layout of the stream, for the BS.1770 channel weights.
+    pub fn new(layout: Option<&str>) -> StreamMeter {
+        StreamMeter {
             layout: layout.map(str::to_owned),
             ebu: None,
             format: None,
@@ -216,7 +243,8 @@ impl Meter {
         Ok(())
     }
 
-    fn add(&mut self, format: AudioFormat, block: &[f32]) -> Result<(), String> {
+    /// Adds a block of whole interleaved frames.
+    pub fn add(&mut self, format: AudioFormat, block: &[f32]) -> Result<(), String> {
         if self.format.is_none() {
             self.start(format)?;
         }
@@ -275,7 +303,12 @@ impl Meter {
         Ok(())
     }
 
-    fn finish(self, decoded: &Decoded, locate: &dyn Fn(f64) -> String) -> Result<Loudness, String> {
+    /// The stream's figures; `locate` turns seconds into the stream into a timecode.
+    pub fn finish(
+        self,
+        decoded: &Decoded,
+        locate: &dyn Fn(f64) -> String,
+    ) -> Result<Loudness, String> {
         let (Some(ebu), Some(format), Some(peaks)) = (self.ebu, self.format, self.peaks) else {
             return Err("no audio reached the loudness meter".to_owned());
         };
