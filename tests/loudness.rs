@@ -531,3 +531,71 @@ fn content_pass_meters_the_first_stream_once() {
     assert!((first_lufs + 23.0).abs() < 0.1, "{first_lufs}");
     assert!((second_lufs + 14.0).abs() < 0.1, "{second_lufs}");
 }
+
+/// A mount that stops answering mid-file (a FIFO whose writer sends half a WAV and then hangs):
+/// the in-process decoder gives up after the stall timeout with the figures up to there,
+/// marked partial, instead of blocking its worker forever.
+#[cfg(unix)]
+#[test]
+fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = write_wav(
+        dir.path(),
+        "source",
+        &stereo(&[(-23.0, 8.0)]),
+        "stereo",
+        8.0,
+    );
+    let bytes = std::fs::read(&wav).expect("wav bytes");
+    let fifo = dir.path().join("stale.wav");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (release, hold) = std::sync::mpsc::channel::<()>();
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .expect("open");
+        // Half the file, then silence with the pipe still open: a read that never returns.
+        let _ = pipe.write_all(&bytes[..bytes.len() / 2]);
+        let _ = hold.recv();
+    });
+    let started = std::time::Instant::now();
+    let request = StreamRequest {
+        path: &fifo,
+        audio_index: 0,
+        audio_streams: 1,
+        channels: Some(2),
+        rate: Some(48000),
+        duration_s: Some(8.0),
+        stall_timeout: Duration::from_millis(500),
+    };
+    let reading = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}")).expect("partial");
+    let waited = started.elapsed();
+    release.send(()).expect("release the writer");
+    writer.join().expect("writer");
+    assert_eq!(reading.decoder, "symphonia");
+    let l = &reading.loudness;
+    let reason = l.partial_reason.as_deref().expect("marked partial");
+    assert!(reason.contains("no data for 0.5 s"), "{reason}");
+    let at: f64 = l
+        .partial
+        .as_deref()
+        .expect("where it stopped")
+        .parse()
+        .expect("seconds");
+    assert!((3.5..=4.1).contains(&at), "stopped at {at} s of 8");
+    assert_near(
+        "integrated up to the stall",
+        l.integrated_lufs,
+        -23.0,
+        0.1,
+        0.1,
+    );
+    assert!(waited < Duration::from_secs(10), "took {waited:?}");
+}

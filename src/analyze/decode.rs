@@ -2,7 +2,7 @@
 //! blocks, in constant memory.
 //!
 //! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC) in
-//! process; everything else (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe,
+//! process (through a `GuardedFile`, so a hung mount times out); everything else (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe,
 //! because symphonia 0.6 silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
 
 use crate::process::media_url;
@@ -169,7 +169,9 @@ impl AudioDecoder for SymphoniaDecoder<'_> {
         use symphonia::core::meta::MetadataOptions;
 
         let path = self.request.path;
-        let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+        // Read on a helper thread: a hung mount fails after the stall timeout, as with ffmpeg.
+        let file = super::guarded_file::GuardedFile::open(path, self.request.stall_timeout)
+            .map_err(|e| format!("cannot open: {e}"))?;
         let source = MediaSourceStream::new(Box::new(file), Default::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

@@ -5,5 +5,6 @@
 pub mod content;
 pub mod decode;
 pub mod ffmpeg;
+pub mod guarded_file;
 pub mod loudness;
 pub mod marker;
