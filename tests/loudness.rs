@@ -599,3 +599,45 @@ fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
     );
     assert!(waited < Duration::from_secs(10), "took {waited:?}");
 }
+
+/// Compressed standalone audio (AAC in .m4a, MP3) is decoded in process by symphonia and reads
+/// the tone's loudness (lossy coding moves a steady 1 kHz tone by hundredths of a LU).
+#[test]
+fn m4a_and_mp3_are_read_by_symphonia() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = write_wav(dir.path(), "tone", &stereo(&[(-23.0, 6.0)]), "stereo", 6.0);
+    for (extension, codec) in [("m4a", "aac"), ("mp3", "libmp3lame")] {
+        let out = dir.path().join(format!("tone.{extension}"));
+        ffmpeg(&strings(&[
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            wav.to_str().unwrap(),
+            "-c:a",
+            codec,
+            "-b:a",
+            "256k",
+            out.to_str().unwrap(),
+        ]))
+        .unwrap_or_else(|e| panic!("encode {extension}: {e}"));
+        let request = StreamRequest {
+            path: &out,
+            audio_index: 0,
+            audio_streams: 1,
+            channels: Some(2),
+            rate: Some(48000),
+            duration_s: Some(6.0),
+            stall_timeout: Duration::from_secs(60),
+        };
+        let reading = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}"))
+            .unwrap_or_else(|e| panic!("{extension}: {e}"));
+        assert_eq!(reading.decoder, "symphonia", "{extension}");
+        assert_near(extension, reading.loudness.integrated_lufs, -23.0, 0.2, 0.2);
+        assert!(
+            reading.loudness.partial.is_none(),
+            "{extension}: {:?}",
+            reading.loudness
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Streaming audio decode: one audio stream of a file, handed to a callback as interleaved f32
 //! blocks, in constant memory.
 //!
-//! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC) in
+//! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC, M4A,
+//! MP3) in
 //! process (through a `GuardedFile`, so a hung mount times out); everything else (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe,
 //! because symphonia 0.6 silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
 
@@ -65,7 +66,9 @@ pub struct StreamRequest<'a> {
 }
 
 /// Extensions of standalone audio files symphonia reads correctly.
-const SYMPHONIA_EXTENSIONS: &[&str] = &["wav", "wave", "bwf", "aif", "aiff", "aifc", "flac"];
+const SYMPHONIA_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "bwf", "aif", "aiff", "aifc", "flac", "m4a", "mp3",
+];
 
 /// symphonia for a standalone audio file with one audio stream, else the ffmpeg pipe.
 pub fn decoder_for<'a>(request: StreamRequest<'a>) -> Box<dyn AudioDecoder + 'a> {
