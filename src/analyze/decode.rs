@@ -1,10 +1,10 @@
 //! Streaming audio decode: one audio stream of a file, handed to a callback as interleaved f32
 //! blocks, in constant memory.
 //!
-//! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC, M4A,
-//! MP3) in
-//! process (through a `GuardedFile`, so a hung mount times out); everything else (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe,
-//! because symphonia 0.6 silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
+//! Two decoders behind one trait. symphonia reads standalone audio files (WAV/BWF, AIFF, FLAC,
+//! M4A, MP3) in process, through a `GuardedFile` so that a hung mount times out; everything else
+//! (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe, because symphonia 0.6
+//! silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
 
 use crate::process::media_url;
 use std::io::Read;
