@@ -104,18 +104,26 @@ pub fn run_streaming(
         }
     });
     let mut buffer = vec![0u8; 64 * 1024];
+    let mut read_error = None;
     loop {
         match stdout.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => on_stdout(&buffer[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
+            Err(e) => {
+                read_error = Some(e);
+                break;
+            }
         }
     }
     drop(stdout);
     let status = timer
         .join()
         .map_err(|_| RunError::Io(std::io::Error::other("timer thread panicked")))??;
+    // Output cut short is not a success, whatever the exit status says.
+    if let Some(e) = read_error {
+        return Err(RunError::Io(e));
+    }
     let stderr = err_reader.join().unwrap_or_default();
     Ok(Output {
         success: status.success(),

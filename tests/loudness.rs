@@ -83,6 +83,18 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 fn measure(path: &Path, channels: u32, layout: &str, seconds: f64) -> StreamLoudness {
+    try_measure(path, channels, layout, seconds, Duration::from_secs(60))
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The file's only audio stream, 48 kHz, through the decoder the library picks for it.
+fn try_measure(
+    path: &Path,
+    channels: u32,
+    layout: &str,
+    seconds: f64,
+    stall_timeout: Duration,
+) -> Result<StreamLoudness, String> {
     let request = StreamRequest {
         path,
         audio_index: 0,
@@ -90,10 +102,9 @@ fn measure(path: &Path, channels: u32, layout: &str, seconds: f64) -> StreamLoud
         channels: Some(channels),
         rate: Some(48000),
         duration_s: Some(seconds),
-        stall_timeout: Duration::from_secs(60),
+        stall_timeout,
     };
     measure_stream(request, Some(layout), &|s| format!("{s:.1}"))
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Measures the signal through both decoders and checks each decoder was the one used.
@@ -566,16 +577,8 @@ fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
         let _ = hold.recv();
     });
     let started = std::time::Instant::now();
-    let request = StreamRequest {
-        path: &fifo,
-        audio_index: 0,
-        audio_streams: 1,
-        channels: Some(2),
-        rate: Some(48000),
-        duration_s: Some(8.0),
-        stall_timeout: Duration::from_millis(500),
-    };
-    let reading = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}")).expect("partial");
+    let reading =
+        try_measure(&fifo, 2, "stereo", 8.0, Duration::from_millis(500)).expect("partial");
     let waited = started.elapsed();
     release.send(()).expect("release the writer");
     writer.join().expect("writer");
@@ -621,17 +624,7 @@ fn m4a_and_mp3_are_read_by_symphonia() {
             out.to_str().unwrap(),
         ]))
         .unwrap_or_else(|e| panic!("encode {extension}: {e}"));
-        let request = StreamRequest {
-            path: &out,
-            audio_index: 0,
-            audio_streams: 1,
-            channels: Some(2),
-            rate: Some(48000),
-            duration_s: Some(6.0),
-            stall_timeout: Duration::from_secs(60),
-        };
-        let reading = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}"))
-            .unwrap_or_else(|e| panic!("{extension}: {e}"));
+        let reading = measure(&out, 2, "stereo", 6.0);
         assert_eq!(reading.decoder, "symphonia", "{extension}");
         assert_near(extension, reading.loudness.integrated_lufs, -23.0, 0.2, 0.2);
         assert!(
@@ -640,4 +633,49 @@ fn m4a_and_mp3_are_read_by_symphonia() {
             reading.loudness
         );
     }
+}
+
+/// A file cut off half-way, checked with content and loudness rules: the shared content pass
+/// stops short, so its reading is not used unmarked; the stream is measured on its own and the
+/// loudness says partial, with where it broke.
+#[test]
+fn a_cut_file_reads_partial_with_content_rules_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("shared.yaml");
+    std::fs::write(
+        &spec,
+        "name: R128 + content\naudio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\ncontent:\n  silence: {max_s: 3.0}\n",
+    )
+    .expect("spec");
+    let wav = write_wav(dir.path(), "cut", &stereo(&[(-23.0, 10.0)]), "stereo", 10.0);
+    let mov = dir.path().join("cut.mov");
+    ffmpeg(&strings(&[
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        wav.to_str().unwrap(),
+        "-c:a",
+        "pcm_s24be",
+        "-movflags",
+        "+faststart",
+        mov.to_str().unwrap(),
+    ]))
+    .expect("mov");
+    truncate_file(&mov, 0.5).expect("truncate");
+    let (_, json) = run_check(&spec, &[&mov]);
+    let loudness = &json["files"][0]["probe"]["audio"][0]["loudness"];
+    let at = loudness["partial"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not partial: {json:#}"));
+    assert!(!at.is_empty(), "where it broke");
+    assert!(loudness["partial_reason"].is_string(), "{loudness}");
+    assert!(
+        json["files"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["check"] == "audio.loudness.integrated"),
+        "a partial reading must not pass: {json:#}"
+    );
 }

@@ -64,7 +64,7 @@ pub fn analyse_sharing_audio(
         ClipCounter::new(
             channels,
             format.map_or(48_000, |f| f.rate),
-            audio.and_then(|a| a.start_time_s).unwrap_or(0.0),
+            audio_origin_s(probe),
         )
     });
     let mut frames_of = F32Frames::new(channels);
@@ -91,9 +91,11 @@ pub fn analyse_sharing_audio(
             let seconds = frames as f64 / f64::from(format.rate);
             let stopped_early = match &outcome {
                 Err(problem) => Some(problem.clone()),
-                Ok(_) => {
-                    tap_error.or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s)))
-                }
+                // ffmpeg skips a packet it cannot decode and carries on: for the meter that
+                // is a stream read with holes, so the loudness is measured again on its own.
+                Ok(stderr) => tap_error
+                    .or_else(|| decode_error(stderr))
+                    .or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s))),
             };
             Decoded {
                 format,
@@ -109,6 +111,32 @@ pub fn analyse_sharing_audio(
         },
     };
     (content, decoded)
+}
+
+/// Where the first audio stream starts on ffmpeg's timeline, which counts from the earliest
+/// stream (ffmpeg shifts the file's start to zero, so the detectors' times do too).
+fn audio_origin_s(probe: &Probe) -> f64 {
+    let earliest = probe
+        .video
+        .iter()
+        .map(|v| v.start_time_s)
+        .chain(probe.audio.iter().map(|a| a.start_time_s))
+        .flatten()
+        .filter(|s| s.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let first_audio = probe.audio.first().and_then(|a| a.start_time_s);
+    match first_audio.filter(|s| s.is_finite()) {
+        Some(start) if earliest.is_finite() => start - earliest,
+        _ => 0.0,
+    }
+}
+
+/// ffmpeg's own report of a packet it could not decode (`Error while decoding stream #0:1: …`).
+fn decode_error(stderr: &str) -> Option<String> {
+    stderr
+        .lines()
+        .find(|line| line.starts_with("Error while decoding stream"))
+        .map(|line| format!("ffmpeg: {}", line.trim()))
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -438,5 +466,37 @@ mod tests {
         assert!((stretches[0].start_s - 0.510).abs() < 1e-9);
         assert!((stretches[0].end_s - 0.516).abs() < 1e-9);
         assert!((stretches[1].start_s - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn clip_times_count_from_the_earliest_stream_like_ffmpeg() {
+        use crate::probe::{AudioStream, VideoStream};
+        let mut probe = Probe {
+            video: Some(VideoStream {
+                start_time_s: Some(1.4),
+                ..VideoStream::default()
+            }),
+            audio: vec![AudioStream {
+                start_time_s: Some(1.5),
+                ..AudioStream::default()
+            }],
+            ..Probe::default()
+        };
+        assert!((audio_origin_s(&probe) - 0.1).abs() < 1e-9);
+        probe.video = None;
+        assert_eq!(audio_origin_s(&probe), 0.0);
+        probe.audio[0].start_time_s = None;
+        assert_eq!(audio_origin_s(&probe), 0.0);
+    }
+
+    #[test]
+    fn an_undecodable_packet_in_the_log_is_a_decode_error() {
+        let log = "Input #0, mov, from 'file:/m/a.mov':\n[aac @ 0x1] Number of bands exceeds limit\nError while decoding stream #0:1: Invalid data found when processing input\n";
+        let error = decode_error(log).expect("found");
+        assert!(error.contains("stream #0:1"), "{error}");
+        assert_eq!(
+            decode_error("[silencedetect @ 0x3] silence_start: 2\n"),
+            None
+        );
     }
 }

@@ -232,6 +232,15 @@ impl AudioDecoder for SymphoniaDecoder<'_> {
                 channels: spec.channels().count() as u32,
                 rate: spec.rate(),
             };
+            // symphonia decodes only the core of HE-AAC, at half the rate, without an error.
+            if format.is_none()
+                && let Some(rate) = self.request.rate.filter(|r| *r != this.rate)
+            {
+                return Err(format!(
+                    "symphonia decodes {} Hz where the file says {rate} Hz (HE-AAC?)",
+                    this.rate
+                ));
+            }
             if *format.get_or_insert(this) != this {
                 stopped_early = Some("the audio format changes mid-stream".to_owned());
                 break;

@@ -108,14 +108,22 @@ impl GuardedFile {
     }
 }
 
+/// Words every stall message carries, so callers can tell a stall from a bad file.
+const STALL: &str = "storage gave no data for";
+
 fn stalled_error(stall: Duration) -> io::Error {
     io::Error::new(
         io::ErrorKind::TimedOut,
         format!(
-            "storage gave no data for {} s (hung or very slow mount?)",
+            "{STALL} {} s (hung or very slow mount?)",
             stall.as_secs_f64()
         ),
     )
+}
+
+/// Whether a decode error message comes from a stalled read.
+pub fn is_stall(message: &str) -> bool {
+    message.contains(STALL)
 }
 
 impl Read for GuardedFile {

@@ -22,19 +22,42 @@ pub fn measure_stream(
     locate: &dyn Fn(f64) -> String,
 ) -> Result<StreamLoudness, String> {
     let fallback = request.clone();
-    let mut decoder = decoder_for(request);
+    let decoder = decoder_for(request);
     let mut meter = StreamMeter::new(layout);
     let mut decoded = decoder.decode(&mut |format, block| meter.add(format, block));
-    // symphonia could not even start (RF64, mislabelled file): ffmpeg reads more formats.
-    if decoded.is_err() && meter.format.is_none() && decoder.name() != "ffmpeg" {
-        decoder = ffmpeg_decoder(fallback);
-        decoded = decoder.decode(&mut |format, block| meter.add(format, block));
+    let mut name = decoder.name();
+    // symphonia could not read the stream (RF64, a mislabelled file, HE-AAC, an element it
+    // lacks): ffmpeg reads more, and its reading counts when it gets further. A stalled mount
+    // is not retried: ffmpeg would only stall on it too.
+    if name != "ffmpeg" && gave_up(&decoded) {
+        let mut second = StreamMeter::new(layout);
+        let again = ffmpeg_decoder(fallback).decode(&mut |format, block| second.add(format, block));
+        if got_further(&again, &decoded) {
+            (meter, decoded, name) = (second, again, "ffmpeg");
+        }
     }
     let decoded = decoded?;
     Ok(StreamLoudness {
-        decoder: decoder.name(),
+        decoder: name,
         loudness: meter.finish(&decoded, locate)?,
     })
+}
+
+/// A decode that failed or stopped on something other than storage that stopped answering.
+fn gave_up(decoded: &Result<Decoded, String>) -> bool {
+    let why = match decoded {
+        Err(e) => Some(e.as_str()),
+        Ok(d) => d.stopped_early.as_deref(),
+    };
+    why.is_some_and(|why| !super::guarded_file::is_stall(why))
+}
+
+fn got_further(retry: &Result<Decoded, String>, first: &Result<Decoded, String>) -> bool {
+    match (retry, first) {
+        (Err(_), _) => false,
+        (Ok(_), Err(_)) => true,
+        (Ok(r), Ok(f)) => r.stopped_early.is_none() || r.frames > f.frames,
+    }
 }
 
 /// The first audio stream, already metered by another pass over the file (the content pass
