@@ -63,19 +63,33 @@ fn write_wav(dir: &Path, name: &str, channels: &[String], layout: &str, seconds:
 
 /// The same audio as big-endian 24-bit PCM (`in24`) in a QuickTime file.
 fn rewrap_mov(wav: &Path) -> PathBuf {
+    rewrap_mov_with(wav, &[])
+}
+
+/// `rewrap_mov` with the index at the front, so a file cut short still opens.
+fn rewrap_mov_faststart(wav: &Path) -> PathBuf {
+    rewrap_mov_with(wav, &["-movflags", "+faststart"])
+}
+
+fn rewrap_mov_with(wav: &Path, options: &[&str]) -> PathBuf {
     let mov = wav.with_extension("mov");
-    ffmpeg(&strings(&[
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        wav.to_str().expect("utf-8"),
-        "-c:a",
-        "pcm_s24be",
-        mov.to_str().expect("utf-8"),
-    ]))
-    .expect("ffmpeg rewraps as mov");
+    let mut args = strings(&["-v", "error", "-y", "-i", wav.to_str().expect("utf-8")]);
+    args.extend(strings(&["-c:a", "pcm_s24be"]));
+    args.extend(strings(options));
+    args.push(mov.to_str().expect("utf-8").to_owned());
+    ffmpeg(&args).expect("ffmpeg rewraps as mov");
     mov
+}
+
+/// The EBU R128 loudness rule every end-to-end test here checks against.
+const R128_RULE: &str =
+    "audio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\n";
+
+/// Writes a spec named `name` with the R128 rule plus `more` YAML.
+fn r128_spec(dir: &Path, name: &str, more: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(&path, format!("name: {name}\n{R128_RULE}{more}")).expect("spec");
+    path
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -287,20 +301,7 @@ fn tech_3342_loudness_range_cases_1_to_4() {
 fn truncated_files_give_partial_figures() {
     let dir = tempfile::tempdir().expect("tempdir");
     let wav = write_wav(dir.path(), "cut", &stereo(&[(-23.0, 10.0)]), "stereo", 10.0);
-    let mov = dir.path().join("cut.mov");
-    ffmpeg(&strings(&[
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        wav.to_str().expect("utf-8"),
-        "-c:a",
-        "pcm_s24be",
-        "-movflags",
-        "+faststart",
-        mov.to_str().expect("utf-8"),
-    ]))
-    .expect("mov");
+    let mov = rewrap_mov_faststart(&wav);
     for path in [&wav, &mov] {
         truncate_file(path, 0.5).expect("truncate");
         let reading = measure(path, 2, "stereo", 10.0);
@@ -364,12 +365,7 @@ fn run_check(spec: &Path, files: &[&Path]) -> (i32, serde_json::Value) {
 #[test]
 fn check_command_reports_loudness_findings() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = dir.path().join("r128.yaml");
-    std::fs::write(
-        &spec,
-        "name: R128\naudio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\n",
-    )
-    .expect("spec");
+    let spec = r128_spec(dir.path(), "r128", "");
     let good = rewrap_mov(&write_wav(
         dir.path(),
         "good",
@@ -481,15 +477,8 @@ fn rf64_wav_falls_back_to_ffmpeg() {
 #[test]
 fn content_pass_meters_the_first_stream_once() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let loudness = "audio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\n";
-    let alone = dir.path().join("alone.yaml");
-    std::fs::write(&alone, format!("name: R128\n{loudness}")).expect("spec");
-    let shared = dir.path().join("shared.yaml");
-    std::fs::write(
-        &shared,
-        format!("name: R128 + content\n{loudness}content:\n  silence: {{max_s: 3.0}}\n"),
-    )
-    .expect("spec");
+    let alone = r128_spec(dir.path(), "alone", "");
+    let shared = r128_spec(dir.path(), "shared", "content:\n  silence: {max_s: 3.0}\n");
     let wav = write_wav(dir.path(), "mix", &stereo(&[(-23.0, 5.0)]), "stereo", 5.0);
     let loud = write_wav(dir.path(), "m_e", &stereo(&[(-14.0, 5.0)]), "stereo", 5.0);
     let two_streams = dir.path().join("two.mov");
@@ -641,27 +630,9 @@ fn m4a_and_mp3_are_read_by_symphonia() {
 #[test]
 fn a_cut_file_reads_partial_with_content_rules_too() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = dir.path().join("shared.yaml");
-    std::fs::write(
-        &spec,
-        "name: R128 + content\naudio:\n  loudness: {integrated: -23.0, tolerance: 0.5, true_peak_max: -1.0, lra_max: 20}\ncontent:\n  silence: {max_s: 3.0}\n",
-    )
-    .expect("spec");
+    let spec = r128_spec(dir.path(), "shared", "content:\n  silence: {max_s: 3.0}\n");
     let wav = write_wav(dir.path(), "cut", &stereo(&[(-23.0, 10.0)]), "stereo", 10.0);
-    let mov = dir.path().join("cut.mov");
-    ffmpeg(&strings(&[
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        wav.to_str().unwrap(),
-        "-c:a",
-        "pcm_s24be",
-        "-movflags",
-        "+faststart",
-        mov.to_str().unwrap(),
-    ]))
-    .expect("mov");
+    let mov = rewrap_mov_faststart(&wav);
     truncate_file(&mov, 0.5).expect("truncate");
     let (_, json) = run_check(&spec, &[&mov]);
     let loudness = &json["files"][0]["probe"]["audio"][0]["loudness"];
