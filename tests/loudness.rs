@@ -404,41 +404,36 @@ fn check_command_reports_loudness_findings() {
             .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
             .unwrap_or_else(|| panic!("{name} missing from report"))
     };
-    let messages = |name: &str| -> Vec<String> {
-        file_named(name)["findings"]
+    // Asserts `name` has a finding of `check` whose message contains `text`.
+    let has_finding = |name: &str, check: &str, text: &str| {
+        let findings: Vec<String> = file_named(name)["findings"]
             .as_array()
             .expect("findings")
             .iter()
             .map(|f| format!("{} | {}", f["check"], f["message"]))
-            .collect()
+            .collect();
+        assert!(
+            findings
+                .iter()
+                .any(|m| m.contains(check) && m.contains(text)),
+            "{name}: no {check} finding saying {text:?} in {findings:?}"
+        );
     };
-    let loud_findings = messages("loud.wav");
-    assert!(
-        loud_findings
-            .iter()
-            .any(|m| m.contains("audio.loudness.integrated")
-                && m.contains("expected -23.0 LUFS ±0.5 LU, got -14.0 LUFS (stream 1)")),
-        "{loud_findings:?}"
+    has_finding(
+        "loud.wav",
+        "audio.loudness.integrated",
+        "expected -23.0 LUFS ±0.5 LU, got -14.0 LUFS (stream 1)",
     );
     assert_eq!(
         file_named("loud.wav")["probe"]["audio"][0]["decoder"],
         "symphonia"
     );
-    let hot_findings = messages("hot.wav");
-    assert!(
-        hot_findings
-            .iter()
-            .any(|m| m.contains("audio.loudness.true_peak")
-                && m.contains("expected ≤ -1.0 dBTP, got -0.5 dBTP")),
-        "{hot_findings:?}"
+    has_finding(
+        "hot.wav",
+        "audio.loudness.true_peak",
+        "expected ≤ -1.0 dBTP, got -0.5 dBTP",
     );
-    let quiet_findings = messages("quiet.wav");
-    assert!(
-        quiet_findings
-            .iter()
-            .any(|m| m.contains("audio.loudness.integrated") && m.contains("silen")),
-        "{quiet_findings:?}"
-    );
+    has_finding("quiet.wav", "audio.loudness.integrated", "silen");
 }
 
 /// An RF64 `.wav` (symphonia has no RF64) falls back to the ffmpeg pipe instead of failing.
