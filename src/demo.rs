@@ -1,9 +1,9 @@
 //! `dailies-qc demo [DIR]`: a small folder of 1080p25 ProRes dailies, most with one real defect,
 //! plus a copy of the EBU R128 HD spec, and the commands to try on them.
 
-use crate::synth::{Clip, truncate_file};
-use std::io::Write;
-use std::path::Path;
+use crate::synth::{Clip, FfmpegError, truncate_file};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 pub const SPEC_FILE: &str = "ebu-r128-hd-broadcast.yaml";
 pub const SPEC_YAML: &str = include_str!("../specs/ebu-r128-hd-broadcast.yaml");
@@ -49,11 +49,35 @@ pub fn clips() -> Vec<(&'static str, &'static str, Clip)> {
     ]
 }
 
+/// Why the demo folder could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot {action} {}: {error}", .path.display())]
+    File {
+        /// What was being done to `path`: "create", "truncate", "write".
+        action: &'static str,
+        path: PathBuf,
+        error: io::Error,
+    },
+    #[error(transparent)]
+    Clip(#[from] FfmpegError),
+    #[error("ffmpeg thread panicked")]
+    Panicked,
+}
+
 /// Writes the demo folder; returns the text telling the user what to run next.
-pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, DemoError> {
+    let file_error = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |error| DemoError::File {
+            action,
+            path,
+            error,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(file_error("create", dir))?;
     let clips = clips();
-    let made: Vec<Result<(), String>> = std::thread::scope(|scope| {
+    let made: Vec<Result<(), DemoError>> = std::thread::scope(|scope| {
         // Two at a time: each ffmpeg encode is already multithreaded.
         clips
             .chunks(2)
@@ -64,9 +88,9 @@ pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, String> {
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err("ffmpeg thread panicked".into()))
+                    .map(|h| match h.join() {
+                        Ok(written) => written.map_err(DemoError::from),
+                        Err(_) => Err(DemoError::Panicked),
                     })
                     .collect::<Vec<_>>()
             })
@@ -77,11 +101,9 @@ pub fn generate(dir: &Path, log: &mut dyn Write) -> Result<String, String> {
         let _ = writeln!(log, "  {name:<20} {defect}");
     }
     let truncated = dir.join("A001_C008_v001.mov");
-    truncate_file(&truncated, 0.6)
-        .map_err(|e| format!("cannot truncate {}: {e}", truncated.display()))?;
+    truncate_file(&truncated, 0.6).map_err(file_error("truncate", &truncated))?;
     let spec = dir.join(SPEC_FILE);
-    std::fs::write(&spec, SPEC_YAML)
-        .map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
+    std::fs::write(&spec, SPEC_YAML).map_err(file_error("write", &spec))?;
     let d = dir.display();
     let s = spec.display();
     Ok(format!(

@@ -1,7 +1,7 @@
 //! Synthetic media made with ffmpeg's lavfi sources: the demo folder, the tests and the
 //! benchmarks all build their clips here, so what the tests check is what the demo shows.
 
-use crate::process::run_with_timeout;
+use crate::process::{RunError, run_with_timeout};
 use std::path::Path;
 use std::time::Duration;
 
@@ -146,23 +146,33 @@ impl Clip {
     }
 
     /// Runs ffmpeg to write the clip to `out`.
-    pub fn write(&self, out: &Path) -> Result<(), String> {
+    pub fn write(&self, out: &Path) -> Result<(), FfmpegError> {
         ffmpeg(&self.ffmpeg_args(out))
     }
 }
 
-/// Runs ffmpeg with `args`, with a generous timeout, turning failure into a readable message.
-pub fn ffmpeg(args: &[String]) -> Result<(), String> {
+/// Why ffmpeg made no clip.
+#[derive(Debug, thiserror::Error)]
+pub enum FfmpegError {
+    /// It could not be run, or was killed at the timeout.
+    #[error("{0}")]
+    Run(RunError),
+    /// It ran and failed; `stderr` says why.
+    #[error("ffmpeg {} failed: {}", .args.join(" "), .stderr.trim())]
+    Failed { args: Vec<String>, stderr: String },
+}
+
+/// Runs ffmpeg with `args`, with a generous timeout.
+pub fn ffmpeg(args: &[String]) -> Result<(), FfmpegError> {
     let output =
-        run_with_timeout("ffmpeg", args, Duration::from_secs(600)).map_err(|e| e.to_string())?;
+        run_with_timeout("ffmpeg", args, Duration::from_secs(600)).map_err(FfmpegError::Run)?;
     if output.success {
         Ok(())
     } else {
-        Err(format!(
-            "ffmpeg {} failed: {}",
-            args.join(" "),
-            output.stderr.trim()
-        ))
+        Err(FfmpegError::Failed {
+            args: args.to_vec(),
+            stderr: output.stderr,
+        })
     }
 }
 
@@ -279,7 +289,7 @@ impl MarkerClip {
         args
     }
 
-    pub fn write(&self, out: &Path) -> Result<(), String> {
+    pub fn write(&self, out: &Path) -> Result<(), FfmpegError> {
         ffmpeg(&self.ffmpeg_args(out))
     }
 }

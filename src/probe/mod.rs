@@ -11,15 +11,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Why a file could not be probed. Each becomes a `file.readable` finding, never a crash.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct ProbeError {
     pub message: String,
-}
-
-impl std::fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
 }
 
 /// Probes one file with `ffprobe -v error -show_format -show_streams -of json file:/abs/path`.

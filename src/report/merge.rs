@@ -1,7 +1,7 @@
 //! Carrying reviews over when a report is re-run: reviews are matched by file path + check id;
 //! reviewed findings that no longer occur are kept and marked stale, never deleted.
 
-use super::model::{FileReport, Report};
+use super::model::{FileReport, Report, SpecInfo};
 use crate::check::{Finding, Verdict};
 use std::path::PathBuf;
 
@@ -62,24 +62,44 @@ pub fn resume(fresh: &mut Report, previous: &Report) {
     }
 }
 
+/// Why reports could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("nothing to merge")]
+    Nothing,
+    #[error(transparent)]
+    SpecDiffers(Box<SpecMismatch>),
+}
+
+/// Reviews made against different rules cannot be put side by side.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{} was checked against spec {:?} (sha256 {}), {} against {:?} (sha256 {}); \
+     reports can only be merged when made with the same spec",
+    .path.display(), .spec.name, short(&.spec.sha256),
+    .first_path.display(), .first_spec.name, short(&.first_spec.sha256)
+)]
+pub struct SpecMismatch {
+    pub path: PathBuf,
+    pub spec: SpecInfo,
+    pub first_path: PathBuf,
+    pub first_spec: SpecInfo,
+}
+
 /// Combines reports made on several machines against the same spec into one. A file found in
 /// more than one report keeps the newest run, with reviews carried over from the older ones.
-pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, String> {
+pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
     let Some((first_path, first)) = reports.first() else {
-        return Err("nothing to merge".to_owned());
+        return Err(MergeError::Nothing);
     };
     for (path, report) in &reports[1..] {
         if report.spec.sha256 != first.spec.sha256 {
-            return Err(format!(
-                "{} was checked against spec {:?} (sha256 {}), {} against {:?} (sha256 {}); \
-                 reports can only be merged when made with the same spec",
-                path.display(),
-                report.spec.name,
-                short(&report.spec.sha256),
-                first_path.display(),
-                first.spec.name,
-                short(&first.spec.sha256),
-            ));
+            return Err(MergeError::SpecDiffers(Box::new(SpecMismatch {
+                path: path.clone(),
+                spec: report.spec.clone(),
+                first_path: first_path.clone(),
+                first_spec: first.spec.clone(),
+            })));
         }
     }
     let mut ordered: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();

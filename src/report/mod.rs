@@ -5,7 +5,7 @@ mod model;
 mod signoff;
 mod store;
 
-pub use merge::{carry_reviews, combine, resume};
+pub use merge::{MergeError, SpecMismatch, carry_reviews, combine, resume};
 pub use model::*;
 pub use signoff::SignOff;
 pub use store::{LoadError, load, save, write_atomic};

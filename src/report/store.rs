@@ -44,26 +44,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-#[derive(Debug)]
+/// Why a report could not be read. Each message is complete on its own (the cause's text is in
+/// it), so a caller can show it as one line.
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    #[error("{0}")]
     Io(std::io::Error),
+    #[error("not a dailies-qc report: {0}")]
     Json(serde_json::Error),
+    #[error("unsupported report schema {0:?}, expected {expected:?}", expected = SCHEMA)]
     Schema(String),
 }
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoadError::Io(e) => write!(f, "{e}"),
-            LoadError::Json(e) => write!(f, "not a dailies-qc report: {e}"),
-            LoadError::Schema(s) => {
-                write!(f, "unsupported report schema {s:?}, expected {SCHEMA:?}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 pub fn load(path: &Path) -> Result<Report, LoadError> {
     let bytes = fs::read(path).map_err(LoadError::Io)?;
