@@ -1,7 +1,7 @@
 //! Command line (clap derive). `review` is the default subcommand.
 
-use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
+use dailies_qc::output::Format;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]

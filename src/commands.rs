@@ -1,39 +1,38 @@
-//! What each subcommand does, returning the process exit code (ripgrep-style: 0 all good,
-//! 1 something failed QC, 2 usage/spec/IO error).
+//! What each subcommand does. A command returns whether QC passed; any error goes up to
+//! `main`, which prints it and decides the exit code.
 
-use crate::cli::{CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs};
-use crate::engine::{self, Options};
-use crate::output::{self, Format};
-use crate::report::{self, FileReport};
-use crate::spec::{self, LoadedSpec};
+use crate::cli::{
+    CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs,
+};
+use color_eyre::eyre::{Result, WrapErr};
+use dailies_qc::engine::{self, Options};
+use dailies_qc::escape::escape_control;
+use dailies_qc::output::{self, Format};
+use dailies_qc::report::{self, FileReport, Report};
+use dailies_qc::spec;
+use dailies_qc::tui::{self, ReviewOptions};
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
+use std::path::Path;
 use std::time::Duration;
 
-pub const EXIT_PASS: u8 = 0;
-pub const EXIT_FAIL: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
+/// What a command that ran to the end found.
+pub enum Outcome {
+    Pass,
+    /// A file failed QC or could not be read (or there were no files).
+    QcFailed,
+}
 
-pub fn dispatch(cli: Cli) -> ExitCode {
-    let code = match cli.command {
+pub fn dispatch(cli: Cli) -> Result<Outcome> {
+    match cli.command {
         Command::Check(args) => check(args),
         Command::Export(args) => export(args),
         Command::Merge(args) => merge(args),
         Command::Demo(args) => demo(args),
-        Command::Review(args) => crate::tui::review(args),
-    };
-    ExitCode::from(code)
+        Command::Review(args) => review(args),
+    }
 }
 
-/// Loads the spec or prints `file:line:col: key: problem` and gives the usage exit code.
-pub fn load_spec(args: &EngineArgs) -> Result<LoadedSpec, u8> {
-    spec::load(&args.spec).map_err(|e| {
-        eprintln!("dailies-qc: {e}");
-        EXIT_USAGE
-    })
-}
-
-pub fn engine_options(args: &EngineArgs) -> Options {
+fn engine_options(args: &EngineArgs) -> Options {
     let defaults = Options::default();
     Options {
         jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
@@ -41,20 +40,14 @@ pub fn engine_options(args: &EngineArgs) -> Options {
     }
 }
 
-fn check(args: CheckArgs) -> u8 {
-    let spec = match load_spec(&args.engine) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+fn check(args: CheckArgs) -> Result<Outcome> {
+    let spec = spec::load(&args.engine.spec)?;
     let options = engine_options(&args.engine);
-    let operator = args
-        .operator
-        .clone()
-        .unwrap_or_else(engine::default_operator);
+    let operator = args.operator.unwrap_or_else(engine::default_operator);
     let show_progress = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize, file: &FileReport| {
         if show_progress {
-            let name = crate::escape::escape_control(file.name()).into_owned();
+            let name = escape_control(file.name()).into_owned();
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[K[{done}/{total}] {}", truncate(&name, 60));
             if done == total {
@@ -68,37 +61,29 @@ fn check(args: CheckArgs) -> u8 {
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    if let Err(e) = emit(&report, args.format, args.output.as_deref(), color) {
-        eprintln!("dailies-qc: {e}");
-        return EXIT_USAGE;
-    }
+    emit(&report, args.format, args.output.as_deref(), color)?;
     if report.files.is_empty() {
         // An empty delivery is almost always a wrong path or include glob: never a silent pass.
         eprintln!(
             "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
         );
-        return EXIT_FAIL;
+        return Ok(Outcome::QcFailed);
     }
-    if report.all_pass() {
-        EXIT_PASS
+    Ok(if report.all_pass() {
+        Outcome::Pass
     } else {
-        EXIT_FAIL
-    }
+        Outcome::QcFailed
+    })
 }
 
 /// Writes `report` in `format` to `path` (atomically) or standard output.
-fn emit(
-    report: &report::Report,
-    format: Format,
-    path: Option<&std::path::Path>,
-    color: bool,
-) -> std::io::Result<()> {
+fn emit(report: &Report, format: Format, path: Option<&Path>, color: bool) -> Result<()> {
     match path {
         Some(path) => {
             let mut buf = Vec::new();
             output::write(report, format, &mut buf, false)?;
             report::write_atomic(path, &buf)
-                .map_err(|e| std::io::Error::other(format!("cannot write {}: {e}", path.display())))
+                .wrap_err_with(|| format!("cannot write {}", path.display()))
         }
         None => {
             let stdout = std::io::stdout();
@@ -106,68 +91,62 @@ fn emit(
             match output::write(report, format, &mut lock, color) {
                 // A closed pipe (`| head`) is not an error worth reporting.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
+                other => Ok(other?),
             }
         }
     }
 }
 
-fn export(args: ExportArgs) -> u8 {
-    let mut report = match report::load(&args.report) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("dailies-qc: {}: {e}", args.report.display());
-            return EXIT_USAGE;
-        }
-    };
+/// Loads a saved report; the error names the file.
+fn load_report(path: &Path) -> Result<Report> {
+    report::load(path).wrap_err_with(|| path.display().to_string())
+}
+
+fn export(args: ExportArgs) -> Result<Outcome> {
+    let mut report = load_report(&args.report)?;
     report.refresh_summary();
-    match emit(&report, args.format, args.output.as_deref(), false) {
-        Ok(()) => EXIT_PASS,
-        Err(e) => {
-            eprintln!("dailies-qc: {e}");
-            EXIT_USAGE
-        }
-    }
+    emit(&report, args.format, args.output.as_deref(), false)?;
+    Ok(Outcome::Pass)
 }
 
-fn merge(args: MergeArgs) -> u8 {
-    let mut loaded = Vec::with_capacity(args.reports.len());
-    for path in &args.reports {
-        match report::load(path) {
-            Ok(r) => loaded.push((path.clone(), r)),
-            Err(e) => {
-                eprintln!("dailies-qc: {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
-    }
-    let merged = match report::combine(loaded) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("dailies-qc: {e}");
-            return EXIT_USAGE;
-        }
+fn merge(args: MergeArgs) -> Result<Outcome> {
+    let loaded = args
+        .reports
+        .into_iter()
+        .map(|path| load_report(&path).map(|report| (path, report)))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = report::combine(loaded)?;
+    emit(&merged, Format::Json, args.output.as_deref(), false)?;
+    Ok(Outcome::Pass)
+}
+
+fn demo(args: DemoArgs) -> Result<Outcome> {
+    let summary = dailies_qc::demo::generate(&args.dir, &mut std::io::stderr())?;
+    println!("{summary}");
+    Ok(Outcome::Pass)
+}
+
+fn review(args: ReviewArgs) -> Result<Outcome> {
+    let options = ReviewOptions {
+        spec: spec::load(&args.engine.spec)?,
+        engine: engine_options(&args.engine),
+        operator: args.operator.unwrap_or_else(engine::default_operator),
+        report_path: args.report.clone(),
+        paths: args.engine.paths,
+        color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    match emit(&merged, Format::Json, args.output.as_deref(), false) {
-        Ok(()) => EXIT_PASS,
-        Err(e) => {
-            eprintln!("dailies-qc: {e}");
-            EXIT_USAGE
-        }
+    let outcome = tui::review(options)?;
+    if let Some(e) = outcome.terminal_error {
+        // The screen closed early, but every review is on disk: worth saying, not a failure.
+        eprintln!("dailies-qc: terminal error: {e}");
     }
-}
-
-fn demo(args: DemoArgs) -> u8 {
-    match crate::demo::generate(&args.dir, &mut std::io::stderr()) {
-        Ok(summary) => {
-            println!("{summary}");
-            EXIT_PASS
-        }
-        Err(e) => {
-            eprintln!("dailies-qc demo: {e}");
-            EXIT_USAGE
-        }
-    }
+    println!(
+        "Report saved to {} ({} files, {} open failures).",
+        args.report.display(),
+        outcome.counts.files,
+        outcome.counts.open
+    );
+    Ok(Outcome::Pass)
 }
 
 fn truncate(text: &str, max: usize) -> String {

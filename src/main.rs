@@ -1,12 +1,39 @@
+//! The `dailies-qc` program: parses the command line, runs one command, and turns its result
+//! into the exit code. Errors are printed here and nowhere else.
+
+mod cli;
+mod commands;
+
 use clap::Parser;
-use dailies_qc::cli::{Cli, with_default_subcommand};
-use dailies_qc::commands;
+use cli::{Cli, with_default_subcommand};
+use commands::Outcome;
 use std::process::ExitCode;
 
+/// Exit codes, as ripgrep's: every file passes; a file failed QC or could not be read; an
+/// error (usage, spec, IO) stopped the command.
+const EXIT_PASS: u8 = 0;
+const EXIT_QC_FAILED: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
 fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            // `{:#}` is the one-line chain, "context: cause", not color-eyre's report.
+            eprintln!("dailies-qc: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run() -> color_eyre::Result<ExitCode> {
     if let Err(e) = color_eyre::install() {
         eprintln!("warning: could not install the error reporter: {e}");
     }
     let cli = Cli::parse_from(with_default_subcommand(std::env::args().collect()));
-    commands::dispatch(cli)
+    let code = match commands::dispatch(cli)? {
+        Outcome::Pass => EXIT_PASS,
+        Outcome::QcFailed => EXIT_QC_FAILED,
+    };
+    Ok(ExitCode::from(code))
 }

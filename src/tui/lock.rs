@@ -3,7 +3,7 @@
 //! runs on this host (a crash, a power cut) is taken over.
 
 use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -64,39 +64,63 @@ pub fn lock_path(report: &Path) -> PathBuf {
     report.with_file_name(name)
 }
 
+/// Why the lock was not taken. Only [`LockError::Held`] is about another session; the others
+/// are the file system refusing.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{}", held_message(.report, .lock, .holder))]
+    Held {
+        report: PathBuf,
+        lock: PathBuf,
+        holder: Box<Holder>,
+    },
+    #[error(
+        "cannot create the lock file {}: {error} (the report's folder must be writable)",
+        .lock.display()
+    )]
+    Create { lock: PathBuf, error: io::Error },
+    #[error("cannot write {}: {error}", .lock.display())]
+    Write { lock: PathBuf, error: io::Error },
+    #[error("cannot remove stale {}: {error}", .lock.display())]
+    RemoveStale { lock: PathBuf, error: io::Error },
+    #[error("{} keeps reappearing; another session is starting on the same report", .lock.display())]
+    Contended { lock: PathBuf },
+}
+
 impl ReportLock {
     /// Takes the lock for `report` on behalf of `user`, or says who holds it.
-    pub fn acquire(report: &Path, user: &str) -> Result<ReportLock, String> {
+    pub fn acquire(report: &Path, user: &str) -> Result<ReportLock, LockError> {
         let path = lock_path(report);
         for _ in 0..2 {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
                     file.write_all(Holder::me(user).to_text().as_bytes())
                         .and_then(|()| file.sync_all())
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                        .map_err(|error| LockError::Write {
+                            lock: path.clone(),
+                            error,
+                        })?;
                     return Ok(ReportLock { path });
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     let holder = Holder::parse(&fs::read_to_string(&path).unwrap_or_default());
                     if !holder.is_stale() {
-                        return Err(held_message(report, &path, &holder));
+                        return Err(LockError::Held {
+                            report: report.to_path_buf(),
+                            lock: path,
+                            holder: Box::new(holder),
+                        });
                     }
                     // The holder died without cleaning up: take the lock over.
-                    fs::remove_file(&path)
-                        .map_err(|e| format!("cannot remove stale {}: {e}", path.display()))?;
+                    fs::remove_file(&path).map_err(|error| LockError::RemoveStale {
+                        lock: path.clone(),
+                        error,
+                    })?;
                 }
-                Err(e) => {
-                    return Err(format!(
-                        "cannot create the lock file {}: {e} (the report's folder must be writable)",
-                        path.display()
-                    ));
-                }
+                Err(error) => return Err(LockError::Create { lock: path, error }),
             }
         }
-        Err(format!(
-            "{} keeps reappearing; another session is starting on the same report",
-            path.display()
-        ))
+        Err(LockError::Contended { lock: path })
     }
 
     pub fn path(&self) -> &Path {
@@ -156,13 +180,19 @@ mod tests {
         let lock = ReportLock::acquire(&report, "alice").unwrap();
         assert!(dir.path().join("ep101.json.lock").exists());
         let err = ReportLock::acquire(&report, "bob").unwrap_err();
-        assert!(err.contains("already open"), "{err}");
-        assert!(err.contains("user alice"), "{err}");
+        let LockError::Held { holder, .. } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(holder.user, "alice");
+        assert_eq!(holder.pid, std::process::id());
+        let text = err.to_string();
+        assert!(text.contains("already open"), "{text}");
+        assert!(text.contains("user alice"), "{text}");
         assert!(
-            err.contains(&format!("pid {}", std::process::id())),
-            "{err}"
+            text.contains(&format!("pid {}", std::process::id())),
+            "{text}"
         );
-        assert!(err.contains("ep101.json.lock"), "{err}");
+        assert!(text.contains("ep101.json.lock"), "{text}");
         drop(lock);
         assert!(!dir.path().join("ep101.json.lock").exists());
         ReportLock::acquire(&report, "bob").unwrap();
@@ -196,6 +226,7 @@ mod tests {
         };
         fs::write(lock_path(&report), remote.to_text()).unwrap();
         let err = ReportLock::acquire(&report, "alice").unwrap_err();
-        assert!(err.contains("host other-workstation"), "{err}");
+        assert!(matches!(err, LockError::Held { .. }), "{err}");
+        assert!(err.to_string().contains("host other-workstation"), "{err}");
     }
 }

@@ -13,93 +13,99 @@ pub mod runtime;
 pub mod sample;
 pub mod views;
 
-use crate::cli::ReviewArgs;
-use crate::commands::{EXIT_PASS, EXIT_USAGE, engine_options, load_spec};
-use app::{Model, Progress};
+use crate::engine;
+use crate::spec::LoadedSpec;
+use app::{Counts, Model, Progress};
+use lock::{LockError, ReportLock};
+use persist::{ResumeError, SaveError};
 use runtime::Session;
+use std::io;
+use std::path::PathBuf;
 
-/// `dailies-qc review`: returns the process exit code.
-pub fn review(args: ReviewArgs) -> u8 {
-    let spec = match load_spec(&args.engine) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let operator = args
-        .operator
-        .clone()
-        .unwrap_or_else(crate::engine::default_operator);
-    let report_path = args.report.clone();
-    let _lock = match lock::ReportLock::acquire(&report_path, &operator) {
-        Ok(lock) => lock,
-        Err(why) => {
-            eprintln!("dailies-qc: {why}");
-            return EXIT_USAGE;
-        }
-    };
-    let previous = match persist::load_previous(&report_path) {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("dailies-qc: {why}");
-            return EXIT_USAGE;
-        }
-    };
+/// Everything the review screen needs, decided by its caller (the command line), so the
+/// screen never depends on how it was asked for.
+pub struct ReviewOptions {
+    pub spec: LoadedSpec,
+    pub engine: engine::Options,
+    /// Recorded on every review.
+    pub operator: String,
+    /// Written throughout the session, and resumed if it exists.
+    pub report_path: PathBuf,
+    /// Media files and folders to check.
+    pub paths: Vec<PathBuf>,
+    pub color: bool,
+}
+
+/// A session that ended with every review on disk.
+#[derive(Debug)]
+pub struct ReviewOutcome {
+    pub counts: Counts,
+    /// The terminal failed and closed the screen early; the reviews were saved all the same.
+    pub terminal_error: Option<io::Error>,
+}
+
+/// Why a session could not start, or ended with reviews not on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Resume(#[from] ResumeError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    #[error("cannot start: {0}")]
+    Start(io::Error),
+    /// A save during the session failed and none succeeded after it (the model's message).
+    #[error("{0}")]
+    Unsaved(String),
+}
+
+/// Runs a review session on the terminal until the operator quits.
+pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
+    let ReviewOptions {
+        spec,
+        engine,
+        operator,
+        report_path,
+        paths,
+        color,
+    } = options;
+    let _lock = ReportLock::acquire(&report_path, &operator)?;
+    let previous = persist::load_previous(&report_path)?;
     let mut model = Model::new(
-        crate::engine::spec_info(&spec),
+        engine::spec_info(&spec),
         operator,
         previous,
         crate::report::now_rfc3339,
     );
-    model.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    model.color = color;
     model.progress = Progress::Scanning;
-    let mut session = Session::new(model, report_path.clone());
+    let mut session = Session::new(model, report_path);
     // Fail before the screen opens when the report cannot be written at all.
-    if let Err(why) = session.save() {
-        eprintln!("dailies-qc: {why}");
-        return EXIT_USAGE;
-    }
+    session.save()?;
 
     let (tx, rx) = event::channel();
-    let started = jobs::spawn(
-        spec,
-        args.engine.paths.clone(),
-        engine_options(&args.engine),
-        tx.clone(),
-    )
-    .and_then(|_| event::spawn_signals(tx.clone()))
-    .and_then(|()| session.save_in_background(tx.clone()));
-    if let Err(e) = started {
-        eprintln!("dailies-qc: cannot start: {e}");
-        return EXIT_USAGE;
-    }
+    jobs::spawn(spec, paths, engine, tx.clone())
+        .and_then(|_| event::spawn_signals(tx.clone()))
+        .and_then(|()| session.save_in_background(tx.clone()))
+        .map_err(ReviewError::Start)?;
     // ratatui::init restores the terminal on panic (after color-eyre's report, installed in
     // main); every review is already on disk by then.
     let mut terminal = ratatui::init();
-    let outcome = event::spawn_input(tx)
-        .map_err(|e| e.to_string())
-        .and_then(|()| runtime::run(&mut terminal, &mut session, &rx).map_err(|e| e.to_string()));
+    let screen =
+        event::spawn_input(tx).and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
     let last_save = if session.model.unsaved {
         session.save()
     } else {
         Ok(())
     };
     ratatui::restore();
-    if let Err(e) = outcome {
-        eprintln!("dailies-qc: terminal error: {e}");
+    last_save?;
+    if let Some(why) = session.model.save_error.take() {
+        return Err(ReviewError::Unsaved(why));
     }
-    match last_save.and(session.model.save_error.clone().map_or(Ok(()), Err)) {
-        Ok(()) => {
-            let c = session.model.counts();
-            println!(
-                "Report saved to {} ({} files, {} open failures).",
-                report_path.display(),
-                c.files,
-                c.open
-            );
-            EXIT_PASS
-        }
-        Err(why) => {
-            eprintln!("dailies-qc: {why}");
-            EXIT_USAGE
-        }
-    }
+    Ok(ReviewOutcome {
+        counts: session.model.counts(),
+        terminal_error: screen.err(),
+    })
 }

@@ -4,26 +4,51 @@
 use super::app::Model;
 use crate::escape::escape_control;
 use crate::output::{self, Format};
-use crate::report::{self, Report};
+use crate::report::{self, LoadError, Report};
+use std::io;
 use std::path::{Path, PathBuf};
+
+/// A file at the report path that is not a report this version can resume.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: {error}; refusing to overwrite it (move it away or pick another --report)",
+    .path.display()
+)]
+pub struct ResumeError {
+    pub path: PathBuf,
+    pub error: LoadError,
+}
+
+/// A report that could not be written; the screen shows the message and retries.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot save {}: {error}", .path.display())]
+pub struct SaveError {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
 
 /// The report to resume, if `path` exists. A file that exists but is not a report is an error:
 /// starting over would overwrite someone's reviews.
-pub fn load_previous(path: &Path) -> Result<Option<Report>, String> {
+pub fn load_previous(path: &Path) -> Result<Option<Report>, ResumeError> {
     if !path.exists() {
         return Ok(None);
     }
-    report::load(path).map(Some).map_err(|e| {
-        format!(
-            "{}: {e}; refusing to overwrite it (move it away or pick another --report)",
-            path.display()
-        )
+    report::load(path).map(Some).map_err(|error| ResumeError {
+        path: path.to_path_buf(),
+        error,
     })
 }
 
-pub fn save(model: &Model, path: &Path) -> Result<(), String> {
-    report::save(&model.to_report(), path)
-        .map_err(|e| format!("cannot save {}: {e}", path.display()))
+pub fn save(model: &Model, path: &Path) -> Result<(), SaveError> {
+    save_report(&model.to_report(), path)
+}
+
+/// Saves a snapshot already taken from the model (the background saver's case).
+pub fn save_report(report: &Report, path: &Path) -> Result<(), SaveError> {
+    report::save(report, path).map_err(|error| SaveError {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 /// `REPORT.json` → `REPORT.html` / `REPORT.csv`.

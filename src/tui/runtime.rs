@@ -2,8 +2,9 @@
 //! whole-app tests run the real loop on `TestBackend`.
 
 use super::app::{Effect, Model, Msg, update};
-use super::{persist, views};
-use crate::report::{self, Report};
+use super::persist::{self, SaveError};
+use super::views;
+use crate::report::Report;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::collections::VecDeque;
@@ -39,8 +40,7 @@ impl Saver {
                         job = newer;
                     }
                     let (generation, report) = job;
-                    let result = report::save(&report, &path)
-                        .map_err(|e| format!("cannot save {}: {e}", path.display()));
+                    let result = persist::save_report(&report, &path).map_err(|e| e.to_string());
                     let _ = events.send(Msg::BackgroundSaved { generation, result });
                 }
             })?;
@@ -102,7 +102,7 @@ impl Session {
         };
         match snapshot {
             Some(true) => None,
-            _ => Some(Msg::Saved(self.save())),
+            _ => Some(saved(self.save())),
         }
     }
 
@@ -141,8 +141,8 @@ impl Session {
                         &self.report_path,
                     ))),
                     Effect::Quit { force } => {
-                        let saved = self.save();
-                        if saved.is_err() && !force {
+                        let result = self.save();
+                        if result.is_err() && !force {
                             self.model.status = Some(
                                 "not saved, so not quitting: fix the problem and press q again (Ctrl-C quits anyway)"
                                     .to_owned(),
@@ -150,7 +150,7 @@ impl Session {
                         } else {
                             keep_running = false;
                         }
-                        queue.push_back(Msg::Saved(saved));
+                        queue.push_back(saved(result));
                     }
                 }
             }
@@ -159,7 +159,7 @@ impl Session {
     }
 
     /// Saves now, on this thread (after any background write has finished).
-    pub fn save(&mut self) -> Result<(), String> {
+    pub fn save(&mut self) -> Result<(), SaveError> {
         if let Some(saver) = &mut self.saver {
             saver.finish();
         }
@@ -177,6 +177,11 @@ impl Session {
             self.handle(msg);
         }
     }
+}
+
+/// The model keeps a failed save's message, to show it.
+fn saved(result: Result<(), SaveError>) -> Msg {
+    Msg::Saved(result.map_err(|e| e.to_string()))
 }
 
 /// Draws, then handles events until quit or until every sender is gone. Sleeps while nothing
