@@ -57,10 +57,16 @@ pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
 
 /// Probes, measures and checks one file. Never panics on bad media: problems become findings.
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
-    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    let metadata = std::fs::metadata(path).ok();
+    let size = metadata.as_ref().map(|m| m.len());
+    let mtime = metadata.and_then(|m| m.modified().ok()).map(crate::report::mtime_rfc3339);
     let mut probe = match probe::probe_file(path, options.probe_timeout) {
         Ok(p) => p,
-        Err(e) => return unreadable_report(spec, path, size, &e.message),
+        Err(e) => {
+            let mut report = unreadable_report(spec, path, size, &e.message);
+            report.mtime = mtime;
+            return report;
+        }
     };
     // Decoding audio is the slow part: only when the spec has a loudness rule.
     let wants_loudness = spec
@@ -88,6 +94,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
     let mut report = FileReport {
         path: path.to_string_lossy().into_owned(),
         size: size.or(probe.size),
+        mtime,
         status: crate::report::Status::Pass,
         probe: Some(probe),
         measurements,
@@ -150,6 +157,7 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
     FileReport {
         path: path.to_string_lossy().into_owned(),
         size,
+        mtime: None,
         status: FileReport::status_of(&findings),
         probe: None,
         measurements: Measurements::default(),

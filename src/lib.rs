@@ -20,3 +20,4 @@ pub mod spec;
 pub mod synth;
 pub mod timecode;
 pub mod tui;
+pub mod write_target;

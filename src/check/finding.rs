@@ -65,6 +65,61 @@ pub struct Review {
     /// RFC 3339 time of the last change.
     #[serde(default)]
     pub at: Option<String>,
+    /// What the verdict judged; the review reopens when it no longer holds (`report::basis`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// An earlier verdict on this finding whose basis no longer holds, shown until the finding
+    /// is judged again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<StaleReview>,
+}
+
+/// What a review judged: the finding's values and the file as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Basis {
+    pub expected: String,
+    pub actual: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe_sha256: Option<String>,
+}
+
+/// An earlier review whose basis no longer holds, kept for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StaleReview {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub operator: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+    /// The actual value the review judged.
+    pub actual: String,
+}
+
+impl StaleReview {
+    /// One line for screens and exports: `waived 2026-11-30 by ana for 'got 24': reason`.
+    pub fn describe(&self) -> String {
+        let mut text = self.verdict.as_str().to_owned();
+        if let Some(at) = &self.at {
+            text.push(' ');
+            text.push_str(at.get(..10).unwrap_or(at));
+        }
+        if let Some(operator) = &self.operator {
+            text.push_str(" by ");
+            text.push_str(operator);
+        }
+        text.push_str(&format!(" for 'got {}'", self.actual));
+        if !self.note.is_empty() {
+            text.push_str(": ");
+            text.push_str(&self.note);
+        }
+        text
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

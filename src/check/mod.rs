@@ -10,7 +10,7 @@ mod sync;
 mod timecode;
 mod video;
 
-pub use finding::{At, Finding, Review, Severity, Verdict};
+pub use finding::{At, Basis, Finding, Review, Severity, StaleReview, Verdict};
 pub use sync::{
     duration_deltas_ms as sync_duration_deltas_ms, start_offsets_ms as sync_start_offsets_ms,
 };

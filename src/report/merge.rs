@@ -1,5 +1,6 @@
 //! Carrying reviews over when a report is re-run: reviews are matched by file path + check id;
-//! reviewed findings that no longer occur are kept and marked stale, never deleted.
+//! a review whose basis no longer holds reopens its finding (`basis`); reviewed findings that no
+//! longer occur are kept and marked stale, never deleted.
 
 use super::model::{FileReport, Report, SpecInfo};
 use crate::check::{Finding, Verdict};
@@ -39,7 +40,9 @@ pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
         match exact.or_else(by_id) {
             Some(i) => {
                 taken[i] = true;
-                fresh.findings[i].review = old.review.clone();
+                let mut finding = fresh.findings[i].clone();
+                super::basis::carry(old, previous, &mut finding, fresh);
+                fresh.findings[i] = finding;
             }
             None if old.review.verdict != Verdict::Open || !old.review.note.is_empty() => {
                 let mut stale = old.clone();
@@ -169,6 +172,7 @@ mod tests {
         FileReport {
             path: "/m/a.mov".into(),
             size: None,
+            mtime: None,
             status: Status::Fail,
             probe: None,
             measurements: Default::default(),
@@ -212,6 +216,24 @@ mod tests {
         carry_reviews(&mut fresh, &old);
         assert_eq!(fresh.findings.len(), 1);
         assert_eq!(fresh.findings[0].review.verdict, Verdict::Rejected);
+    }
+
+    #[test]
+    fn a_waiver_of_another_value_reopens_the_finding() {
+        // Waived "expected 25, got 24"; the clip was replaced by a 30 fps file of the same name.
+        let rate = |actual: &str| Finding::fail("video.frame_rate", "frame rate", "25", actual);
+        let mut old = file(vec![rate("24")]);
+        old.findings[0].review.verdict = Verdict::Waived;
+        old.findings[0].review.note = "client accepts 24".into();
+        let mut fresh = file(vec![rate("30")]);
+        carry_reviews(&mut fresh, &old);
+        assert_eq!(fresh.findings.len(), 1);
+        let review = &fresh.findings[0].review;
+        assert_eq!(review.verdict, Verdict::Open);
+        assert_eq!(review.stale.as_ref().map(|s| s.actual.as_str()), Some("24"));
+        fresh.refresh_status();
+        let report = crate::report::Report::new(Default::default(), "ana".into(), vec![fresh]);
+        assert_eq!(report.verdict, crate::report::SignOff::Incomplete);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The report: model, atomic persistence, and carrying reviews across runs.
 
+pub mod basis;
 mod merge;
 mod model;
 mod signoff;

@@ -38,7 +38,7 @@ impl Default for ToolInfo {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SpecInfo {
     pub name: String,
     pub path: String,
@@ -76,6 +76,9 @@ impl Status {
 pub struct FileReport {
     pub path: String,
     pub size: Option<u64>,
+    /// Modification time when checked (RFC 3339, nanoseconds): part of what a review judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime: Option<String>,
     pub status: Status,
     pub probe: Option<Probe>,
     #[serde(default)]
@@ -161,4 +164,10 @@ impl Report {
 /// Local time with offset, seconds precision: what operators read in reports.
 pub fn now_rfc3339() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// A file's modification time as recorded in reports: UTC, nanoseconds, so that a rewrite
+/// within the same second still reads as a change.
+pub fn mtime_rfc3339(time: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }

@@ -72,6 +72,7 @@ mod tests {
         let file = FileReport {
             path: "/m/a.mov".into(),
             size: None,
+            mtime: None,
             status: Status::Fail,
             probe: None,
             measurements: Default::default(),

@@ -92,6 +92,7 @@ impl Entry {
             FileReport {
                 path,
                 size: None,
+                mtime: None,
                 status: Status::Pass,
                 probe: None,
                 measurements: Default::default(),

@@ -134,6 +134,7 @@ pub fn file(i: usize) -> FileReport {
     let mut report = FileReport {
         path,
         size: Some(41_300_000),
+        mtime: None,
         status: crate::report::Status::Pass,
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {
