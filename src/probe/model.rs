@@ -303,3 +303,86 @@ mod tests {
         assert_eq!(bit_depth_of_pcm_codec("aac"), None);
     }
 }
+
+/// The report format (`dailies-qc/report@1`) pins the bytes of a measured stream.
+#[cfg(test)]
+mod report_bytes {
+    use super::*;
+    use crate::measurements::Loudness;
+
+    fn stream(decoder: &str, loudness: Loudness) -> AudioStream {
+        AudioStream {
+            index: 1,
+            codec: Some("pcm_s24le".into()),
+            sample_rate: Some(48000),
+            channels: Some(2),
+            channel_layout: Some("stereo".into()),
+            decoder: Some(decoder.into()),
+            loudness: serde_json::to_value(loudness).ok(),
+            ..Default::default()
+        }
+    }
+
+    fn assert_written_as(stream: &AudioStream, expected: &str) {
+        let json = serde_json::to_string(stream).expect("serialisable");
+        assert_eq!(json, expected);
+        let read: AudioStream = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(&read, stream);
+    }
+
+    const PROBED: &str = r#"{"index":1,"codec":"pcm_s24le","sample_fmt":null,"bits_per_sample":null,"bits_per_raw_sample":null,"sample_rate":48000,"channels":2,"channel_layout":"stereo","start_time_s":null,"duration_s":null,"#;
+
+    #[test]
+    fn measured_stream_keys_are_sorted() {
+        let measured = stream(
+            "ffmpeg",
+            Loudness {
+                integrated_lufs: Some(-23.04),
+                true_peak_dbtp: Some(-1.5),
+                lra_lu: Some(6.25),
+                sample_peak_dbfs: Some(-2.0),
+                true_peak_at: Some("10:00:01:02".into()),
+                max_short_term_at: Some("10:00:00:10".into()),
+                max_short_term_lufs: Some(-20.1),
+                partial: Some("10:00:03:00".into()),
+                partial_reason: Some("read error".into()),
+            },
+        );
+        assert_written_as(
+            &measured,
+            &format!(
+                "{PROBED}{}",
+                r#""decoder":"ffmpeg","loudness":{"integrated_lufs":-23.04,"lra_lu":6.25,"max_short_term_at":"10:00:00:10","max_short_term_lufs":-20.1,"partial":"10:00:03:00","partial_reason":"read error","sample_peak_dbfs":-2.0,"true_peak_at":"10:00:01:02","true_peak_dbtp":-1.5}}"#
+            ),
+        );
+    }
+
+    #[test]
+    fn unmeasurable_stream_keeps_its_nulls() {
+        let failed = stream(
+            "symphonia",
+            Loudness {
+                partial_reason: Some("no audio reached the loudness meter".into()),
+                ..Loudness::default()
+            },
+        );
+        assert_written_as(
+            &failed,
+            &format!(
+                "{PROBED}{}",
+                r#""decoder":"symphonia","loudness":{"integrated_lufs":null,"lra_lu":null,"partial_reason":"no audio reached the loudness meter","true_peak_dbtp":null}}"#
+            ),
+        );
+    }
+
+    #[test]
+    fn unmeasured_stream_has_no_loudness_keys() {
+        let probed = AudioStream {
+            decoder: None,
+            loudness: None,
+            ..stream("ffmpeg", Loudness::default())
+        };
+        let expected = format!("{}}}", PROBED.trim_end_matches(','));
+        assert_written_as(&probed, &expected);
+    }
+}
