@@ -7,7 +7,7 @@ pub struct Measurements {
     #[serde(default)]
     pub loudness: Option<Loudness>,
     #[serde(default)]
-    pub sync: Option<Sync>,
+    pub sync: Option<AvSync>,
     /// Black/freeze/silence/clipping events, when the spec has a `content:` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
@@ -41,7 +41,7 @@ pub struct Loudness {
 
 /// A/V sync figures in ms, positive when the audio is late.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Sync {
+pub struct AvSync {
     pub start_offset_ms: Option<f64>,
     pub duration_delta_ms: Option<f64>,
     pub marker_offset_ms: Option<f64>,

@@ -441,7 +441,7 @@ mod tests {
 
     fn with_marker(offset: Option<f64>, problem: Option<&str>) -> Measurements {
         Measurements {
-            sync: Some(crate::measurements::Sync {
+            sync: Some(crate::measurements::AvSync {
                 marker_offset_ms: offset,
                 marker_flash_s: offset.map(|_| 2.0),
                 marker_problem: problem.map(str::to_owned),
