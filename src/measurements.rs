@@ -39,6 +39,16 @@ pub struct Loudness {
     pub partial_reason: Option<String>,
 }
 
+/// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decoder {
+    /// In process: standalone audio files (WAV/BWF, AIFF, FLAC, M4A, MP3).
+    Symphonia,
+    /// An `ffmpeg` pipe: everything else, and what symphonia gives up on.
+    Ffmpeg,
+}
+
 /// A/V sync figures in ms, positive when the audio is late.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AvSync {

@@ -61,7 +61,7 @@ pub fn loudness(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
 
 /// Each audio stream's figures: its own under `probe.audio[i]`, else (first stream only)
 /// `measurements.loudness`.
-fn loudness_per_stream(probe: &Probe, m: &Measurements) -> Vec<Option<Loudness>> {
+fn loudness_per_stream<'a>(probe: &'a Probe, m: &'a Measurements) -> Vec<Option<&'a Loudness>> {
     probe
         .audio
         .iter()
@@ -69,8 +69,7 @@ fn loudness_per_stream(probe: &Probe, m: &Measurements) -> Vec<Option<Loudness>>
         .map(|(i, a)| {
             a.loudness
                 .as_ref()
-                .and_then(|v| serde_json::from_value(v.clone()).ok())
-                .or_else(|| if i == 0 { m.loudness.clone() } else { None })
+                .or(m.loudness.as_ref().filter(|_| i == 0))
         })
         .collect()
 }

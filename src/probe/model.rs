@@ -1,8 +1,10 @@
 //! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
 
 use super::raw::{RawProbe, RawStream};
+use crate::measurements::{Decoder, Loudness};
 use crate::rational::Rational;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Probe {
@@ -57,12 +59,34 @@ pub struct AudioStream {
     pub channel_layout: Option<String>,
     pub start_time_s: Option<f64>,
     pub duration_s: Option<f64>,
-    /// Which decoder measured this stream ("symphonia" or "ffmpeg"), once measured.
+    /// Which decoder measured this stream, once measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decoder: Option<String>,
+    pub decoder: Option<Decoder>,
     /// This stream's own loudness figures, once measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loudness: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "keys_sorted"
+    )]
+    pub loudness: Option<Loudness>,
+}
+
+/// Writes a stream's loudness with its keys in sorted order, as `dailies-qc/report@1` has them:
+/// the figures were first kept as a `serde_json::Value`, whose objects sort their keys, whereas
+/// `measurements.loudness` (the same type) keeps declaration order.
+fn keys_sorted<S: Serializer>(
+    loudness: &Option<Loudness>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let as_map = |l: &Loudness| -> serde_json::Result<BTreeMap<String, serde_json::Value>> {
+        serde_json::from_value(serde_json::to_value(l)?)
+    };
+    loudness
+        .as_ref()
+        .map(as_map)
+        .transpose()
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
 
 impl VideoStream {
@@ -308,17 +332,16 @@ mod tests {
 #[cfg(test)]
 mod report_bytes {
     use super::*;
-    use crate::measurements::Loudness;
 
-    fn stream(decoder: &str, loudness: Loudness) -> AudioStream {
+    fn stream(decoder: Decoder, loudness: Loudness) -> AudioStream {
         AudioStream {
             index: 1,
             codec: Some("pcm_s24le".into()),
             sample_rate: Some(48000),
             channels: Some(2),
             channel_layout: Some("stereo".into()),
-            decoder: Some(decoder.into()),
-            loudness: serde_json::to_value(loudness).ok(),
+            decoder: Some(decoder),
+            loudness: Some(loudness),
             ..Default::default()
         }
     }
@@ -335,7 +358,7 @@ mod report_bytes {
     #[test]
     fn measured_stream_keys_are_sorted() {
         let measured = stream(
-            "ffmpeg",
+            Decoder::Ffmpeg,
             Loudness {
                 integrated_lufs: Some(-23.04),
                 true_peak_dbtp: Some(-1.5),
@@ -360,7 +383,7 @@ mod report_bytes {
     #[test]
     fn unmeasurable_stream_keeps_its_nulls() {
         let failed = stream(
-            "symphonia",
+            Decoder::Symphonia,
             Loudness {
                 partial_reason: Some("no audio reached the loudness meter".into()),
                 ..Loudness::default()
@@ -380,7 +403,7 @@ mod report_bytes {
         let probed = AudioStream {
             decoder: None,
             loudness: None,
-            ..stream("ffmpeg", Loudness::default())
+            ..stream(Decoder::Ffmpeg, Loudness::default())
         };
         let expected = format!("{}}}", PROBED.trim_end_matches(','));
         assert_written_as(&probed, &expected);
