@@ -3,7 +3,7 @@
 
 use crate::analyze::loudness::{SharedFirstStream, StreamMeter};
 use crate::check::{self, Subject};
-use crate::measurements::{Measurements, Sync};
+use crate::measurements::{AvSync, Measurements};
 use crate::probe::{self, Probe};
 use crate::report::{FileReport, Report, SpecInfo};
 use crate::scan;
@@ -114,10 +114,10 @@ fn measure(
     meter_first_audio: bool,
 ) -> (Measurements, Option<SharedFirstStream>) {
     let first = |values: Vec<Option<f64>>| values.into_iter().next().flatten();
-    let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| Sync {
+    let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| AvSync {
         start_offset_ms: first(check::sync_start_offsets_ms(probe)),
         duration_delta_ms: first(check::sync_duration_deltas_ms(probe)),
-        ..Sync::default()
+        ..AvSync::default()
     });
     let mut measurements = Measurements {
         loudness: None,
@@ -171,7 +171,7 @@ pub fn run(
     spec: &LoadedSpec,
     plan: Plan,
     options: &Options,
-    progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync),
+    progress: &(dyn Fn(usize, usize, &FileReport) + Sync),
 ) -> Vec<FileReport> {
     let total = plan.files.len();
     let done = AtomicUsize::new(0);
@@ -210,7 +210,7 @@ pub fn check(
     paths: &[PathBuf],
     operator: &str,
     options: &Options,
-    progress: &(dyn Fn(usize, usize, &FileReport) + std::marker::Sync),
+    progress: &(dyn Fn(usize, usize, &FileReport) + Sync),
 ) -> Report {
     let plan = plan(spec, paths);
     let files = run(spec, plan, options, progress);

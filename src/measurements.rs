@@ -7,7 +7,7 @@ pub struct Measurements {
     #[serde(default)]
     pub loudness: Option<Loudness>,
     #[serde(default)]
-    pub sync: Option<Sync>,
+    pub sync: Option<AvSync>,
     /// Black/freeze/silence/clipping events, when the spec has a `content:` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
@@ -39,9 +39,19 @@ pub struct Loudness {
     pub partial_reason: Option<String>,
 }
 
+/// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decoder {
+    /// In process: standalone audio files (WAV/BWF, AIFF, FLAC, M4A, MP3).
+    Symphonia,
+    /// An `ffmpeg` pipe: everything else, and what symphonia gives up on.
+    Ffmpeg,
+}
+
 /// A/V sync figures in ms, positive when the audio is late.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Sync {
+pub struct AvSync {
     pub start_offset_ms: Option<f64>,
     pub duration_delta_ms: Option<f64>,
     pub marker_offset_ms: Option<f64>,

@@ -4,6 +4,7 @@
 
 use dailies_qc::analyze::decode::StreamRequest;
 use dailies_qc::analyze::loudness::{StreamLoudness, measure_stream};
+use dailies_qc::measurements::Decoder;
 use dailies_qc::synth::{ffmpeg, truncate_file};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -134,8 +135,8 @@ fn both_decoders(
     let n = channels.len() as u32;
     let from_wav = measure(&wav, n, layout, seconds);
     let from_mov = measure(&mov, n, layout, seconds);
-    assert_eq!(from_wav.decoder, "symphonia");
-    assert_eq!(from_mov.decoder, "ffmpeg");
+    assert_eq!(from_wav.decoder, Decoder::Symphonia);
+    assert_eq!(from_mov.decoder, Decoder::Ffmpeg);
     vec![from_wav, from_mov]
 }
 
@@ -186,7 +187,7 @@ fn tech_3341_integrated_cases_1_to_5() {
         for reading in both_decoders(dir.path(), name, &stereo(pieces), "stereo", seconds) {
             let l = &reading.loudness;
             assert_near(
-                &format!("{name} via {}", reading.decoder),
+                &format!("{name} via {:?}", reading.decoder),
                 l.integrated_lufs,
                 want,
                 0.1,
@@ -214,7 +215,7 @@ fn tech_3341_case_6_five_one_excludes_lfe_and_weights_surrounds() {
     ];
     for reading in both_decoders(dir.path(), "3341-6", &channels, "5.1", 20.0) {
         assert_near(
-            &format!("3341-6 via {}", reading.decoder),
+            &format!("3341-6 via {:?}", reading.decoder),
             reading.loudness.integrated_lufs,
             -23.0,
             0.1,
@@ -252,7 +253,7 @@ fn tech_3341_true_peak_cases_15_to_19() {
         let channels = vec![one.clone(), one];
         for reading in both_decoders(dir.path(), name, &channels, "stereo", seconds) {
             assert_near(
-                &format!("{name} via {}", reading.decoder),
+                &format!("{name} via {:?}", reading.decoder),
                 reading.loudness.true_peak_dbtp,
                 want,
                 0.4,
@@ -286,7 +287,7 @@ fn tech_3342_loudness_range_cases_1_to_4() {
         let seconds: f64 = pieces.iter().map(|p| p.1).sum();
         for reading in both_decoders(dir.path(), name, &stereo(pieces), "stereo", seconds) {
             assert_near(
-                &format!("{name} via {}", reading.decoder),
+                &format!("{name} via {:?}", reading.decoder),
                 reading.loudness.lra_lu,
                 want,
                 1.0,
@@ -311,7 +312,7 @@ fn truncated_files_give_partial_figures() {
             .as_deref()
             .unwrap_or_else(|| {
                 panic!(
-                    "{} via {}: not marked partial",
+                    "{} via {:?}: not marked partial",
                     path.display(),
                     reading.decoder
                 )
@@ -456,7 +457,7 @@ fn rf64_wav_falls_back_to_ffmpeg() {
     ]))
     .expect("rf64");
     let reading = measure(&rf64, 2, "stereo", 5.0);
-    assert_eq!(reading.decoder, "ffmpeg");
+    assert_eq!(reading.decoder, Decoder::Ffmpeg);
     assert_near(
         "rf64 integrated",
         reading.loudness.integrated_lufs,
@@ -566,7 +567,7 @@ fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
     let waited = started.elapsed();
     release.send(()).expect("release the writer");
     writer.join().expect("writer");
-    assert_eq!(reading.decoder, "symphonia");
+    assert_eq!(reading.decoder, Decoder::Symphonia);
     let l = &reading.loudness;
     let reason = l.partial_reason.as_deref().expect("marked partial");
     assert!(reason.contains("no data for 0.5 s"), "{reason}");
@@ -609,7 +610,7 @@ fn m4a_and_mp3_are_read_by_symphonia() {
         ]))
         .unwrap_or_else(|e| panic!("encode {extension}: {e}"));
         let reading = measure(&out, 2, "stereo", 6.0);
-        assert_eq!(reading.decoder, "symphonia", "{extension}");
+        assert_eq!(reading.decoder, Decoder::Symphonia, "{extension}");
         assert_near(extension, reading.loudness.integrated_lufs, -23.0, 0.2, 0.2);
         assert!(
             reading.loudness.partial.is_none(),

@@ -3,13 +3,13 @@
 //! of libebur128 that passes EBU Tech 3341/3342) rather than a hand-written one.
 
 use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
-use crate::measurements::Loudness;
+use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
 
 /// One measured stream: its figures and the decoder that fed the meter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamLoudness {
-    pub decoder: &'static str,
+    pub decoder: Decoder,
     pub loudness: Loudness,
 }
 
@@ -25,22 +25,30 @@ pub fn measure_stream(
     let decoder = decoder_for(request);
     let mut meter = StreamMeter::new(layout);
     let mut decoded = decoder.decode(&mut |format, block| meter.add(format, block));
-    let mut name = decoder.name();
+    let mut decoded_by = decoder_named(decoder.name());
     // symphonia could not read the stream (RF64, a mislabelled file, HE-AAC, an element it
     // lacks): ffmpeg reads more, and its reading counts when it gets further. A stalled mount
     // is not retried: ffmpeg would only stall on it too.
-    if name != "ffmpeg" && gave_up(&decoded) {
+    if decoded_by != Decoder::Ffmpeg && gave_up(&decoded) {
         let mut second = StreamMeter::new(layout);
         let again = ffmpeg_decoder(fallback).decode(&mut |format, block| second.add(format, block));
         if got_further(&again, &decoded) {
-            (meter, decoded, name) = (second, again, "ffmpeg");
+            (meter, decoded, decoded_by) = (second, again, Decoder::Ffmpeg);
         }
     }
     let decoded = decoded?;
     Ok(StreamLoudness {
-        decoder: name,
+        decoder: decoded_by,
         loudness: meter.finish(&decoded, locate)?,
     })
+}
+
+/// `decode` names its decoders "symphonia" and "ffmpeg"; the report records which as a `Decoder`.
+fn decoder_named(name: &str) -> Decoder {
+    match name {
+        "ffmpeg" => Decoder::Ffmpeg,
+        _ => Decoder::Symphonia,
+    }
 }
 
 /// A decode that failed or stopped on something other than storage that stopped answering.
@@ -88,7 +96,7 @@ pub fn measure_file(
         .and_then(|v| v.start_time_s)
         .unwrap_or(0.0);
     let audio_streams = probe.audio.len();
-    let results: Vec<(Option<&'static str>, Loudness)> = probe
+    let results: Vec<(Option<Decoder>, Loudness)> = probe
         .audio
         .par_iter()
         .enumerate()
@@ -116,7 +124,7 @@ pub fn measure_file(
                     Some(SharedFirstStream { meter, decoded }) => meter
                         .finish(&decoded, &locate)
                         .map(|loudness| StreamLoudness {
-                            decoder: "ffmpeg",
+                            decoder: Decoder::Ffmpeg,
                             loudness,
                         }),
                     None => measure_stream(request, stream.channel_layout.as_deref(), &locate),
@@ -133,11 +141,11 @@ pub fn measure_file(
             }
         })
         .collect();
-    for (stream, (decoder, loudness)) in probe.audio.iter_mut().zip(&results) {
-        stream.decoder = decoder.map(str::to_owned);
-        stream.loudness = serde_json::to_value(loudness).ok();
+    for (stream, (decoder, loudness)) in probe.audio.iter_mut().zip(results) {
+        stream.decoder = decoder;
+        stream.loudness = Some(loudness);
     }
-    results.into_iter().next().map(|(_, loudness)| loudness)
+    probe.audio.first().and_then(|a| a.loudness.clone())
 }
 
 /// The BS.1770 weighting for each channel of a layout, in ffmpeg's channel order (which both

@@ -4,7 +4,7 @@
 //! `signalstats`, audio as a mono `f32le` pipe.
 
 use super::ffmpeg;
-use crate::measurements::Sync;
+use crate::measurements::AvSync;
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::MarkerRules;
@@ -112,7 +112,7 @@ pub const DEFAULT_SEARCH_S: f64 = 30.0;
 
 /// Searches the head (and the tail when the spec asks) and records offsets, flash times and
 /// why a marker was not found into `sync`.
-pub fn measure_into(path: &Path, probe: &Probe, rules: &MarkerRules, sync: &mut Sync) {
+pub fn measure_into(path: &Path, probe: &Probe, rules: &MarkerRules, sync: &mut AvSync) {
     let search_s = rules.search_s.map_or(DEFAULT_SEARCH_S, |s| s.0).max(1.0);
     let (offset, flash, problem) = split(find(path, Window::head(search_s)));
     sync.marker_offset_ms = offset;

@@ -136,6 +136,10 @@ pub struct Finding {
     /// Kept from an earlier run of the report although the file no longer shows it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stale: bool,
+    /// Made by [`Finding::not_measured`]. Only the checks that made the finding read it, so it
+    /// stays out of the report (a finding read back from one has it unset).
+    #[serde(skip)]
+    not_measured: bool,
 }
 
 impl Finding {
@@ -157,6 +161,7 @@ impl Finding {
             at: None,
             review: Review::default(),
             stale: false,
+            not_measured: false,
         }
     }
 
@@ -171,7 +176,13 @@ impl Finding {
             at: None,
             review: Review::default(),
             stale: false,
+            not_measured: true,
         }
+    }
+
+    /// A rule that could not be judged for want of a measurement (see [`Finding::not_measured`]).
+    pub fn is_not_measured(&self) -> bool {
+        self.not_measured
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Self {

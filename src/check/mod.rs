@@ -59,8 +59,8 @@ pub fn unreadable(spec: &Spec, message: &str) -> Vec<Finding> {
 
 fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
     for finding in &mut findings {
-        // "not measured" stays info: an override must not turn a missing measurement into a failure.
-        if finding.actual == "not measured" {
+        // A missing measurement stays info: an override must not turn it into a failure.
+        if finding.is_not_measured() {
             continue;
         }
         if let Some(severity) = spec
@@ -166,6 +166,24 @@ mod tests {
         );
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn severity_override_leaves_a_missing_measurement_at_info() {
+        let spec = spec(
+            "name: t\naudio: {loudness: {integrated: -23}}\nseverity: {audio.loudness.integrated: error}\n",
+        );
+        let findings = run(
+            &spec,
+            &Subject {
+                file_name: "a.mov",
+                probe: &probe(),
+                measurements: &Measurements::default(),
+            },
+        );
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].is_not_measured());
+        assert_eq!(findings[0].severity, Severity::Info);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
 
 use super::raw::{RawProbe, RawStream};
+use crate::measurements::{Decoder, Loudness};
 use crate::rational::Rational;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Probe {
@@ -57,12 +59,34 @@ pub struct AudioStream {
     pub channel_layout: Option<String>,
     pub start_time_s: Option<f64>,
     pub duration_s: Option<f64>,
-    /// Which decoder measured this stream ("symphonia" or "ffmpeg"), once measured.
+    /// Which decoder measured this stream, once measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decoder: Option<String>,
+    pub decoder: Option<Decoder>,
     /// This stream's own loudness figures, once measured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loudness: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "keys_sorted"
+    )]
+    pub loudness: Option<Loudness>,
+}
+
+/// Writes a stream's loudness with its keys in sorted order, as `dailies-qc/report@1` has them:
+/// the figures were first kept as a `serde_json::Value`, whose objects sort their keys, whereas
+/// `measurements.loudness` (the same type) keeps declaration order.
+fn keys_sorted<S: Serializer>(
+    loudness: &Option<Loudness>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let as_map = |l: &Loudness| -> serde_json::Result<BTreeMap<String, serde_json::Value>> {
+        serde_json::from_value(serde_json::to_value(l)?)
+    };
+    loudness
+        .as_ref()
+        .map(as_map)
+        .transpose()
+        .map_err(serde::ser::Error::custom)?
+        .serialize(serializer)
 }
 
 impl VideoStream {
@@ -301,5 +325,87 @@ mod tests {
         assert_eq!(bit_depth_of_pcm_codec("pcm_s24le"), Some(24));
         assert_eq!(bit_depth_of_pcm_codec("pcm_f32be"), Some(32));
         assert_eq!(bit_depth_of_pcm_codec("aac"), None);
+    }
+}
+
+/// The report format (`dailies-qc/report@1`) pins the bytes of a measured stream.
+#[cfg(test)]
+mod report_bytes {
+    use super::*;
+
+    fn stream(decoder: Decoder, loudness: Loudness) -> AudioStream {
+        AudioStream {
+            index: 1,
+            codec: Some("pcm_s24le".into()),
+            sample_rate: Some(48000),
+            channels: Some(2),
+            channel_layout: Some("stereo".into()),
+            decoder: Some(decoder),
+            loudness: Some(loudness),
+            ..Default::default()
+        }
+    }
+
+    fn assert_written_as(stream: &AudioStream, expected: &str) {
+        let json = serde_json::to_string(stream).expect("serialisable");
+        assert_eq!(json, expected);
+        let read: AudioStream = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(&read, stream);
+    }
+
+    const PROBED: &str = r#"{"index":1,"codec":"pcm_s24le","sample_fmt":null,"bits_per_sample":null,"bits_per_raw_sample":null,"sample_rate":48000,"channels":2,"channel_layout":"stereo","start_time_s":null,"duration_s":null,"#;
+
+    #[test]
+    fn measured_stream_keys_are_sorted() {
+        let measured = stream(
+            Decoder::Ffmpeg,
+            Loudness {
+                integrated_lufs: Some(-23.04),
+                true_peak_dbtp: Some(-1.5),
+                lra_lu: Some(6.25),
+                sample_peak_dbfs: Some(-2.0),
+                true_peak_at: Some("10:00:01:02".into()),
+                max_short_term_at: Some("10:00:00:10".into()),
+                max_short_term_lufs: Some(-20.1),
+                partial: Some("10:00:03:00".into()),
+                partial_reason: Some("read error".into()),
+            },
+        );
+        assert_written_as(
+            &measured,
+            &format!(
+                "{PROBED}{}",
+                r#""decoder":"ffmpeg","loudness":{"integrated_lufs":-23.04,"lra_lu":6.25,"max_short_term_at":"10:00:00:10","max_short_term_lufs":-20.1,"partial":"10:00:03:00","partial_reason":"read error","sample_peak_dbfs":-2.0,"true_peak_at":"10:00:01:02","true_peak_dbtp":-1.5}}"#
+            ),
+        );
+    }
+
+    #[test]
+    fn unmeasurable_stream_keeps_its_nulls() {
+        let failed = stream(
+            Decoder::Symphonia,
+            Loudness {
+                partial_reason: Some("no audio reached the loudness meter".into()),
+                ..Loudness::default()
+            },
+        );
+        assert_written_as(
+            &failed,
+            &format!(
+                "{PROBED}{}",
+                r#""decoder":"symphonia","loudness":{"integrated_lufs":null,"lra_lu":null,"partial_reason":"no audio reached the loudness meter","true_peak_dbtp":null}}"#
+            ),
+        );
+    }
+
+    #[test]
+    fn unmeasured_stream_has_no_loudness_keys() {
+        let probed = AudioStream {
+            decoder: None,
+            loudness: None,
+            ..stream(Decoder::Ffmpeg, Loudness::default())
+        };
+        let expected = format!("{}}}", PROBED.trim_end_matches(','));
+        assert_written_as(&probed, &expected);
     }
 }

@@ -2,7 +2,7 @@
 //! benchmark: file names, probes and defects like a night of 1080p25 ProRes dailies.
 
 use crate::check::{At, Finding, Severity, ids};
-use crate::measurements::{Loudness, Measurements, Sync};
+use crate::measurements::{AvSync, Loudness, Measurements};
 use crate::probe::{AudioStream, Probe, VideoStream};
 use crate::rational::Rational;
 use crate::report::{FileReport, Report, SpecInfo};
@@ -147,10 +147,10 @@ pub fn file(i: usize) -> FileReport {
                     lra_lu: Some(0.0),
                     ..Loudness::default()
                 }),
-                sync: Some(Sync {
+                sync: Some(AvSync {
                     start_offset_ms: Some(audio_start * 1000.0),
                     duration_delta_ms: Some(-audio_start * 1000.0),
-                    ..Sync::default()
+                    ..AvSync::default()
                 }),
                 ..Measurements::default()
             }
