@@ -69,3 +69,18 @@ fn unreadable_spec_names_the_file() {
         "{text}"
     );
 }
+
+#[test]
+fn an_out_of_range_value_exits_2_naming_file_line_and_key() {
+    let spec = "tests/specs/invalid/silence_level_above_full_scale.yaml";
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+        .args(["check", "--spec", spec, "tests/specs"])
+        .output()
+        .expect("run dailies-qc");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected =
+        format!("{spec}:5:15: content.silence.level_db: 60 is out of range, expected -200 to 0 dB");
+    assert!(stderr.contains(&expected), "{stderr}");
+}

@@ -6,7 +6,9 @@ mod values;
 
 pub use model::*;
 pub use values::{
-    Count, FrameRate, Glob, Length, NonNegative, Number, OneOrMany, Pattern, TimecodeValue,
+    Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,
+    Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds, Seconds,
+    TimecodeValue, TruePeak,
 };
 
 use sha2::{Digest, Sha256};
