@@ -1,9 +1,13 @@
 //! Turning the paths on the command line into the list of media files to check: folders walked
 //! recursively (symlink loops detected), only names matching the include globs taken, explicitly
-//! named files always taken, natural sort order ("A2" before "A10"), no duplicates.
+//! named files always taken, natural sort order ("A2" before "A10"), and each file once however
+//! many ways it was named (`one/../one/x.mov`, two symlinks, a folder and a file in it).
+//! FIFOs, sockets and devices are reported, never opened: reading a FIFO waits for a writer.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::fs::{FileType, Metadata};
+use std::path::{Component, Path, PathBuf};
 
 /// Media extensions taken when the spec has no `files.include`.
 pub const DEFAULT_EXTENSIONS: &[&str] = &[
@@ -13,7 +17,8 @@ pub const DEFAULT_EXTENSIONS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Scan {
     pub files: Vec<PathBuf>,
-    /// Paths that could not be read (missing, permission denied, symlink loop), with why.
+    /// Paths that could not be read (missing, permission denied, symlink loop) or are not
+    /// regular files (FIFO, socket, device), with why.
     pub problems: Vec<(PathBuf, String)>,
 }
 
@@ -34,34 +39,91 @@ pub fn include_set(globs: Option<&[String]>) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-pub fn scan(paths: &[PathBuf], include: &GlobSet) -> Scan {
-    let mut result = Scan::default();
-    for path in paths {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        match std::fs::metadata(&absolute) {
-            Err(e) => result.problems.push((absolute, e.to_string())),
-            Ok(meta) if meta.is_dir() => walk(&absolute, include, &mut result),
-            Ok(_) => result.files.push(absolute),
-        }
-    }
-    result
-        .files
-        .sort_by(|a, b| natord::compare(&a.to_string_lossy(), &b.to_string_lossy()));
-    result.files.dedup();
-    result
+/// Why a path of this type cannot be checked (`not a regular file (FIFO)`), or `None` for
+/// regular files and folders.
+pub fn special_file_problem(file_type: &FileType) -> Option<String> {
+    special_file_kind(file_type).map(|kind| format!("not a regular file ({kind})"))
 }
 
-fn walk(dir: &Path, include: &GlobSet, result: &mut Scan) {
+#[cfg(unix)]
+fn special_file_kind(file_type: &FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        Some("FIFO")
+    } else if file_type.is_socket() {
+        Some("socket")
+    } else if file_type.is_char_device() {
+        Some("character device")
+    } else if file_type.is_block_device() {
+        Some("block device")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_: &FileType) -> Option<&'static str> {
+    None
+}
+
+/// A file found, with what identifies it on disk.
+struct Found {
+    path: PathBuf,
+    id: Option<FileId>,
+}
+
+pub fn scan(paths: &[PathBuf], include: &GlobSet) -> Scan {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let path = tidy(path);
+        match std::fs::metadata(&path) {
+            Err(e) => problems.push((path, e.to_string())),
+            Ok(meta) if meta.is_dir() => walk(&path, include, &mut found, &mut problems),
+            Ok(meta) => match special_file_problem(&meta.file_type()) {
+                Some(why) => problems.push((path, why)),
+                None => found.push(Found {
+                    id: FileId::of(&meta),
+                    path,
+                }),
+            },
+        }
+    }
+    let mut reported = HashSet::new();
+    problems.retain(|(path, _)| reported.insert(path.clone()));
+    Scan {
+        files: once_each(found),
+        problems,
+    }
+}
+
+fn walk(
+    dir: &Path,
+    include: &GlobSet,
+    found: &mut Vec<Found>,
+    problems: &mut Vec<(PathBuf, String)>,
+) {
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name();
     for entry in walker {
         match entry {
             Ok(entry) => {
+                // With follow_links, the type (and metadata) is the symlink target's.
+                let file_type = entry.file_type();
                 let name = entry.file_name();
-                let hidden = name.to_string_lossy().starts_with('.');
-                if entry.file_type().is_file() && !hidden && include.is_match(Path::new(name)) {
-                    result.files.push(entry.into_path());
+                let hidden = name.as_encoded_bytes().starts_with(b".");
+                if file_type.is_dir() || hidden || !include.is_match(Path::new(name)) {
+                    continue;
+                }
+                if let Some(why) = special_file_problem(&file_type) {
+                    problems.push((entry.into_path(), why));
+                } else if file_type.is_file() {
+                    let id = entry.metadata().ok().and_then(|meta| FileId::of(&meta));
+                    found.push(Found {
+                        path: entry.into_path(),
+                        id,
+                    });
                 }
             }
             Err(e) => {
@@ -75,9 +137,78 @@ fn walk(dir: &Path, include: &GlobSet, result: &mut Scan) {
                     e.io_error()
                         .map_or_else(|| e.to_string(), |io| io.to_string())
                 };
-                result.problems.push((path, why));
+                problems.push((path, why));
             }
         }
+    }
+}
+
+/// Natural order, one entry per file: of the paths reaching one file, the first in order stays.
+fn once_each(mut found: Vec<Found>) -> Vec<PathBuf> {
+    found.sort_by(|a, b| {
+        natord::compare(&a.path.to_string_lossy(), &b.path.to_string_lossy())
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    found.dedup_by(|a, b| a.path == b.path);
+    let mut seen = HashSet::new();
+    found
+        .into_iter()
+        .filter(|f| f.id.is_none_or(|id| seen.insert(id)))
+        .map(|f| f.path)
+        .collect()
+}
+
+/// The absolute path with `.` and `..` resolved by name, so `one/../one/x.mov` reads as
+/// `one/x.mov`. Where a symlink makes `..` lead elsewhere (`link/../x.mov` is next to the
+/// link's target), the path stays as written: the other spelling would name another file.
+fn tidy(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let lexical = lexically_normal(&absolute);
+    let same_file = || {
+        let id = |p: &Path| std::fs::metadata(p).ok().and_then(|m| FileId::of(&m));
+        id(&lexical).is_some_and(|lexical_id| id(&absolute) == Some(lexical_id))
+    };
+    if lexical == absolute || same_file() {
+        lexical
+    } else {
+        absolute
+    }
+}
+
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// What makes two paths the same file: device and inode, where the platform has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FileId {
+    device: u64,
+    inode: u64,
+}
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(meta: &Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId {
+            device: meta.dev(),
+            inode: meta.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &Metadata) -> Option<FileId> {
+        None
     }
 }
 
@@ -121,6 +252,114 @@ mod tests {
         );
         assert_eq!(found.files, vec![txt]);
         assert_eq!(found.problems.len(), 1);
+    }
+
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success(), "mkfifo {}", path.display());
+    }
+
+    #[test]
+    fn dot_and_dot_dot_name_the_file_once_without_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("one")).unwrap();
+        fs::write(root.join("one/x.mov"), b"x").unwrap();
+        let found = scan(
+            &[
+                root.join("one/../one/x.mov"),
+                root.join("one/./x.mov"),
+                root.join("one/x.mov"),
+                root.join("one/.."),
+            ],
+            &include_set(None),
+        );
+        assert_eq!(found.files, vec![root.join("one/x.mov")]);
+        assert!(found.problems.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dot_dot_after_a_symlink_keeps_the_path_as_written() {
+        // `a/link/../x.mov` is `elsewhere/x.mov` to the system, not `a/x.mov`.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::create_dir_all(root.join("elsewhere/dir")).unwrap();
+        fs::write(root.join("a/x.mov"), b"a").unwrap();
+        fs::write(root.join("elsewhere/x.mov"), b"elsewhere").unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/dir"), root.join("a/link")).unwrap();
+        let written = root.join("a/link/../x.mov");
+        let found = scan(std::slice::from_ref(&written), &include_set(None));
+        assert_eq!(found.files, vec![written.clone()]);
+        assert_eq!(fs::read(&found.files[0]).unwrap(), b"elsewhere");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_twice_is_taken_once_under_its_first_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("clips")).unwrap();
+        fs::write(root.join("clips/b.mov"), b"x").unwrap();
+        fs::write(root.join("clips/c.mov"), b"other").unwrap();
+        std::os::unix::fs::symlink(root.join("clips/b.mov"), root.join("clips/a.mov")).unwrap();
+        std::os::unix::fs::symlink(root.join("clips/b.mov"), root.join("clips/d.mov")).unwrap();
+        let clips = root.join("clips");
+        let found = scan(
+            &[
+                clips.clone(),
+                clips.join("d.mov"),
+                clips.clone(),
+                clips.join("c.mov"),
+            ],
+            &include_set(None),
+        );
+        assert_eq!(found.files, vec![clips.join("a.mov"), clips.join("c.mov")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_in_a_walked_folder_are_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.mov"), b"x").unwrap();
+        mkfifo(&root.join("pipe.mov"));
+        mkfifo(&root.join("pipe.txt"));
+        mkfifo(&root.join(".hidden.mov"));
+        let _socket = std::os::unix::net::UnixListener::bind(root.join("socket.mxf")).unwrap();
+        std::os::unix::fs::symlink(root.join("pipe.mov"), root.join("to-pipe.mov")).unwrap();
+        let found = scan(&[root.to_path_buf()], &include_set(None));
+        assert_eq!(found.files, vec![root.join("a.mov")]);
+        let fifo = "not a regular file (FIFO)".to_owned();
+        assert_eq!(
+            found.problems,
+            vec![
+                (root.join("pipe.mov"), fifo.clone()),
+                (
+                    root.join("socket.mxf"),
+                    "not a regular file (socket)".into()
+                ),
+                (root.join("to-pipe.mov"), fifo),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_fifo_is_a_problem_whatever_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("notes.txt");
+        mkfifo(&fifo);
+        let found = scan(std::slice::from_ref(&fifo), &include_set(None));
+        assert!(found.files.is_empty());
+        assert_eq!(
+            found.problems,
+            vec![(fifo, "not a regular file (FIFO)".to_owned())]
+        );
     }
 
     #[cfg(unix)]

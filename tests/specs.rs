@@ -69,3 +69,48 @@ fn unreadable_spec_names_the_file() {
         "{text}"
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_key() {
+    let loaded = spec::load(Path::new("tests/specs/valid/byte_order_mark.yaml")).expect("loads");
+    assert_eq!(loaded.spec.name, "With a byte order mark");
+}
+
+/// Opening a FIFO waits for a writer; the spec is refused before that.
+#[cfg(unix)]
+#[test]
+fn a_fifo_spec_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("spec.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || sender.send(spec::load(&path).map(|_| ())));
+    let result = receiver
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("load returned instead of waiting for a writer");
+    let error = result.expect_err("a FIFO is no spec");
+    assert_eq!(
+        error.to_string(),
+        format!("{}: not a regular file (FIFO)", fifo.display())
+    );
+}
+
+#[test]
+fn an_out_of_range_value_exits_2_naming_file_line_and_key() {
+    let spec = "tests/specs/invalid/silence_level_above_full_scale.yaml";
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+        .args(["check", "--spec", spec, "tests/specs"])
+        .output()
+        .expect("run dailies-qc");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected =
+        format!("{spec}:5:15: content.silence.level_db: 60 is out of range, expected -200 to 0 dB");
+    assert!(stderr.contains(&expected), "{stderr}");
+}

@@ -1,6 +1,6 @@
-//! Finding where a key sits in YAML text, for errors found after parsing (cross-key rules),
-//! when serde_yaml's own location is no longer at hand. Block-style mappings only; a key inside
-//! a flow mapping (`{a: 1}`) falls back to its nearest block-style parent.
+//! Locating errors serde_yaml cannot place: cross-key rules found after parsing (keys in
+//! block-style mappings; a key inside a flow mapping such as `{a: 1}` falls back to its nearest
+//! block-style parent), bytes that are not UTF-8, and a second document.
 
 /// 1-based (line, column) of the key at `path` (e.g. `["video", "width"]`).
 pub fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
@@ -64,6 +64,48 @@ pub fn value_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
     }
 }
 
+/// 1-based (line, column) of whatever follows `before`, the text from the start of the file;
+/// columns count characters, as serde_yaml's do.
+pub fn position_after(before: &str) -> (usize, usize) {
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// 1-based (line, column) where a second YAML document begins: a `---` after content (or after
+/// an earlier `---`), or content after a `...` end marker.
+pub fn second_document(text: &str) -> Option<(usize, usize)> {
+    let marker = |line: &str, mark: &str| {
+        line.strip_prefix(mark)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+    };
+    let mut documents = 0;
+    let mut inside = false;
+    for (number, line) in text.lines().enumerate() {
+        let starts = if marker(line, "---") {
+            true
+        } else if marker(line, "...") {
+            inside = false;
+            false
+        } else {
+            let trimmed = line.trim();
+            let content =
+                !(trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with('%'));
+            content && !inside
+        };
+        if starts {
+            documents += 1;
+            inside = true;
+            if documents == 2 {
+                return Some((number + 1, 1));
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +124,26 @@ mod tests {
         assert_eq!(value_position(text, &["video", "width"]), Some((3, 10)));
         assert_eq!(value_position(text, &["video", "height"]), Some((4, 3)));
         assert_eq!(value_position(text, &["video", "depth"]), Some((2, 1)));
+    }
+
+    #[test]
+    fn positions_count_characters_after_the_last_newline() {
+        assert_eq!(position_after(""), (1, 1));
+        assert_eq!(position_after("name: x\ndescription: caf"), (2, 17));
+        assert_eq!(position_after("name: \u{e9}t\u{e9}"), (1, 10));
+    }
+
+    #[test]
+    fn finds_the_second_document() {
+        assert_eq!(second_document("name: a\n---\nname: b\n"), Some((2, 1)));
+        assert_eq!(second_document("---\nname: a\n---\n"), Some((3, 1)));
+        assert_eq!(
+            second_document("# c\n%YAML 1.2\n---\nname: a\n...\nname: b\n"),
+            Some((6, 1))
+        );
+        assert_eq!(second_document("--- # one\nname: a\n...\n"), None);
+        assert_eq!(second_document("name: a\ndescription: |\n  ---\n"), None);
+        assert_eq!(second_document("name: ---x\n"), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@ mod values;
 
 pub use model::*;
 pub use values::{
-    Count, FrameRate, Glob, Length, NonNegative, Number, OneOrMany, Pattern, TimecodeValue,
+    Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,
+    Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds, Seconds,
+    TimecodeValue, TruePeak,
 };
 
 use sha2::{Digest, Sha256};
@@ -48,19 +50,31 @@ pub struct LoadedSpec {
 
 /// Reads and validates a spec file.
 pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
-    let bytes = std::fs::read(path).map_err(|e| SpecError {
+    let unusable = |message: String| SpecError {
         path: path.to_path_buf(),
         line: None,
         column: None,
-        message: format!("cannot read spec: {e}"),
+        message,
+    };
+    // Opening a FIFO would wait for a writer forever; a device is no spec either.
+    let metadata =
+        std::fs::metadata(path).map_err(|e| unusable(format!("cannot read spec: {e}")))?;
+    if let Some(why) = crate::scan::special_file_problem(&metadata.file_type()) {
+        return Err(unusable(why));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unusable(format!("cannot read spec: {e}")))?;
+    // Editors on Windows save UTF-8 with a byte order mark; YAML allows one.
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let text = std::str::from_utf8(body).map_err(|e| {
+        let valid = String::from_utf8_lossy(&body[..e.valid_up_to()]);
+        let (line, column) = locate::position_after(&valid);
+        SpecError {
+            line: Some(line),
+            column: Some(column),
+            ..unusable(format!("spec is not UTF-8 text: {e}"))
+        }
     })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| SpecError {
-        path: path.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!("spec is not UTF-8 text: {e}"),
-    })?;
-    let spec = parse(&text, path)?;
+    let spec = parse(text, path)?;
     Ok(LoadedSpec {
         spec,
         path: path.to_path_buf(),
@@ -73,7 +87,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Spec, SpecError> {
     // Two steps: YAML syntax first (serde_yaml knows the line), then the typed model through
     // serde_path_to_error, which knows the full key path even for errors raised inside our own
     // value types; the path is then located in the text.
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path))?;
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| yaml_error(&e, text, path))?;
     if value.is_null() {
         return Err(SpecError {
             path: path.to_path_buf(),
@@ -135,17 +150,22 @@ fn model_error(
     }
 }
 
-fn yaml_error(e: &serde_yaml::Error, path: &Path) -> SpecError {
+fn yaml_error(e: &serde_yaml::Error, text: &str, path: &Path) -> SpecError {
     // serde_yaml writes " at line N column M" into the text; the location goes in front instead.
     let mut message = without_locations(&e.to_string());
     if message == "EOF while parsing a value" || message.is_empty() {
         message = "the spec is empty; it needs at least `name:`".to_owned();
     }
-    let location = e.location();
+    // serde_yaml gives no location when it refuses a second document; point at where it starts.
+    let (line, column) = e
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .or_else(|| locate::second_document(text))
+        .unzip();
     SpecError {
         path: path.to_path_buf(),
-        line: location.as_ref().map(|l| l.line()),
-        column: location.as_ref().map(|l| l.column()),
+        line,
+        column,
         message,
     }
 }

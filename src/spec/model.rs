@@ -1,5 +1,6 @@
 //! The delivery spec as DESIGN.md's contract writes it. Every section is optional; a rule that
 //! is absent is not checked; unknown keys are errors (typos must not silently disable a rule).
+//! Every number is one of the bounded types of values.rs, which carry its physical range.
 
 use super::values::*;
 use crate::check::Severity;
@@ -72,12 +73,12 @@ impl std::fmt::Display for Scan {
 pub struct VideoRules {
     pub codec: Option<OneOrMany>,
     pub profile: Option<OneOrMany>,
-    pub width: Option<Count>,
-    pub height: Option<Count>,
+    pub width: Option<Pixels>,
+    pub height: Option<Pixels>,
     pub frame_rate: Option<FrameRate>,
     pub scan: Option<Scan>,
     pub pix_fmt: Option<OneOrMany>,
-    pub bit_depth: Option<Count>,
+    pub bit_depth: Option<Bits>,
     pub color_primaries: Option<OneOrMany>,
     pub color_transfer: Option<OneOrMany>,
     pub color_space: Option<OneOrMany>,
@@ -87,9 +88,9 @@ pub struct VideoRules {
 #[serde(deny_unknown_fields)]
 pub struct AudioRules {
     pub codec: Option<OneOrMany>,
-    pub sample_rate: Option<Count>,
-    pub channels: Option<Count>,
-    pub bit_depth: Option<Count>,
+    pub sample_rate: Option<SampleRate>,
+    pub channels: Option<Channels>,
+    pub bit_depth: Option<Bits>,
     pub loudness: Option<LoudnessRules>,
 }
 
@@ -97,20 +98,20 @@ pub struct AudioRules {
 #[serde(deny_unknown_fields)]
 pub struct LoudnessRules {
     /// Integrated loudness target, LUFS.
-    pub integrated: Option<Number>,
+    pub integrated: Option<Lufs>,
     /// ± LU around the target (default 0.5, EBU R128's file-based tolerance).
-    pub tolerance: Option<NonNegative>,
+    pub tolerance: Option<LoudnessTolerance>,
     /// dBTP.
-    pub true_peak_max: Option<Number>,
+    pub true_peak_max: Option<TruePeak>,
     /// LU.
-    pub lra_max: Option<NonNegative>,
+    pub lra_max: Option<LoudnessRange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRules {
-    pub max_start_offset_ms: Option<NonNegative>,
-    pub max_duration_delta_ms: Option<NonNegative>,
+    pub max_start_offset_ms: Option<Milliseconds>,
+    pub max_duration_delta_ms: Option<Milliseconds>,
     pub marker: Option<MarkerRules>,
 }
 
@@ -118,11 +119,11 @@ pub struct SyncRules {
 #[serde(deny_unknown_fields)]
 pub struct MarkerRules {
     /// How far the sound may lead the picture, ms.
-    pub audio_early_ms: NonNegative,
+    pub audio_early_ms: Milliseconds,
     /// How far the sound may lag the picture, ms.
-    pub audio_late_ms: NonNegative,
+    pub audio_late_ms: Milliseconds,
     /// Seconds of the head searched for the marker (default 30).
-    pub search_s: Option<NonNegative>,
+    pub search_s: Option<SearchSeconds>,
     /// Also look for a tail pop, to show drift.
     #[serde(default)]
     pub tail: bool,
@@ -153,30 +154,32 @@ pub struct ContentRules {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackRules {
-    pub max_s: NonNegative,
+    pub max_s: Seconds,
     /// Luma threshold as a fraction of the legal range (0–1), default 0.10.
-    pub luma_max: Option<NonNegative>,
-    pub ignore_head_s: Option<NonNegative>,
-    pub ignore_tail_s: Option<NonNegative>,
+    pub luma_max: Option<Fraction>,
+    pub ignore_head_s: Option<Seconds>,
+    pub ignore_tail_s: Option<Seconds>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeRules {
-    pub max_s: NonNegative,
-    pub noise_db: Option<Number>,
+    pub max_s: Seconds,
+    pub noise_db: Option<Decibels>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SilenceRules {
-    pub max_s: NonNegative,
-    pub level_db: Option<Number>,
+    pub max_s: Seconds,
+    pub level_db: Option<Decibels>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClippingRules {
+    /// The one bare number: any u64 is a sensible limit, and serde refuses negative and
+    /// fractional counts.
     pub max_samples: u64,
 }
 
@@ -195,5 +198,20 @@ impl<'de> Deserialize<'de> for CheckId {
                 crate::check::ids::ALL.join(", ")
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A bare number type here would have no range: every number must be a bounded type.
+    #[test]
+    fn every_number_has_a_bounded_type() {
+        let bare = regex::Regex::new(r"\b(f32|f64|[iu](8|16|32|64|128|size))\b").expect("regex");
+        let unbounded: Vec<&str> = include_str!("model.rs")
+            .lines()
+            .take_while(|line| !line.starts_with("#[cfg(test)]"))
+            .filter(|line| !line.trim_start().starts_with("//") && bare.is_match(line))
+            .collect();
+        assert_eq!(unbounded, ["    pub max_samples: u64,"]);
     }
 }

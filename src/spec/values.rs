@@ -1,5 +1,7 @@
 //! Spec values that validate themselves while deserialising, so serde_yaml reports a bad value
-//! with its key path and line like any type error.
+//! with its key path and line like any type error. Every number has a physical range (see the
+//! table of bounded types below): a threshold of +60 dB or a search of 10^15 s is a spec
+//! mistake, reported at load, not a failure of every file later.
 
 use crate::rational::Rational;
 use crate::timecode::Timecode;
@@ -74,79 +76,196 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-/// A positive whole number (pixels, Hz, channels, bits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Count(pub u32);
+/// The values that make physical sense for one kind of number, and how an error names them.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    min: f64,
+    /// `false` when `min` itself is excluded (a tolerance of 0 LU tolerates nothing).
+    min_included: bool,
+    max: f64,
+    unit: &'static str,
+}
 
-impl<'de> Deserialize<'de> for Count {
+impl Bounds {
+    const fn from_to(min: f64, max: f64, unit: &'static str) -> Bounds {
+        Bounds {
+            min,
+            min_included: true,
+            max,
+            unit,
+        }
+    }
+
+    const fn above_up_to(min: f64, max: f64, unit: &'static str) -> Bounds {
+        Bounds {
+            min,
+            min_included: false,
+            max,
+            unit,
+        }
+    }
+
+    /// False for NaN and infinities too.
+    fn contains(&self, value: f64) -> bool {
+        let above_min = if self.min_included {
+            value >= self.min
+        } else {
+            value > self.min
+        };
+        above_min && value <= self.max
+    }
+
+    /// The error for a value outside these bounds.
+    fn rejects(&self, written: impl fmt::Display) -> String {
+        format!("{written} is out of range, expected {self}")
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.min_included {
+            write!(f, "{} to {}", self.min, self.max)?;
+        } else {
+            write!(f, "more than {} and at most {}", self.min, self.max)?;
+        }
+        if !self.unit.is_empty() {
+            write!(f, " {}", self.unit)?;
+        }
+        Ok(())
+    }
+}
+
+/// One day, the bound on every time in a spec: longer than any take, within what ffmpeg's
+/// detectors accept (silencedetect takes at most a day), and small enough that no arithmetic
+/// on it overflows.
+const DAY_S: f64 = 86_400.0;
+
+/// Frames per second a spec may ask for.
+const FRAME_RATES: Bounds = Bounds::from_to(1.0, 1000.0, "fps");
+
+/// Declares a number type per kind of quantity, with its bounds; a value outside them fails
+/// the spec with its key and line.
+macro_rules! bounded_numbers {
+    ($($(#[$doc:meta])* $name:ident: $bounds:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+        pub struct $name(pub f64);
+
+        impl $name {
+            const BOUNDS: Bounds = $bounds;
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = AnyNumber::deserialize(d)?.0;
+                if Self::BOUNDS.contains(value) {
+                    Ok($name(value))
+                } else {
+                    Err(de::Error::custom(Self::BOUNDS.rejects(value)))
+                }
+            }
+        }
+    )*};
+}
+
+/// As [`bounded_numbers!`], for whole numbers.
+macro_rules! bounded_counts {
+    ($($(#[$doc:meta])* $name:ident: $bounds:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            const BOUNDS: Bounds = $bounds;
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = Whole::deserialize(d)?.0;
+                match u32::try_from(value) {
+                    Ok(n) if Self::BOUNDS.contains(f64::from(n)) => Ok($name(n)),
+                    _ => Err(de::Error::custom(Self::BOUNDS.rejects(value))),
+                }
+            }
+        }
+    )*};
+}
+
+// The table: every number in a spec has one of these types (or is a `Length`, bounded by
+// `Seconds`, or a `FrameRate`, bounded by `FRAME_RATES`), so no key goes without a range.
+bounded_numbers! {
+    /// Integrated loudness target: from BS.1770's absolute gate (-70) up to full scale.
+    Lufs: Bounds::from_to(-70.0, 0.0, "LUFS");
+    /// Highest true peak allowed; inter-sample peaks of loud masters measure above 0 dBTP.
+    TruePeak: Bounds::from_to(-70.0, 20.0, "dBTP");
+    /// ± around a loudness target; delivery specs use 0.5 to 2.
+    LoudnessTolerance: Bounds::above_up_to(0.0, 20.0, "LU");
+    /// Highest loudness range allowed; it cannot exceed the 70 LU the meter spans.
+    LoudnessRange: Bounds::above_up_to(0.0, 70.0, "LU");
+    /// A level threshold below full scale (silence, freeze noise); 32-bit audio ends near -193.
+    Decibels: Bounds::from_to(-200.0, 0.0, "dB");
+    /// A share of the legal range (luma threshold).
+    Fraction: Bounds::from_to(0.0, 1.0, "");
+    /// A span of time that may be zero (a zero limit fails any event at all).
+    Seconds: Bounds::from_to(0.0, DAY_S, "s");
+    /// A stretch of the file to search; an empty one would find nothing.
+    SearchSeconds: Bounds::above_up_to(0.0, DAY_S, "s");
+    /// A sync window.
+    Milliseconds: Bounds::from_to(0.0, DAY_S * 1000.0, "ms");
+}
+
+bounded_counts! {
+    /// Picture width or height; 16K is 15360 wide.
+    Pixels: Bounds::from_to(1.0, 32_768.0, "pixels");
+    /// Audio sample rate; 768 kHz is the highest PCM rate in use.
+    SampleRate: Bounds::from_to(1.0, 768_000.0, "Hz");
+    /// Channels of one audio stream; object-based masters carry up to 128.
+    Channels: Bounds::from_to(1.0, 1024.0, "channels");
+    /// Bits per sample (audio) or per component (video); 64-bit float is the widest.
+    Bits: Bounds::from_to(1.0, 64.0, "bits");
+}
+
+/// Any number YAML can write, bounds not yet checked.
+struct AnyNumber(f64);
+
+impl<'de> Deserialize<'de> for AnyNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = Count;
+            type Value = AnyNumber;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an integer")
+                f.write_str("a number")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-                match u32::try_from(v) {
-                    Ok(n) if n > 0 => Ok(Count(n)),
-                    _ => Err(E::custom(format!(
-                        "{v} is out of range, expected a positive integer"
-                    ))),
-                }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(v as f64))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                match u32::try_from(v) {
-                    Ok(n) if n > 0 => Ok(Count(n)),
-                    _ => Err(E::custom(format!(
-                        "{v} is out of range, expected a positive integer"
-                    ))),
-                }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(v))
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// A number that must not be negative (tolerances, windows in ms, seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct NonNegative(pub f64);
+/// Any whole number YAML can write, bounds not yet checked.
+struct Whole(i128);
 
-impl<'de> Deserialize<'de> for NonNegative {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Number::deserialize(d)?.0;
-        if v < 0.0 {
-            return Err(de::Error::custom(format!(
-                "{v} is negative, expected a number >= 0"
-            )));
-        }
-        Ok(NonNegative(v))
-    }
-}
-
-/// Any finite number (LUFS targets, dBTP limits).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Number(pub f64);
-
-impl<'de> Deserialize<'de> for Number {
+impl<'de> Deserialize<'de> for Whole {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = Number;
+            type Value = Whole;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number")
+                f.write_str("an integer")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
-                Ok(Number(v as f64))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Whole, E> {
+                Ok(Whole(v.into()))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                Ok(Number(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
-                if v.is_finite() {
-                    Ok(Number(v))
-                } else {
-                    Err(E::custom("expected a finite number"))
-                }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Whole, E> {
+                Ok(Whole(v.into()))
             }
         }
         d.deserialize_any(V)
@@ -164,9 +283,12 @@ impl<'de> Deserialize<'de> for FrameRate {
                 de::Error::custom("expected a frame rate such as 25, 23.976 or 24000/1001")
             })?
             .0;
-        Rational::parse_frame_rate(&text)
-            .map(FrameRate)
-            .map_err(de::Error::custom)
+        let rate = Rational::parse_frame_rate(&text).map_err(de::Error::custom)?;
+        if FRAME_RATES.contains(rate.as_f64()) {
+            Ok(FrameRate(rate))
+        } else {
+            Err(de::Error::custom(FRAME_RATES.rejects(text.trim())))
+        }
     }
 }
 
@@ -239,9 +361,10 @@ impl<'de> Deserialize<'de> for Length {
                 .map_err(de::Error::custom);
         }
         match text.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Ok(Length::Seconds(v)),
-            _ => Err(de::Error::custom(format!(
-                "invalid length {text:?}, expected a timecode HH:MM:SS:FF or seconds >= 0"
+            Ok(v) if Seconds::BOUNDS.contains(v) => Ok(Length::Seconds(v)),
+            Ok(_) => Err(de::Error::custom(Seconds::BOUNDS.rejects(text.trim()))),
+            Err(_) => Err(de::Error::custom(format!(
+                "invalid length {text:?}, expected a timecode HH:MM:SS:FF or seconds"
             ))),
         }
     }
