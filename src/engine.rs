@@ -59,7 +59,9 @@ pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
     let metadata = std::fs::metadata(path).ok();
     let size = metadata.as_ref().map(|m| m.len());
-    let mtime = metadata.and_then(|m| m.modified().ok()).map(crate::report::mtime_rfc3339);
+    let mtime = metadata
+        .and_then(|m| m.modified().ok())
+        .map(crate::report::mtime_rfc3339);
     let mut probe = match probe::probe_file(path, options.probe_timeout) {
         Ok(p) => p,
         Err(e) => {

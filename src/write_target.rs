@@ -152,7 +152,12 @@ fn real_path(path: &Path) -> Result<PathBuf, TargetError> {
             }
             Ok(_) => break,
             Err(e) if e.kind() == io::ErrorKind::NotFound => break,
-            Err(source) => return Err(TargetError::Io { path: current, source }),
+            Err(source) => {
+                return Err(TargetError::Io {
+                    path: current,
+                    source,
+                });
+            }
         }
     }
     match (current.parent(), current.file_name()) {
@@ -231,7 +236,12 @@ mod tests {
         let target = Target::resolve(&link).unwrap();
         assert_eq!(target, Target::File(fs::canonicalize(&real).unwrap()));
         target.write(b"new").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 
@@ -241,8 +251,16 @@ mod tests {
         let link = dir.path().join("link.json");
         symlink(dir.path().join("made.json"), &link).unwrap();
         Target::resolve(&link).unwrap().write(b"x").unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(fs::read_to_string(dir.path().join("made.json")).unwrap(), "x");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("made.json")).unwrap(),
+            "x"
+        );
     }
 
     #[test]
@@ -303,7 +321,10 @@ mod tests {
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
         Target::resolve(&path).unwrap().write(b"new").unwrap();
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
     }
 

@@ -512,25 +512,35 @@ fn output_order_does_not_depend_on_jobs() {
 
 #[test]
 fn a_hung_ffprobe_is_killed_and_reported() {
+    // A stale network mount, as ffprobe meets it: the read never returns. A stand-in ffprobe
+    // first on PATH hangs the same way (a FIFO would be refused before any probe).
+    let m = media();
     let dir = temp_dir();
-    let fifo = dir.path().join("stale-mount.mov");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let fake = bin.join("ffprobe");
+    std::fs::write(&fake, "#!/bin/sh\nexec sleep 300\n").expect("fake ffprobe");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").expect("PATH"),
+    )))
+    .expect("PATH");
     let spec = write_spec(dir.path(), "name: t\n");
     let started = std::time::Instant::now();
-    let outcome = run(&[
-        "check".as_ref(),
-        "--probe-timeout".as_ref(),
-        "1".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        fifo.as_os_str(),
-    ]);
+    let outcome = run_with_env(
+        &[
+            "check".as_ref(),
+            "--probe-timeout".as_ref(),
+            "1".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--spec".as_ref(),
+            spec.as_os_str(),
+            m.clean.as_os_str(),
+        ],
+        &[("PATH", path.as_os_str())],
+    );
     assert!(started.elapsed().as_secs() < 30, "the timeout did not fire");
     assert_eq!(outcome.code, 1);
     let report = outcome.json();

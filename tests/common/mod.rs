@@ -24,12 +24,23 @@ impl Outcome {
 
 /// Runs `dailies-qc ARGS` with no terminal and no standard input, as CI does.
 pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+    run_with_env(args, &[])
+}
+
+/// Like [`run`], with extra environment variables (a `PATH` holding a fake tool, say).
+pub fn run_with_env<S: AsRef<std::ffi::OsStr>>(
+    args: &[S],
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dailies-qc"));
+    command
         .args(args)
         .stdin(Stdio::null())
-        .env("USER", "test-operator")
-        .output()
-        .expect("run dailies-qc");
+        .env("USER", "test-operator");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().expect("run dailies-qc");
     Outcome {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
