@@ -64,9 +64,13 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Write the output to FILE instead of standard output
+    /// Write the output to FILE instead of standard output (`-` is standard output; a FIFO
+    /// or device is written into, a symlink is followed)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Let -o replace a report that holds reviews (or the report being read)
+    #[arg(long)]
+    pub force: bool,
     /// Name recorded in the report [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,
@@ -82,6 +86,9 @@ pub struct ExportArgs {
     /// Write to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Let -o replace a report that holds reviews (or the report being read)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +99,9 @@ pub struct MergeArgs {
     /// Write the merged report to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Let -o replace a report that holds reviews (or the report being read)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 use crate::cli::{
     CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs,
 };
+use crate::output_target::{self, Inputs};
 use color_eyre::eyre::{Result, WrapErr};
 use dailies_qc::engine::{self, Options};
 use dailies_qc::escape::escape_control;
@@ -11,6 +12,7 @@ use dailies_qc::output::{self, Format};
 use dailies_qc::report::{self, FileReport, Report};
 use dailies_qc::spec;
 use dailies_qc::tui::{self, ReviewOptions};
+use dailies_qc::write_target::Target;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -56,12 +58,20 @@ fn check(args: CheckArgs) -> Result<Outcome> {
             let _ = err.flush();
         }
     };
-    let report = engine::check(&spec, &args.engine.paths, &operator, &options, &progress);
-    let color = args.output.is_none()
+    let plan = engine::plan(&spec, &args.engine.paths);
+    let inputs = Inputs {
+        media: &plan.files,
+        spec: Some(&args.engine.spec),
+        ..Inputs::default()
+    };
+    let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
+    let files = engine::run(&spec, plan, &options, &progress);
+    let report = Report::new(engine::spec_info(&spec), operator, files);
+    let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    emit(&report, args.format, args.output.as_deref(), color)?;
+    emit(&report, args.format, &target, color)?;
     if report.files.is_empty() {
         // An empty delivery is almost always a wrong path or include glob: never a silent pass.
         eprintln!(
@@ -76,25 +86,14 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     })
 }
 
-/// Writes `report` in `format` to `path` (atomically) or standard output.
-fn emit(report: &Report, format: Format, path: Option<&Path>, color: bool) -> Result<()> {
-    match path {
-        Some(path) => {
-            let mut buf = Vec::new();
-            output::write(report, format, &mut buf, false)?;
-            report::write_atomic(path, &buf)
-                .wrap_err_with(|| format!("cannot write {}", path.display()))
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match output::write(report, format, &mut lock, color) {
-                // A closed pipe (`| head`) is not an error worth reporting.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => Ok(other?),
-            }
-        }
-    }
+/// Writes `report` in `format` to `target`.
+fn emit(report: &Report, format: Format, target: &Target, color: bool) -> Result<()> {
+    let mut bytes = Vec::new();
+    output::write(report, format, &mut bytes, color)?;
+    target.write(&bytes).wrap_err_with(|| match target.path() {
+        Some(path) => format!("cannot write {}", path.display()),
+        None => "cannot write to standard output".to_owned(),
+    })
 }
 
 /// Loads a saved report; the error names the file.
@@ -103,20 +102,30 @@ fn load_report(path: &Path) -> Result<Report> {
 }
 
 fn export(args: ExportArgs) -> Result<Outcome> {
+    let inputs = Inputs {
+        reports: std::slice::from_ref(&args.report),
+        ..Inputs::default()
+    };
+    let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
     let mut report = load_report(&args.report)?;
     report.refresh_summary();
-    emit(&report, args.format, args.output.as_deref(), false)?;
+    emit(&report, args.format, &target, false)?;
     Ok(Outcome::Pass)
 }
 
 fn merge(args: MergeArgs) -> Result<Outcome> {
+    let inputs = Inputs {
+        reports: &args.reports,
+        ..Inputs::default()
+    };
+    let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
     let loaded = args
         .reports
-        .into_iter()
-        .map(|path| load_report(&path).map(|report| (path, report)))
+        .iter()
+        .map(|path| load_report(path).map(|report| (path.clone(), report)))
         .collect::<Result<Vec<_>>>()?;
     let merged = report::combine(loaded)?;
-    emit(&merged, Format::Json, args.output.as_deref(), false)?;
+    emit(&merged, Format::Json, &target, false)?;
     Ok(Outcome::Pass)
 }
 

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod output_target;
 
 use clap::Parser;
 use cli::{Cli, with_default_subcommand};

@@ -9,4 +9,4 @@ mod store;
 pub use merge::{MergeError, SpecMismatch, carry_reviews, combine, resume};
 pub use model::*;
 pub use signoff::SignOff;
-pub use store::{LoadError, load, save, write_atomic};
+pub use store::{LoadError, load, save};

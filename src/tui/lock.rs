@@ -87,6 +87,13 @@ pub enum LockError {
     Contended { lock: PathBuf },
 }
 
+/// Who holds a live review session on `report` (a real path, see `write_target`), if anyone.
+pub fn live_holder(report: &Path) -> Option<Holder> {
+    let text = fs::read_to_string(lock_path(report)).ok()?;
+    let holder = Holder::parse(&text);
+    (!holder.is_stale()).then_some(holder)
+}
+
 impl ReportLock {
     /// Takes the lock for `report` on behalf of `user`, or says who holds it.
     pub fn acquire(report: &Path, user: &str) -> Result<ReportLock, LockError> {
@@ -135,23 +142,33 @@ impl Drop for ReportLock {
 }
 
 fn held_message(report: &Path, lock: &Path, h: &Holder) -> String {
-    let who = |s: &str| {
-        if s.is_empty() {
-            "?".to_owned()
-        } else {
-            crate::escape::escape_control(s).into_owned()
-        }
-    };
     format!(
-        "{} is already open in another review session (user {}, host {}, pid {}, since {}). \
+        "{} is already open in another review session ({}). \
          Close that session first; if it is gone, delete {}",
         report.display(),
-        who(&h.user),
-        who(&h.host),
-        h.pid,
-        who(&h.since),
+        h.describe(),
         lock.display()
     )
+}
+
+impl Holder {
+    /// `user ana, host qc1, pid 42, since …`, escaped for the terminal.
+    pub fn describe(&self) -> String {
+        let who = |s: &str| {
+            if s.is_empty() {
+                "?".to_owned()
+            } else {
+                crate::escape::escape_control(s).into_owned()
+            }
+        };
+        format!(
+            "user {}, host {}, pid {}, since {}",
+            who(&self.user),
+            who(&self.host),
+            self.pid,
+            who(&self.since)
+        )
+    }
 }
 
 pub fn hostname() -> String {

@@ -15,6 +15,7 @@ pub mod views;
 
 use crate::engine;
 use crate::spec::LoadedSpec;
+use crate::write_target::{Target, TargetError};
 use app::{Counts, Model, Progress};
 use lock::{LockError, ReportLock};
 use persist::{ResumeError, SaveError};
@@ -53,6 +54,10 @@ pub enum ReviewError {
     Resume(#[from] ResumeError),
     #[error(transparent)]
     Save(#[from] SaveError),
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error("{}: a report must be a regular file (it is resumed and rewritten)", .0.display())]
+    NotAFile(PathBuf),
     #[error("cannot start: {0}")]
     Start(io::Error),
     /// A save during the session failed and none succeeded after it (the model's message).
@@ -70,6 +75,12 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         paths,
         color,
     } = options;
+    // One report, one real file: a symlinked --report saves (and locks) where it points.
+    let report_path = match Target::resolve(&report_path) {
+        Ok(Target::File(real)) => real,
+        Ok(_) => return Err(ReviewError::NotAFile(report_path)),
+        Err(e) => return Err(ReviewError::Target(e)),
+    };
     let _lock = ReportLock::acquire(&report_path, &operator)?;
     let previous = persist::load_previous(&report_path)?;
     let mut model = Model::new(

@@ -5,6 +5,7 @@ use super::app::Model;
 use crate::escape::escape_control;
 use crate::output::{self, Format};
 use crate::report::{self, LoadError, Report};
+use crate::write_target::Target;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -68,8 +69,11 @@ pub fn export(model: &Model, report_path: &Path) -> String {
                 .map(|n| escape_control(&n.to_string_lossy()).into_owned())
                 .unwrap_or_default();
             let mut bytes = Vec::new();
-            let written = output::write(&report, format, &mut bytes, false)
-                .and_then(|()| report::write_atomic(&path, &bytes));
+            let written = output::write(&report, format, &mut bytes, false).and_then(|()| {
+                Target::resolve(&path)
+                    .map_err(std::io::Error::other)?
+                    .write(&bytes)
+            });
             match written {
                 Ok(()) => format!("wrote {name}"),
                 Err(e) => format!("{name} failed: {}", escape_control(&e.to_string())),
