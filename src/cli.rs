@@ -55,6 +55,10 @@ pub struct ReviewArgs {
     /// Name recorded on every review [default: $USER]
     #[arg(long, value_name = "NAME")]
     pub operator: Option<String>,
+    /// Resume a report made with another spec: re-check every file of it against this spec,
+    /// keeping reviews only of findings that are unchanged
+    #[arg(long)]
+    pub respec: bool,
 }
 
 #[derive(Debug, Args)]

@@ -143,6 +143,7 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         report_path: args.report.clone(),
         paths: args.engine.paths,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        respec: args.respec,
     };
     let outcome = tui::review(options)?;
     if let Some(e) = outcome.terminal_error {

@@ -102,23 +102,45 @@ fn review_refuses_to_overwrite_a_file_that_is_not_a_report() {
 }
 
 #[test]
-fn review_names_a_report_folder_it_cannot_write_to() {
+fn review_without_a_terminal_refuses_before_writing_anything() {
+    // cron, CI, `</dev/null`: no screen can run, so no lock and no report may appear.
     let dir = temp_dir();
     let spec = write_spec(dir.path(), "name: x\n");
-    let report = dir.path().join("missing").join("r.json");
+    let report = dir.path().join("r.json");
     let outcome = review(&spec, &report, dir.path());
+    assert_error(&outcome, "review needs a terminal; use check");
+    assert!(!report.exists(), "a report was written");
+    assert!(!dir.path().join("r.json.lock").exists(), "a lock was left");
+}
+
+#[test]
+fn review_refuses_a_report_made_with_another_spec() {
+    let dir = temp_dir();
+    let old_spec = write_spec(dir.path(), "name: Old\n");
+    let report = dir.path().join("r.json");
+    let checked = run(&[
+        "check".as_ref(),
+        "--spec".as_ref(),
+        old_spec.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        dir.path().join("nothing-here").as_os_str(),
+    ]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let before = std::fs::read(&report).expect("report");
+    let new_spec = dir.path().join("new.yaml");
+    std::fs::write(&new_spec, "name: New\n").expect("write");
+    let outcome = review(&new_spec, &report, dir.path());
     assert_error(
         &outcome,
-        &format!("cannot create the lock file {}.lock: ", report.display()),
+        &format!("{} was made with spec \"Old\"", report.display()),
     );
-    assert!(
-        outcome
-            .stderr
-            .trim_end()
-            .ends_with("(the report's folder must be writable)"),
-        "{}",
-        outcome.stderr
-    );
+    for needed in ["\"New\"", "--respec", "another --report"] {
+        assert!(outcome.stderr.contains(needed), "{}", outcome.stderr);
+    }
+    assert_eq!(std::fs::read(&report).expect("report"), before);
 }
 
 #[test]

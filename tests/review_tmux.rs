@@ -119,17 +119,23 @@ fn real_binary_reviews_quits_and_restores_the_terminal() {
         "the screen uses the alternate screen"
     );
 
-    // A second session on the same report is refused while this one runs.
-    let second = Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
-        .args(["review", "--spec", &spec, "--report", &report_path, &media])
-        .output()
-        .unwrap();
-    assert_eq!(second.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(
-        stderr.contains("already open in another review session"),
-        "{stderr}"
-    );
+    // A second session on the same report is refused while this one runs, also when it
+    // names the report through a symlink.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&report_path, &link).unwrap();
+    for (name, report) in [
+        ("second", report_path.as_str()),
+        ("link", link.to_str().unwrap()),
+    ] {
+        let second = Tmux::new(name);
+        second.start(&command(&spec, report, &media));
+        let screen = second.wait_for("EXIT=");
+        assert!(screen.contains("EXIT=2"), "{screen}");
+        assert!(
+            screen.contains("already open in another review session"),
+            "{screen}"
+        );
+    }
 
     tmux.keys(&["n", "x", "q"]);
     let screen = tmux.wait_for("EXIT=0");

@@ -14,14 +14,15 @@ pub mod sample;
 pub mod views;
 
 use crate::engine;
+use crate::report::{Report, SpecInfo};
 use crate::spec::LoadedSpec;
 use crate::write_target::{Target, TargetError};
 use app::{Counts, Model, Progress};
 use lock::{LockError, ReportLock};
 use persist::{ResumeError, SaveError};
 use runtime::Session;
-use std::io;
-use std::path::PathBuf;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 
 /// Everything the review screen needs, decided by its caller (the command line), so the
 /// screen never depends on how it was asked for.
@@ -35,6 +36,8 @@ pub struct ReviewOptions {
     /// Media files and folders to check.
     pub paths: Vec<PathBuf>,
     pub color: bool,
+    /// The report to resume may have been made with another spec: re-check all its files.
+    pub respec: bool,
 }
 
 /// A session that ended with every review on disk.
@@ -58,8 +61,22 @@ pub enum ReviewError {
     Target(#[from] TargetError),
     #[error("{}: a report must be a regular file (it is resumed and rewritten)", .0.display())]
     NotAFile(PathBuf),
+    #[error("review needs a terminal; use check (dailies-qc check --spec SPEC PATH…)")]
+    NoTerminal,
     #[error("cannot start: {0}")]
     Start(io::Error),
+    #[error(
+        "{} was made with spec {:?} ({}, sha256 {}), not with {:?} ({}, sha256 {}); \
+         resume it with --respec to re-check every file against the new spec (reviews are kept \
+         only for findings that are unchanged), or give another --report",
+        .report.display(), .was.name, .was.path, short(&.was.sha256),
+        .now.name, .now.path, short(&.now.sha256)
+    )]
+    SpecChanged {
+        report: PathBuf,
+        was: Box<SpecInfo>,
+        now: Box<SpecInfo>,
+    },
     /// A save during the session failed and none succeeded after it (the model's message).
     #[error("{0}")]
     Unsaved(String),
@@ -72,8 +89,9 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         engine,
         operator,
         report_path,
-        paths,
+        mut paths,
         color,
+        respec,
     } = options;
     // One report, one real file: a symlinked --report saves (and locks) where it points.
     let report_path = match Target::resolve(&report_path) {
@@ -81,14 +99,23 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         Ok(_) => return Err(ReviewError::NotAFile(report_path)),
         Err(e) => return Err(ReviewError::Target(e)),
     };
+    let spec_info = engine::spec_info(&spec);
+    // Everything that can refuse the session is checked before anything is written; the
+    // report is read again under the lock, in case its last session saved in between.
+    let resume_check = persist::load_previous(&report_path)?;
+    check_same_spec(resume_check.as_ref(), &spec_info, &report_path, respec)?;
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        return Err(ReviewError::NoTerminal);
+    }
     let _lock = ReportLock::acquire(&report_path, &operator)?;
     let previous = persist::load_previous(&report_path)?;
-    let mut model = Model::new(
-        engine::spec_info(&spec),
-        operator,
-        previous,
-        crate::report::now_rfc3339,
-    );
+    if check_same_spec(previous.as_ref(), &spec_info, &report_path, respec)?
+        && let Some(previous) = &previous
+    {
+        // Every file judged by the old spec is judged again; the scan checks each file once.
+        paths.extend(previous.files.iter().map(|f| PathBuf::from(&f.path)));
+    }
+    let mut model = Model::new(spec_info, operator, previous, crate::report::now_rfc3339);
     model.color = color;
     model.progress = Progress::Scanning;
     let mut session = Session::new(model, report_path);
@@ -119,4 +146,30 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         counts: session.model.counts(),
         terminal_error: screen.err(),
     })
+}
+
+/// Refuses to resume a report made with another spec unless `respec`; returns whether the
+/// spec changed (and so every file of the report must be checked again).
+fn check_same_spec(
+    previous: Option<&Report>,
+    now: &SpecInfo,
+    report: &Path,
+    respec: bool,
+) -> Result<bool, ReviewError> {
+    let Some(previous) = previous.filter(|p| p.spec.sha256 != now.sha256) else {
+        return Ok(false);
+    };
+    if respec {
+        return Ok(true);
+    }
+    Err(ReviewError::SpecChanged {
+        report: report.to_path_buf(),
+        was: Box::new(previous.spec.clone()),
+        now: Box::new(now.clone()),
+    })
+}
+
+/// The first 12 hex digits of a sha256: enough to tell two specs apart in a message.
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
 }
