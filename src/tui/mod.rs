@@ -1,21 +1,24 @@
 //! The `review` screen: walk the report, confirm or waive failures with notes.
 //!
-//! Elm-style: [`app`] holds the model and the pure `update`; [`views`] draw it; [`runtime`]
-//! performs the IO `update` asks for; [`event`] and [`jobs`] feed one channel.
+//! Elm-style: [`model`] holds the state and the pure [`update`] changes it, reading key presses
+//! through the [`keys`] table; [`views`] draw it; [`runtime`] performs the IO `update` asks for;
+//! [`event`] and [`jobs`] feed one channel.
 
-pub mod app;
 pub mod editor;
 pub mod event;
 pub mod jobs;
+pub mod keys;
 pub mod lock;
+pub mod model;
 pub mod persist;
 pub mod runtime;
 pub mod sample;
+pub mod update;
 pub mod views;
 
 use crate::cli::ReviewArgs;
 use crate::commands::{EXIT_PASS, EXIT_USAGE, engine_options, load_spec};
-use app::{Model, Progress};
+use model::{Model, Progress};
 use runtime::Session;
 
 /// `dailies-qc review`: returns the process exit code.

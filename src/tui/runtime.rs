@@ -1,7 +1,8 @@
 //! Carries out `update`'s effects and runs the event loop. Generic over the ratatui backend so
 //! whole-app tests run the real loop on `TestBackend`.
 
-use super::app::{Effect, Model, Msg, update};
+use super::model::Model;
+use super::update::{Effect, Msg, update};
 use super::{persist, views};
 use crate::report::{self, Report};
 use ratatui::Terminal;
