@@ -12,6 +12,7 @@ pub mod lock;
 pub mod model;
 pub mod persist;
 pub mod runtime;
+#[cfg(feature = "testing")]
 pub mod sample;
 pub mod update;
 pub mod views;

@@ -348,12 +348,14 @@ fn on_checked(model: &mut Model, mut fresh: FileReport) {
     }
 }
 
-/// A key press as the terminal would send it.
+/// A key press as the terminal would send it (for tests, benches and examples).
+#[cfg(feature = "testing")]
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
 /// Key messages for each character of `text` (`"nx"` → n, x).
+#[cfg(feature = "testing")]
 pub fn keys(text: &str) -> Vec<Msg> {
     text.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
