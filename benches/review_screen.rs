@@ -4,7 +4,8 @@
 //!
 //!     cargo bench --bench review_screen
 
-use dailies_qc::tui::app::{Model, Msg, key, keys, update};
+use dailies_qc::tui::model::Model;
+use dailies_qc::tui::update::{Msg, key, keys, update};
 use dailies_qc::tui::{persist, sample, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

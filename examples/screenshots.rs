@@ -7,7 +7,8 @@
 //!
 //!     cargo run --example screenshots [-- OUTPUT_DIR]
 
-use dailies_qc::tui::app::{Model, Msg, Progress, key, keys, update};
+use dailies_qc::tui::model::{Model, Progress};
+use dailies_qc::tui::update::{Msg, key, keys, update};
 use dailies_qc::tui::{sample, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -3,8 +3,9 @@
 
 use dailies_qc::check::Verdict;
 use dailies_qc::report::{self, Report};
-use dailies_qc::tui::app::{Model, Msg, Pane, Progress, key, keys, update};
+use dailies_qc::tui::model::{Model, Pane, Progress};
 use dailies_qc::tui::runtime::Session;
+use dailies_qc::tui::update::{Msg, key, keys, update};
 use dailies_qc::tui::{sample, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

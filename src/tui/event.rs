@@ -1,7 +1,7 @@
 //! The one event channel: terminal input, job results and signals all arrive as [`Msg`]s on
 //! the same receiver, so the UI thread sleeps until something happens (no polling tick).
 
-use super::app::Msg;
+use super::update::Msg;
 use ratatui::crossterm::event::{self, Event};
 use std::sync::mpsc::{self, Receiver, Sender};
 

@@ -1,7 +1,7 @@
 //! Engine work off the UI thread: scan, then probe/measure/check on the engine's bounded pool,
 //! each file's result sent on the event channel as soon as it is ready.
 
-use super::app::Msg;
+use super::update::Msg;
 use crate::engine::{self, Options};
 use crate::spec::LoadedSpec;
 use std::path::PathBuf;

@@ -1,24 +1,28 @@
 //! The `review` screen: walk the report, confirm or waive failures with notes.
 //!
-//! Elm-style: [`app`] holds the model and the pure `update`; [`views`] draw it; [`runtime`]
-//! performs the IO `update` asks for; [`event`] and [`jobs`] feed one channel.
+//! Elm-style: [`model`] holds the state and the pure [`update`] changes it, reading key presses
+//! through the [`keys`] table; [`views`] draw it; [`runtime`] performs the IO `update` asks for;
+//! [`event`] and [`jobs`] feed one channel.
 
-pub mod app;
 pub mod editor;
 pub mod event;
 pub mod jobs;
+pub mod keys;
 pub mod lock;
+pub mod model;
 pub mod persist;
 pub mod runtime;
+#[cfg(feature = "testing")]
 pub mod sample;
+pub mod update;
 pub mod views;
 
 use crate::engine;
 use crate::report::{Report, SpecInfo};
 use crate::spec::LoadedSpec;
 use crate::write_target::{Target, TargetError};
-use app::{Counts, Model, Progress};
 use lock::{LockError, ReportLock};
+use model::{Counts, Model, Progress};
 use persist::{ResumeError, SaveError};
 use runtime::Session;
 use std::io::{self, IsTerminal};

@@ -1,7 +1,7 @@
 //! The review screen's IO: loading the report to resume, saving it (atomically, via
 //! `report::save`) and exporting HTML + CSV beside it.
 
-use super::app::Model;
+use super::model::Model;
 use crate::escape::escape_control;
 use crate::output::{self, Format};
 use crate::report::{self, LoadError, Report};

@@ -1,8 +1,9 @@
 //! Carries out `update`'s effects and runs the event loop. Generic over the ratatui backend so
 //! whole-app tests run the real loop on `TestBackend`.
 
-use super::app::{Effect, Model, Msg, update};
+use super::model::Model;
 use super::persist::{self, SaveError};
+use super::update::{Effect, Msg, update};
 use super::views;
 use crate::report::Report;
 use ratatui::Terminal;

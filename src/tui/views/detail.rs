@@ -7,7 +7,7 @@ use crate::check::Finding;
 use crate::escape::escape_control;
 use crate::measurements::Measurements;
 use crate::probe::Probe;
-use crate::tui::app::Model;
+use crate::tui::model::Model;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -2,7 +2,7 @@
 
 use super::theme::glyph;
 use super::{Theme, fit_tail, is_focused, pane, scroll};
-use crate::tui::app::{Entry, Model, Pane};
+use crate::tui::model::{Entry, Model, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -3,7 +3,7 @@
 use super::{Theme, is_focused, pane, scroll};
 use crate::check::{Finding, Severity, Verdict};
 use crate::escape::escape_control;
-use crate::tui::app::{Model, Pane};
+use crate::tui::model::{Model, Pane};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

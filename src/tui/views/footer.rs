@@ -3,14 +3,12 @@
 
 use super::Theme;
 use crate::escape::escape_control;
-use crate::tui::app::{Mode, Model};
+use crate::tui::keys;
+use crate::tui::model::{Mode, Model};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-pub const HINTS: &str =
-    " n next  x reject  w waive  a note  f filter  / find  e export  ? help  q quit";
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let line = if let Some(why) = &model.save_error {
@@ -37,9 +35,17 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     } else if let Some(status) = &model.status {
         Line::raw(format!(" {status}"))
     } else {
-        Line::styled(HINTS, theme.dim())
+        Line::styled(hints(), theme.dim())
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keymap's hints: ` n next  x reject …`.
+fn hints() -> String {
+    keys::hints()
+        .map(|(key, word)| format!(" {key} {word}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Display width of the first `chars` characters (escaped as they will be drawn).

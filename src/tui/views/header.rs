@@ -4,7 +4,7 @@ use super::Theme;
 use super::theme::glyph;
 use crate::escape::escape_control;
 use crate::report::Status;
-use crate::tui::app::{Model, Progress};
+use crate::tui::model::{Model, Progress};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

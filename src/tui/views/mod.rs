@@ -12,7 +12,7 @@ mod theme;
 
 pub use theme::Theme;
 
-use super::app::{Mode, Model, Pane};
+use super::model::{Mode, Model, Pane};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, BorderType, Borders};

@@ -3,8 +3,8 @@
 use super::Theme;
 use super::footer::width_of_chars;
 use crate::escape::escape_control;
-use crate::tui::app::NotePurpose;
 use crate::tui::editor::LineEditor;
+use crate::tui::model::NotePurpose;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};

@@ -1,0 +1,361 @@
+//! The review screen's one transition function. `update` does no IO: it returns [`Effect`]s
+//! (save, export, quit) that the runtime carries out and answers with a [`Msg`], so whole-app
+//! tests drive it with plain key messages and job results.
+
+use super::editor::LineEditor;
+use super::keys::{Action, action_for};
+use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress};
+use crate::check::{Review, Verdict};
+use crate::escape::escape_control;
+use crate::report::{self, FileReport};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::HashMap;
+
+/// Everything that can happen to the review screen.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The scan finished: these files will be checked (in this order); `unlisted` are paths
+    /// that could not even be listed, already reported as errors.
+    Planned {
+        files: Vec<String>,
+        unlisted: Vec<FileReport>,
+    },
+    /// One file has been probed, measured and checked.
+    Checked(Box<FileReport>),
+    /// Every planned file has been checked.
+    ChecksDone,
+    /// The outcome of an [`Effect::Save`]: `Err` holds what went wrong.
+    Saved(Result<(), String>),
+    /// A background save finished (handled by the runtime, which knows whether a newer save
+    /// is still on its way; `update` only ever sees `Saved`).
+    BackgroundSaved {
+        generation: u64,
+        result: Result<(), String>,
+    },
+    /// The outcome of an [`Effect::Export`], as a line for the status bar.
+    Exported(String),
+    /// SIGHUP/SIGTERM/SIGINT: save and leave.
+    Signal(&'static str),
+    /// The terminal changed size; nothing to do but redraw.
+    Resize,
+}
+
+/// IO the runtime performs for `update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Write the report now (a review changed).
+    Save,
+    /// Write HTML and CSV beside the report.
+    Export,
+    /// Save and leave. Unless `force`d (a signal, Ctrl-C), a failed save keeps the screen
+    /// open so the reviews in memory are not lost.
+    Quit { force: bool },
+}
+
+/// The one transition function.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => return on_key(model, key),
+        Msg::Planned { files, unlisted } => on_planned(model, files, unlisted),
+        Msg::Checked(report) => on_checked(model, *report),
+        Msg::ChecksDone => {
+            let total = model.entries.iter().filter(|e| e.has_result()).count();
+            model.progress = Progress::Done { total };
+            for e in &mut model.entries {
+                // A file the engine never answered for keeps its earlier result.
+                if e.state == EntryState::Rechecking {
+                    e.state = EntryState::Kept;
+                }
+            }
+            return vec![Effect::Save];
+        }
+        Msg::Saved(Ok(())) => {
+            model.unsaved = false;
+            model.save_error = None;
+        }
+        Msg::Saved(Err(why)) => model.save_error = Some(why),
+        Msg::Exported(line) => model.status = Some(line),
+        Msg::Signal(_) => return vec![Effect::Quit { force: true }],
+        Msg::Resize | Msg::BackgroundSaved { .. } => {}
+    }
+    vec![]
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return vec![];
+    }
+    // Ctrl-C leaves from any mode, even when the last save failed.
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return vec![Effect::Quit { force: true }];
+    }
+    match std::mem::replace(&mut model.mode, Mode::Normal) {
+        Mode::Normal => {
+            model.status = None;
+            action_for(&key).map_or_else(Vec::new, |action| perform(model, action))
+        }
+        // Any key closes the help.
+        Mode::Help => vec![],
+        Mode::Note { purpose, editor } => on_note_key(model, key, purpose, editor),
+        Mode::Search { editor, previous } => on_search_key(model, key, editor, previous),
+    }
+}
+
+/// Rows moved by PgUp/PgDn.
+const PAGE: isize = 10;
+
+fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return vec![Effect::Quit { force: false }],
+        Action::Help => model.mode = Mode::Help,
+        Action::SwitchPane => {
+            model.focus = match model.focus {
+                Pane::Files => Pane::Findings,
+                Pane::Findings => Pane::Files,
+            }
+        }
+        Action::OpenFindings if model.focus == Pane::Files => model.focus = Pane::Findings,
+        Action::OpenFindings => {}
+        Action::Down => model.move_selection(1),
+        Action::Up => model.move_selection(-1),
+        Action::PageDown => model.move_selection(PAGE),
+        Action::PageUp => model.move_selection(-PAGE),
+        Action::First => model.move_selection(isize::MIN / 2),
+        Action::Last => model.move_selection(isize::MAX / 2),
+        Action::NextOpen => jump_to_open(model, true),
+        Action::PreviousOpen => jump_to_open(model, false),
+        Action::Reject => return review(model, |r| r.verdict = Verdict::Rejected),
+        Action::Reopen => return review(model, |r| r.verdict = Verdict::Open),
+        Action::Waive => open_note(model, NotePurpose::WaiveReason),
+        Action::Note => open_note(model, NotePurpose::Note),
+        Action::CycleFilter => {
+            model.filter = model.filter.next();
+            model.refilter();
+        }
+        Action::Search => {
+            model.mode = Mode::Search {
+                editor: LineEditor::with_text(&model.search),
+                previous: model.search.clone(),
+            }
+        }
+        Action::ClearSearch if !model.search.is_empty() => {
+            model.search.clear();
+            model.refilter();
+        }
+        Action::ClearSearch => {}
+        Action::Export => return vec![Effect::Export],
+    }
+    vec![]
+}
+
+/// Opens the note editor on the selected finding's note.
+fn open_note(model: &mut Model, purpose: NotePurpose) {
+    let Some(finding) = model.selected_finding() else {
+        model.status = Some("this file has no finding to review".to_owned());
+        return;
+    };
+    model.mode = Mode::Note {
+        purpose,
+        editor: LineEditor::with_text(&finding.review.note),
+    };
+}
+
+fn on_note_key(
+    model: &mut Model,
+    key: KeyEvent,
+    purpose: NotePurpose,
+    mut editor: LineEditor,
+) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            model.status = Some("note not changed".to_owned());
+            return vec![];
+        }
+        KeyCode::Enter => {
+            let text = editor.text().trim().to_owned();
+            return match purpose {
+                NotePurpose::WaiveReason if text.is_empty() => {
+                    model.status = Some("a waiver needs a reason (Esc cancels)".to_owned());
+                    model.mode = Mode::Note { purpose, editor };
+                    vec![]
+                }
+                NotePurpose::WaiveReason => review(model, |r| {
+                    r.verdict = Verdict::Waived;
+                    r.note = text;
+                }),
+                NotePurpose::Note => review(model, |r| r.note = text),
+            };
+        }
+        _ => edit(&mut editor, key),
+    }
+    model.mode = Mode::Note { purpose, editor };
+    vec![]
+}
+
+fn on_search_key(
+    model: &mut Model,
+    key: KeyEvent,
+    mut editor: LineEditor,
+    previous: String,
+) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            model.search = previous;
+            model.refilter();
+            return vec![];
+        }
+        KeyCode::Enter => {
+            if model.visible.is_empty() {
+                model.status = Some(format!(
+                    "no file name contains \"{}\"",
+                    escape_control(&model.search)
+                ));
+            }
+            return vec![];
+        }
+        _ => edit(&mut editor, key),
+    }
+    if editor.text().to_lowercase() != model.search {
+        model.search = editor.text().to_owned();
+        model.refilter();
+    }
+    model.mode = Mode::Search { editor, previous };
+    vec![]
+}
+
+/// Line-editing keys shared by the note editor and the search prompt.
+fn edit(editor: &mut LineEditor, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('a') if ctrl => editor.home(),
+        KeyCode::Char('e') if ctrl => editor.end(),
+        KeyCode::Char('u') if ctrl => editor.clear(),
+        KeyCode::Char(c) if !ctrl && !c.is_control() => editor.insert(c),
+        KeyCode::Backspace => editor.backspace(),
+        KeyCode::Delete => editor.delete(),
+        KeyCode::Left => editor.left(),
+        KeyCode::Right => editor.right(),
+        KeyCode::Home => editor.home(),
+        KeyCode::End => editor.end(),
+        _ => {}
+    }
+}
+
+fn jump_to_open(model: &mut Model, forward: bool) {
+    let Some((entry, finding)) = model.find_open(forward) else {
+        model.status = Some("no open failures".to_owned());
+        return;
+    };
+    if !model.visible.contains(&entry) {
+        model.filter = Filter::All;
+        model.search.clear();
+        model.refilter();
+        model.status = Some("filter cleared to show the next open failure".to_owned());
+    }
+    if let Some(pos) = model.visible.iter().position(|&i| i == entry) {
+        model.cursor = pos;
+        model.finding_cursor = finding;
+        model.focus = Pane::Findings;
+    }
+}
+
+/// Applies `change` to the selected finding's review, stamped with operator and time.
+fn review(model: &mut Model, change: impl FnOnce(&mut Review)) -> Vec<Effect> {
+    let Some(index) = model.selected_entry_index() else {
+        model.status = Some("no file selected".to_owned());
+        return vec![];
+    };
+    let operator = model.operator.clone();
+    let now = (model.clock)();
+    let Some(finding) = model.entries[index]
+        .report
+        .findings
+        .get_mut(model.finding_cursor)
+    else {
+        model.status = Some("this file has no finding to review".to_owned());
+        return vec![];
+    };
+    change(&mut finding.review);
+    finding.review.operator = Some(operator);
+    finding.review.at = Some(now);
+    model.unsaved = true;
+    model.refilter();
+    vec![Effect::Save]
+}
+
+fn on_planned(model: &mut Model, files: Vec<String>, unlisted: Vec<FileReport>) {
+    let selected_path = model
+        .selected_entry()
+        .map(|e| e.report.path.clone())
+        .unwrap_or_default();
+    let mut earlier: HashMap<String, Entry> = model
+        .entries
+        .drain(..)
+        .map(|e| (e.report.path.clone(), e))
+        .collect();
+    let mut entries = Vec::with_capacity(files.len() + unlisted.len() + earlier.len());
+    for path in files {
+        entries.push(match earlier.remove(&path) {
+            Some(mut e) => {
+                e.state = EntryState::Rechecking;
+                e
+            }
+            None => Entry::placeholder(path),
+        });
+    }
+    for mut fresh in unlisted {
+        if let Some(old) = earlier.remove(&fresh.path) {
+            report::carry_reviews(&mut fresh, &old.report);
+            fresh.refresh_status();
+        }
+        entries.push(Entry::new(fresh, EntryState::Checked));
+    }
+    // Files of the earlier report that this run does not cover stay, in their old order.
+    let mut kept: Vec<Entry> = earlier.into_values().collect();
+    kept.sort_by(|a, b| natord::compare(&a.report.path, &b.report.path));
+    entries.extend(kept);
+    model.replace_entries(entries);
+    let total = model.entries.iter().filter(|e| e.is_pending()).count();
+    model.progress = Progress::Checking { done: 0, total };
+    model.cursor = model
+        .entries
+        .iter()
+        .position(|e| e.report.path == selected_path)
+        .unwrap_or(0);
+    model.visible.clear();
+    model.refilter_keeping(model.cursor);
+    model.unsaved = true;
+}
+
+fn on_checked(model: &mut Model, mut fresh: FileReport) {
+    let index = model.entry_for(&fresh.path);
+    let entry = &mut model.entries[index];
+    if entry.state != EntryState::Pending {
+        report::carry_reviews(&mut fresh, &entry.report);
+        fresh.refresh_status();
+    }
+    entry.report = fresh;
+    entry.state = EntryState::Checked;
+    if let Progress::Checking { done, total } = &mut model.progress {
+        *done = (*done + 1).min(*total);
+    }
+    model.unsaved = true;
+    if model.filter != Filter::All || !model.search.is_empty() {
+        model.refilter();
+    } else {
+        model.clamp_finding();
+    }
+}
+
+/// A key press as the terminal would send it (for tests, benches and examples).
+#[cfg(feature = "testing")]
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Key messages for each character of `text` (`"nx"` → n, x).
+#[cfg(feature = "testing")]
+pub fn keys(text: &str) -> Vec<Msg> {
+    text.chars().map(|c| key(KeyCode::Char(c))).collect()
+}
