@@ -557,7 +557,7 @@ fn json_report_has_the_contract_shape() {
     let dir = temp_dir();
     let spec = write_spec(dir.path(), "name: Shape\naudio:\n  channels: 2\n");
     let (_, report) = check_json(&spec, &[&m.clean]);
-    assert_eq!(report["schema"], "dailies-qc/report@1");
+    assert_eq!(report["schema"], "dailies-qc/report@2");
     assert_eq!(report["tool"]["name"], "dailies-qc");
     assert_eq!(report["operator"], "test-operator");
     assert_eq!(report["spec"]["name"], "Shape");

@@ -252,7 +252,7 @@ fn merge_combines_machines_and_refuses_other_specs() {
     assert_eq!(merged.code, 0, "{}", merged.stderr);
     let all: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
-    assert_eq!(all["schema"], "dailies-qc/report@1");
+    assert_eq!(all["schema"], "dailies-qc/report@2");
     assert_eq!(all["summary"]["files"], 6);
     assert_eq!(all["summary"]["fail"], 6);
     assert_eq!(all["verdict"], "rejected");

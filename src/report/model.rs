@@ -1,11 +1,13 @@
-//! The JSON report (`dailies-qc/report@1`): the canonical record of a QC run and its reviews.
+//! The JSON report (`dailies-qc/report@2`): the canonical record of a QC run and its reviews.
 
 use crate::check::{Finding, Severity};
 use crate::measurements::Measurements;
 use crate::probe::Probe;
 use serde::{Deserialize, Serialize};
 
-pub const SCHEMA: &str = "dailies-qc/report@1";
+pub const SCHEMA: &str = "dailies-qc/report@2";
+/// Schemas this version reads: @2 only adds to @1 (review basis and stale verdicts, raw paths).
+pub const READABLE_SCHEMAS: &[&str] = &["dailies-qc/report@1", SCHEMA];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {

@@ -2,7 +2,7 @@
 //! same directory, fsync, rename, fsync the directory) so a crash or dropped session leaves
 //! either the old or the new report, never half of one.
 
-use super::model::{Report, SCHEMA};
+use super::model::{READABLE_SCHEMAS, Report, SCHEMA};
 use std::fs;
 use std::path::Path;
 
@@ -25,7 +25,7 @@ pub enum LoadError {
 pub fn load(path: &Path) -> Result<Report, LoadError> {
     let bytes = fs::read(path).map_err(LoadError::Io)?;
     let report: Report = serde_json::from_slice(&bytes).map_err(LoadError::Json)?;
-    if report.schema != SCHEMA {
+    if !READABLE_SCHEMAS.contains(&report.schema.as_str()) {
         return Err(LoadError::Schema(report.schema));
     }
     Ok(report)

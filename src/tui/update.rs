@@ -5,7 +5,7 @@
 use super::editor::LineEditor;
 use super::keys::{Action, action_for};
 use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress};
-use crate::check::{Review, Verdict};
+use crate::check::{Basis, Review, Verdict};
 use crate::escape::escape_control;
 use crate::report::{self, FileReport};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -268,17 +268,25 @@ fn review(model: &mut Model, change: impl FnOnce(&mut Review)) -> Vec<Effect> {
     };
     let operator = model.operator.clone();
     let now = (model.clock)();
-    let Some(finding) = model.entries[index]
-        .report
+    let file = &mut model.entries[index].report;
+    let Some(basis) = file
         .findings
-        .get_mut(model.finding_cursor)
+        .get(model.finding_cursor)
+        .map(|finding| Basis::of(file, finding))
     else {
         model.status = Some("this file has no finding to review".to_owned());
         return vec![];
     };
+    let finding = &mut file.findings[model.finding_cursor];
     change(&mut finding.review);
     finding.review.operator = Some(operator);
     finding.review.at = Some(now);
+    // What this verdict judged: it reopens when a re-check finds something else.
+    finding.review.basis = Some(basis);
+    if finding.review.verdict != Verdict::Open {
+        // The earlier, stale verdict has been replaced by a judgement of the current finding.
+        finding.review.stale = None;
+    }
     model.unsaved = true;
     model.refilter();
     vec![Effect::Save]

@@ -70,6 +70,16 @@ fn finding_lines(f: &Finding, theme: &Theme, lines: &mut Vec<Line>) {
         ));
     }
     let review = &f.review;
+    if let Some(stale) = &review.stale {
+        // The finding changed since this verdict: shown until someone judges it again.
+        lines.push(Line::styled(
+            format!(
+                "Reopened: {} (the finding or the file changed since)",
+                escape_control(&stale.describe())
+            ),
+            theme.alert(),
+        ));
+    }
     if !review.note.is_empty() {
         lines.push(labelled("Note", escape_control(&review.note).into_owned()));
     }
