@@ -3,15 +3,20 @@
 use crate::process::{self, Limits, RunError};
 use std::time::Duration;
 
+/// The longest timeout given: a month, past any real decode, and far inside what `Instant`
+/// can add.
+const LONGEST_TIMEOUT: Duration = Duration::from_secs(30 * 24 * 3600);
+
 /// Time allowed for an analysis that decodes `seconds` of media: generous (a slow network
 /// mount, a busy machine) but finite, so a hung read is killed rather than blocking a run.
+/// Whatever the probe claims, it saturates at `LONGEST_TIMEOUT` rather than panic.
 pub fn timeout_for(seconds: f64) -> Duration {
     let seconds = if seconds.is_finite() {
         seconds.max(0.0)
     } else {
         0.0
     };
-    Duration::from_secs_f64(120.0 + seconds * 4.0)
+    Duration::from_secs_f64((120.0 + seconds * 4.0).min(LONGEST_TIMEOUT.as_secs_f64()))
 }
 
 /// Runs ffmpeg and returns its stdout; a failed run becomes a one-line message.
@@ -86,3 +91,29 @@ pub fn f32_samples(bytes: &[u8]) -> Vec<f32> {
         .collect()
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeout_grows_with_the_media() {
+        assert_eq!(timeout_for(0.0), Duration::from_secs(120));
+        assert_eq!(timeout_for(10.0), Duration::from_secs(160));
+    }
+
+    #[test]
+    fn an_absurd_length_gives_a_finite_timeout_without_panicking() {
+        for claimed in [4.6e18, 1e300, f64::MAX] {
+            let timeout = timeout_for(claimed);
+            assert_eq!(timeout, LONGEST_TIMEOUT, "{claimed}");
+            assert!(std::time::Instant::now().checked_add(timeout).is_some());
+        }
+        for nonsense in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -5.0] {
+            assert_eq!(
+                timeout_for(nonsense),
+                Duration::from_secs(120),
+                "{nonsense}"
+            );
+        }
+    }
+}
