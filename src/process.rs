@@ -1,46 +1,68 @@
-//! Running ffprobe/ffmpeg: never through a shell, paths passed so that a name like `-i.mov` or
-//! `concat:x.mov` is just a file, and a hung child (stale network mount) killed after a timeout.
+//! The one supervisor of child programs (ffprobe, ffmpeg): never run through a shell, paths
+//! passed so that a name like `-i.mov` or `concat:x.mov` is just a file, and a child that hangs
+//! (stale network mount), stalls or never ends killed together with everything it started.
+//!
+//! Each child runs in a process group of its own, so that a kill reaches its descendants too
+//! (a killed wrapper script would otherwise leave its children running). The group is killed
+//! before the child is reaped: until then the child's pid, which names the group, cannot be
+//! given to another process.
 
-use std::io::Read;
+use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-use wait_timeout::ChildExt;
 
 /// What a finished child left behind.
 #[derive(Debug)]
 pub struct Output {
     pub success: bool,
+    /// Empty when stdout went to a consumer as it arrived (`run_streaming`).
     pub stdout: Vec<u8>,
+    /// The first `STDERR_HEAD` bytes of stderr: enough for the error that matters, in constant
+    /// memory even when a broken file makes ffmpeg print an error per packet.
     pub stderr: String,
 }
 
-#[derive(Debug)]
-pub enum RunError {
-    /// The program is not installed (or not on PATH).
-    NotFound(String),
-    /// It did not finish within the timeout and was killed.
-    TimedOut(Duration),
-    Io(std::io::Error),
+/// How long a child may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The whole run, however busy the child is.
+    pub deadline: Duration,
+    /// The longest the child may go without writing to stdout; `None` for a child that works
+    /// before it speaks (ffprobe, an encode to a file).
+    pub stall: Option<Duration>,
 }
 
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::NotFound(program) => write!(
-                f,
-                "{program} not found on PATH (install ffmpeg, e.g. `apt-get install -y ffmpeg`)"
-            ),
-            RunError::TimedOut(t) => write!(
-                f,
-                "gave no answer within {} s (stale mount or very slow storage?) and was killed",
-                t.as_secs_f64()
-            ),
-            RunError::Io(e) => write!(f, "{e}"),
-        }
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The program is not installed (or not on PATH).
+    #[error("{0} not found on PATH (install ffmpeg, e.g. `apt-get install -y ffmpeg`)")]
+    NotFound(String),
+    /// The program is there but could not be started (not executable, out of processes…).
+    #[error(transparent)]
+    Spawn(std::io::Error),
+    /// It did not finish within the deadline and was killed.
+    #[error(
+        "gave no answer within {} s (stale mount or very slow storage?) and was killed",
+        .0.as_secs_f64()
+    )]
+    TimedOut(Duration),
+    /// It wrote nothing to stdout for the stall timeout and was killed.
+    #[error(
+        "wrote nothing for {} s (hung or very slow storage?) and was killed",
+        .0.as_secs_f64()
+    )]
+    Stalled(Duration),
+    /// The stdout consumer refused what came, for this reason; the child was killed.
+    #[error("{0}")]
+    Stopped(String),
+    /// Reading the child's stdout or waiting for it failed.
+    #[error(transparent)]
+    Io(std::io::Error),
 }
 
 /// `file:` + absolute path: ffmpeg's protocol prefix makes the path a plain file whatever its
@@ -50,169 +72,402 @@ pub fn media_url(path: &Path) -> String {
     format!("file:{}", absolute.display())
 }
 
-/// Runs `program args…`, collecting stdout and stderr on their own threads (so a chatty child
-/// never blocks on a full pipe), and kills it if it outlives `timeout`.
+/// Runs `program args…` to the end, keeping its stdout, and kills it if it outlives `timeout`.
 pub fn run_with_timeout(
     program: &str,
     args: &[String],
     timeout: Duration,
 ) -> Result<Output, RunError> {
+    let limits = Limits {
+        deadline: timeout,
+        stall: None,
+    };
     let mut stdout = Vec::new();
-    let output = run_streaming(program, args, timeout, &mut |bytes| {
-        stdout.extend_from_slice(bytes)
-    })?;
+    let output = run_streaming(
+        program,
+        args,
+        limits,
+        &mut |bytes| {
+            stdout.extend_from_slice(bytes);
+            Ok(())
+        },
+        &mut |_| {},
+    )?;
     Ok(Output { stdout, ..output })
 }
 
-/// Like `run_with_timeout`, but hands stdout to `on_stdout` as it arrives instead of keeping
-/// it, so a child that streams decoded samples costs constant memory whatever the file's
-/// length. The returned `Output` has an empty `stdout`.
+/// Runs `program args…`, handing stdout to `on_stdout` as it arrives (constant memory whatever
+/// the file's length; an `Err` from it kills the child) and each line of stderr, without its
+/// line end, to `on_stderr_line` (lines past the head `Output::stderr` keeps included; a line
+/// longer than `MAX_LINE` comes in pieces). Kills the child's process group when `limits` run
+/// out, and once the child has exited, so that nothing it started outlives the run.
 pub fn run_streaming(
     program: &str,
     args: &[String],
-    timeout: Duration,
-    on_stdout: &mut dyn FnMut(&[u8]),
+    limits: Limits,
+    on_stdout: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<Output, RunError> {
-    let deadline = Instant::now() + timeout;
+    let started = Instant::now();
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => RunError::NotFound(program.to_owned()),
-            _ => RunError::Io(e),
+            _ => RunError::Spawn(e),
         })?;
-    // Both pipes are read on threads of their own and reach us through channels, so no read
-    // can hold this thread past the deadline (a descendant of the child may keep a pipe open
-    // after the child is gone; its reader thread is then left behind, not us).
-    let chunks = read_in_chunks(child.stdout.take().expect("piped stdout"));
-    let stderr = read_all(child.stderr.take().expect("piped stderr"));
+    let events = read_pipes(&mut child);
+    // With no deadline this far out, the run simply has none.
+    let deadline = started.checked_add(limits.deadline);
+    let mut last_stdout = started;
     let mut exited_at: Option<Instant> = None;
-    let mut read_error = None;
+    let mut stderr_head = Vec::new();
     loop {
-        match chunks.recv_timeout(Duration::from_millis(50)) {
-            Ok(Ok(chunk)) => on_stdout(&chunk),
-            Ok(Err(e)) => {
-                read_error = Some(e);
-                let _ = child.kill();
-                break;
+        match events.recv_timeout(TICK) {
+            Ok(Event::Stdout(bytes)) => {
+                if let Err(why) = on_stdout(&bytes) {
+                    return Err(killed(child, RunError::Stopped(why)));
+                }
+                last_stdout = Instant::now();
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if exited_at.is_none() && child.try_wait().map_err(RunError::Io)?.is_some() {
+            Ok(Event::StdoutFailed(e)) => return Err(killed(child, RunError::Io(e))),
+            Ok(Event::StderrLine(line)) => {
+                let room = STDERR_HEAD.saturating_sub(stderr_head.len());
+                stderr_head.extend(line.iter().take(room));
+                on_stderr_line(String::from_utf8_lossy(line_without_end(&line)).as_ref());
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // Both pipes are closed: only the child's exit is left to wait for.
+            Err(mpsc::RecvTimeoutError::Disconnected) if exited_at.is_some() => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => thread::sleep(TICK),
+        }
+        if exited_at.is_none() {
+            match has_exited(&child) {
+                Ok(true) => {
+                    // What it started dies with it; the pipes then close at once.
+                    kill_group(&child);
                     exited_at = Some(Instant::now());
                 }
-                if exited_at.is_some_and(|at| at.elapsed() > PIPE_GRACE) {
-                    break;
-                }
+                Ok(false) => {}
+                Err(e) => return Err(killed(child, RunError::Io(e))),
             }
         }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(RunError::TimedOut(timeout));
+        // A pipe still open after the group is gone belongs to a process that left the group:
+        // it is not waited for.
+        if exited_at.is_some_and(|at| at.elapsed() > PIPE_GRACE) {
+            break;
+        }
+        if let Some(stall) = limits.stall
+            && exited_at.is_none()
+            && last_stdout.elapsed() > stall
+        {
+            return Err(killed(child, RunError::Stalled(stall)));
+        }
+        if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+            return Err(killed(child, RunError::TimedOut(limits.deadline)));
         }
     }
-    let left = deadline.saturating_duration_since(Instant::now());
-    let status = match child.wait_timeout(left).map_err(RunError::Io)? {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(RunError::TimedOut(timeout));
-        }
-    };
-    // Output cut short is not a success, whatever the exit status says.
-    if let Some(e) = read_error {
-        return Err(RunError::Io(e));
-    }
-    let stderr = stderr.recv_timeout(PIPE_GRACE).unwrap_or_default();
+    // The child has exited (seen above without reaping it), so this returns at once.
+    let status = child.wait().map_err(RunError::Io)?;
     Ok(Output {
         success: status.success(),
         stdout: Vec::new(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr_head).into_owned(),
     })
 }
 
-/// How long a pipe may stay open after its process has exited before we stop waiting for it.
+/// How much of stderr `Output::stderr` keeps.
+const STDERR_HEAD: usize = 16 * 1024;
+/// The longest stderr line handed over whole.
+const MAX_LINE: u64 = 16 * 1024;
+/// How often the limits are checked while the child is quiet.
+const TICK: Duration = Duration::from_millis(50);
+/// How long a pipe may stay open after the child has exited before we stop waiting for it.
 const PIPE_GRACE: Duration = Duration::from_secs(1);
 
-/// Reads `pipe` on its own thread and hands over what arrives, a few chunks ahead at most.
-fn read_in_chunks(
-    mut pipe: impl Read + Send + 'static,
-) -> mpsc::Receiver<std::io::Result<Vec<u8>>> {
-    let (send, chunks) = mpsc::sync_channel(4);
-    thread::spawn(move || {
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            let chunk = match pipe.read(&mut buffer) {
-                Ok(0) => return,
-                Ok(n) => Ok(buffer[..n].to_vec()),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => Err(e),
-            };
-            let failed = chunk.is_err();
-            if send.send(chunk).is_err() || failed {
-                return;
+/// What the pipe readers report.
+enum Event {
+    Stdout(Vec<u8>),
+    /// Reading stdout failed: what came so far is cut short.
+    StdoutFailed(std::io::Error),
+    /// One line of stderr, with its line end when it had one.
+    StderrLine(Vec<u8>),
+}
+
+/// Reads both pipes on threads of their own, a few events ahead at most, so no read can hold
+/// the supervisor past a limit (a process that left the child's group may keep a pipe open;
+/// its reader thread is then left behind, not the supervisor). The channel disconnects when
+/// both pipes are closed.
+fn read_pipes(child: &mut Child) -> mpsc::Receiver<Event> {
+    let (send, events) = mpsc::sync_channel(8);
+    if let Some(stdout) = child.stdout.take() {
+        let send = send.clone();
+        thread::spawn(move || read_chunks(stdout, &send));
+    }
+    if let Some(stderr) = child.stderr.take() {
+        thread::spawn(move || read_lines(stderr, &send));
+    }
+    events
+}
+
+fn read_chunks(mut pipe: impl Read, events: &mpsc::SyncSender<Event>) {
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let event = match pipe.read(&mut buffer) {
+            Ok(0) => return,
+            Ok(n) => Event::Stdout(buffer[..n].to_vec()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => Event::StdoutFailed(e),
+        };
+        let failed = matches!(event, Event::StdoutFailed(_));
+        if events.send(event).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Stderr line by line, each at most `MAX_LINE` bytes. A read error ends it like the end of
+/// the pipe: stderr only explains, it carries no results.
+fn read_lines(pipe: impl Read, events: &mpsc::SyncSender<Event>) {
+    let mut reader = BufReader::new(pipe);
+    loop {
+        let mut line = Vec::new();
+        match (&mut reader).take(MAX_LINE).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                if events.send(Event::StderrLine(line)).is_err() {
+                    return;
+                }
             }
         }
-    });
-    chunks
+    }
 }
 
-/// Reads all of `pipe` on its own thread.
-fn read_all(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
-    let (send, all) = mpsc::channel();
-    thread::spawn(move || {
-        let mut buffer = Vec::new();
-        let _ = pipe.read_to_end(&mut buffer);
-        let _ = send.send(buffer);
-    });
-    all
+/// `line` without its `\n` or `\r\n`, as `str::lines` gives it.
+fn line_without_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-#[cfg(all(test, unix))]
+/// Whether the child has exited, leaving it unreaped so that its group can still be killed.
+fn has_exited(child: &Child) -> std::io::Result<bool> {
+    let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+    Ok(rustix::process::waitid(WaitId::Pid(group_of(child)), options)?.is_some())
+}
+
+/// The child's process group, which has the child's pid as its id (`process_group(0)`).
+fn group_of(child: &Child) -> Pid {
+    Pid::from_child(child)
+}
+
+/// SIGKILL to the child's process group. It fails only when the group is already empty.
+fn kill_group(child: &Child) {
+    let _ = rustix::process::kill_process_group(group_of(child), Signal::KILL);
+}
+
+/// Kills the child's group and returns `why`. The child is reaped on a thread of its own: one
+/// stuck in the kernel (a read from a dead mount) dies only when that read returns, and the
+/// supervisor does not wait for that.
+fn killed(mut child: Child, why: RunError) -> RunError {
+    kill_group(&child);
+    thread::spawn(move || child.wait());
+    why
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sh(script: &str, timeout: Duration) -> (Result<Output, RunError>, Vec<u8>, Duration) {
+    struct Run {
+        result: Result<Output, RunError>,
+        stdout: Vec<u8>,
+        stderr_lines: Vec<String>,
+        took: Duration,
+    }
+
+    fn sh(script: &str, limits: Limits) -> Run {
         let started = Instant::now();
-        let mut out = Vec::new();
+        let (mut stdout, mut stderr_lines) = (Vec::new(), Vec::new());
         let result = run_streaming(
             "sh",
             &["-c".to_owned(), script.to_owned()],
-            timeout,
+            limits,
             // Keep the head only: `yes` writes as fast as the pipe goes.
-            &mut |bytes| out.extend(bytes.iter().take(4096 - out.len().min(4096))),
+            &mut |bytes| {
+                let room = 4096 - stdout.len().min(4096);
+                stdout.extend(bytes.iter().take(room));
+                Ok(())
+            },
+            &mut |line| stderr_lines.push(line.to_owned()),
         );
-        (result, out, started.elapsed())
+        Run {
+            result,
+            stdout,
+            stderr_lines,
+            took: started.elapsed(),
+        }
+    }
+
+    fn within(deadline: Duration) -> Limits {
+        Limits {
+            deadline,
+            stall: None,
+        }
+    }
+
+    /// Processes of group `pgid` that are still alive (zombies, dead but not yet reaped by
+    /// whoever inherited them, do not count).
+    fn live_members(pgid: i32) -> Vec<i32> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| {
+                let pid: i32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                // `pid (comm) state ppid pgrp …`: comm may hold spaces, so split after it.
+                let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+                let state = fields.next()?;
+                let pgrp: i32 = fields.nth(1)?.parse().ok()?;
+                (pgrp == pgid && state != "Z").then_some(pid)
+            })
+            .collect()
     }
 
     #[test]
     fn streams_stdout_and_keeps_stderr() {
-        let (result, out, _) = sh("echo out; echo err >&2; exit 3", Duration::from_secs(10));
-        let output = result.expect("ran");
-        assert_eq!(out, b"out\n");
-        assert_eq!(output.stderr, "err\n");
+        let run = sh(
+            "echo out; echo err >&2; printf 'last' >&2; exit 3",
+            within(Duration::from_secs(10)),
+        );
+        let output = run.result.expect("ran");
+        assert_eq!(run.stdout, b"out\n");
+        assert_eq!(output.stderr, "err\nlast");
+        assert_eq!(run.stderr_lines, ["err", "last"]);
         assert!(!output.success);
     }
 
     #[test]
+    fn only_the_head_of_stderr_is_kept_but_every_line_is_seen() {
+        // 40000 lines of 6 bytes: 240000 bytes.
+        let run = sh(
+            "yes error | head -n 40000 >&2; echo done",
+            within(Duration::from_secs(20)),
+        );
+        let output = run.result.expect("ran");
+        assert!(output.success);
+        assert_eq!(output.stderr.len(), STDERR_HEAD);
+        assert!(output.stderr.starts_with("error\nerror\n"));
+        assert_eq!(run.stderr_lines.len(), 40_000);
+        assert_eq!(run.stdout, b"done\n");
+    }
+
+    #[test]
     fn a_descendant_holding_the_pipe_does_not_hold_us() {
-        // sh exits at once; the background sleep keeps stdout open for 30 s.
-        let (result, out, took) = sh("sleep 30 & echo done", Duration::from_secs(20));
-        assert!(result.expect("ran").success);
-        assert_eq!(out, b"done\n");
-        assert!(took < Duration::from_secs(5), "took {took:?}");
+        // sh exits at once; the background sleep would keep stdout open for 30 s.
+        let run = sh("sleep 30 & echo done", within(Duration::from_secs(20)));
+        assert!(run.result.expect("ran").success);
+        assert_eq!(run.stdout, b"done\n");
+        assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
     }
 
     #[test]
     fn a_child_that_never_stops_talking_is_killed_at_the_deadline() {
-        let (result, out, took) = sh("yes", Duration::from_millis(500));
-        assert!(matches!(result, Err(RunError::TimedOut(_))));
-        assert!(!out.is_empty());
-        assert!(took < Duration::from_secs(5), "took {took:?}");
+        let limits = Limits {
+            deadline: Duration::from_millis(500),
+            stall: Some(Duration::from_millis(200)),
+        };
+        let run = sh("yes", limits);
+        assert!(
+            matches!(run.result, Err(RunError::TimedOut(_))),
+            "{:?}",
+            run.result
+        );
+        assert!(!run.stdout.is_empty());
+        assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    }
+
+    #[test]
+    fn a_child_that_goes_quiet_is_killed_as_stalled() {
+        let limits = Limits {
+            deadline: Duration::from_secs(20),
+            stall: Some(Duration::from_millis(300)),
+        };
+        let run = sh("echo started; sleep 300", limits);
+        let Err(e) = run.result else {
+            panic!("not stalled: {:?}", run.result)
+        };
+        assert!(matches!(e, RunError::Stalled(_)), "{e:?}");
+        assert_eq!(
+            e.to_string(),
+            "wrote nothing for 0.3 s (hung or very slow storage?) and was killed"
+        );
+        assert_eq!(run.stdout, b"started\n");
+        assert!(run.took < Duration::from_secs(5), "took {:?}", run.took);
+    }
+
+    #[test]
+    fn a_consumer_that_refuses_output_stops_the_child() {
+        let started = Instant::now();
+        let result = run_streaming(
+            "yes",
+            &[],
+            within(Duration::from_secs(20)),
+            &mut |_| Err("enough".to_owned()),
+            &mut |_| {},
+        );
+        assert!(
+            matches!(&result, Err(RunError::Stopped(why)) if why == "enough"),
+            "{result:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_timeout_kills_what_the_child_started_too() {
+        let started = Instant::now();
+        let mut group = None;
+        let result = run_streaming(
+            "sh",
+            &["-c".to_owned(), "echo $$; sleep 300 & sleep 300".to_owned()],
+            within(Duration::from_millis(500)),
+            &mut |bytes| {
+                let pgid: i32 = String::from_utf8_lossy(bytes).trim().parse().expect("pid");
+                assert!(live_members(pgid).contains(&pgid), "sh leads its group");
+                group = Some(pgid);
+                Ok(())
+            },
+            &mut |_| {},
+        );
+        assert!(matches!(result, Err(RunError::TimedOut(_))), "{result:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let pgid = group.expect("sh gave its pid");
+        // SIGKILL is delivered asynchronously: give the kernel a moment.
+        let mut left = live_members(pgid);
+        for _ in 0..50 {
+            if left.is_empty() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+            left = live_members(pgid);
+        }
+        assert!(left.is_empty(), "still running in group {pgid}: {left:?}");
+    }
+
+    #[test]
+    fn a_missing_program_says_how_to_install_it() {
+        let result = run_with_timeout("no-such-program-dqc", &[], Duration::from_secs(5));
+        let Err(e) = result else {
+            panic!("ran: {result:?}")
+        };
+        let _: &dyn std::error::Error = &e;
+        assert_eq!(
+            e.to_string(),
+            "no-such-program-dqc not found on PATH (install ffmpeg, e.g. `apt-get install -y ffmpeg`)"
+        );
     }
 }

@@ -84,7 +84,8 @@ pub fn analyse_sharing_audio(
         };
         frames += frames_of.push(bytes, &mut to_each).unwrap_or(0);
     };
-    let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples);
+    let mut log = Log::default();
+    let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples, &mut |line| log.add(line));
     let decoded = format
         .filter(|_| frames > 0 && plan.pipe_audio)
         .map(|format| {
@@ -93,8 +94,8 @@ pub fn analyse_sharing_audio(
                 Err(problem) => Some(problem.clone()),
                 // ffmpeg skips a packet it cannot decode and carries on: for the meter that
                 // is a stream read with holes, so the loudness is measured again on its own.
-                Ok(stderr) => tap_error
-                    .or_else(|| decode_error(stderr))
+                Ok(()) => tap_error
+                    .or_else(|| log.decode_error.clone())
                     .or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s))),
             };
             Decoded {
@@ -104,7 +105,7 @@ pub fn analyse_sharing_audio(
             }
         });
     let content = match outcome {
-        Ok(stderr) => plan.parse(&stderr, clipping.map(ClipCounter::finish), probe),
+        Ok(()) => plan.parse(&log.detectors, clipping.map(ClipCounter::finish), probe),
         Err(problem) => Content {
             problem: Some(problem),
             ..Content::default()
@@ -131,12 +132,30 @@ fn audio_origin_s(probe: &Probe) -> f64 {
     }
 }
 
+/// What the pass needs of ffmpeg's log, in memory that does not grow with the log (a broken
+/// file can make ffmpeg report every packet): the detectors' lines and the first decode error.
+#[derive(Default)]
+struct Log {
+    /// Lines logged by a `*detect` filter, one event each, `\n`-terminated.
+    detectors: String,
+    decode_error: Option<String>,
+}
+
+impl Log {
+    fn add(&mut self, line: &str) {
+        if is_detector_line(line) {
+            self.detectors.push_str(line);
+            self.detectors.push('\n');
+        } else if self.decode_error.is_none() {
+            self.decode_error = decode_error(line);
+        }
+    }
+}
+
 /// ffmpeg's own report of a packet it could not decode (`Error while decoding stream #0:1: …`).
-fn decode_error(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .find(|line| line.starts_with("Error while decoding stream"))
-        .map(|line| format!("ffmpeg: {}", line.trim()))
+fn decode_error(line: &str) -> Option<String> {
+    line.starts_with("Error while decoding stream")
+        .then(|| format!("ffmpeg: {}", line.trim()))
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -234,7 +253,15 @@ impl Plan {
         args
     }
 
-    fn parse(&self, stderr: &str, clipping: Option<(u64, Vec<Event>)>, probe: &Probe) -> Content {
+    /// Reads the events from `detectors`, the detectors' own lines of ffmpeg's log: its info
+    /// log also echoes file names and tags, which could otherwise spell `silence_start: 1`
+    /// and fake an event.
+    fn parse(
+        &self,
+        detectors: &str,
+        clipping: Option<(u64, Vec<Event>)>,
+        probe: &Probe,
+    ) -> Content {
         let video_end = probe
             .video
             .as_ref()
@@ -247,15 +274,11 @@ impl Plan {
             .and_then(|a| a.duration_s)
             .or(probe.duration())
             .unwrap_or(0.0);
-        // Only the detectors' own lines: ffmpeg's info log also echoes file names and tags,
-        // which could otherwise spell `silence_start: 1` and fake an event.
-        let detector_log = detector_lines(stderr);
-        let stderr = detector_log.as_str();
         Content {
-            black: self.black.map(|_| parse_black(stderr)),
+            black: self.black.map(|_| parse_black(detectors)),
             freeze: self.freeze.map(|_| {
                 parse_start_end(
-                    stderr,
+                    detectors,
                     "freezedetect.freeze_start:",
                     "freeze_end:",
                     video_end,
@@ -263,7 +286,7 @@ impl Plan {
             }),
             silence: self
                 .silence
-                .map(|_| parse_start_end(stderr, "silence_start:", "silence_end:", audio_end)),
+                .map(|_| parse_start_end(detectors, "silence_start:", "silence_end:", audio_end)),
             clipped_samples: clipping.as_ref().map(|c| c.0),
             clipping: clipping.map(|c| c.1),
             problem: None,
@@ -283,17 +306,11 @@ fn silence_filter((level_db, d): (f64, f64)) -> String {
     format!("silencedetect=n={level_db}dB:d={d}")
 }
 
-/// Lines logged by a `*detect` filter (`[blackdetect @ 0x…]`, `[Parsed_silencedetect_3 @ 0x…]`).
-fn detector_lines(stderr: &str) -> String {
-    stderr
-        .lines()
-        .filter(|line| {
-            line.strip_prefix('[')
-                .and_then(|rest| rest.split_once(']'))
-                .is_some_and(|(tag, _)| tag.contains("detect") && tag.contains(" @ "))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A line logged by a `*detect` filter (`[blackdetect @ 0x…]`, `[Parsed_silencedetect_3 @ 0x…]`).
+fn is_detector_line(line: &str) -> bool {
+    line.strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .is_some_and(|(tag, _)| tag.contains("detect") && tag.contains(" @ "))
 }
 
 /// The number after `key` on a line, e.g. `black_start:1.5` or `silence_start: 1.5`.
@@ -402,10 +419,17 @@ impl ClipCounter {
 mod tests {
     use super::*;
 
+    /// `text` fed to a `Log` line by line, as ffmpeg's stderr arrives.
+    fn logged(text: &str) -> Log {
+        let mut log = Log::default();
+        text.lines().for_each(|line| log.add(line));
+        log
+    }
+
     #[test]
     fn names_and_tags_in_the_log_are_not_events() {
         let log = "Input #0, mov, from 'file:/m/A001 silence_start: 1 .mov':\n    comment         : freeze_end: 3\n[Parsed_silencedetect_2 @ 0x5] silence_start: 2.5\n[Parsed_silencedetect_2 @ 0x5] silence_end: 4 | silence_duration: 1.5\n";
-        let only = detector_lines(log);
+        let only = logged(log).detectors;
         assert_eq!(only.lines().count(), 2);
         let events = parse_start_end(&only, "silence_start:", "silence_end:", 8.0);
         assert_eq!(events.len(), 1);
@@ -492,10 +516,10 @@ mod tests {
     #[test]
     fn an_undecodable_packet_in_the_log_is_a_decode_error() {
         let log = "Input #0, mov, from 'file:/m/a.mov':\n[aac @ 0x1] Number of bands exceeds limit\nError while decoding stream #0:1: Invalid data found when processing input\n";
-        let error = decode_error(log).expect("found");
+        let error = logged(log).decode_error.expect("found");
         assert!(error.contains("stream #0:1"), "{error}");
         assert_eq!(
-            decode_error("[silencedetect @ 0x3] silence_start: 2\n"),
+            logged("[silencedetect @ 0x3] silence_start: 2\n").decode_error,
             None
         );
     }

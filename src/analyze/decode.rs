@@ -6,13 +6,9 @@
 //! (QuickTime, MXF, MP4 …) goes through an `ffmpeg … -f f32le -` pipe, because symphonia 0.6
 //! silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
 
-use crate::process::media_url;
-use std::io::Read;
+use crate::process::{Limits, Output, RunError, media_url, run_streaming};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Channel count and sample rate of the blocks a decoder delivers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,57 +295,9 @@ impl FfmpegDecoder<'_> {
     }
 }
 
-/// Kills the child when no data has arrived for `stall` (a hung network mount), and reaps it.
-struct Watchdog {
-    stop: Arc<AtomicBool>,
-    timed_out: Arc<AtomicBool>,
-    thread: std::thread::JoinHandle<Option<std::process::ExitStatus>>,
-}
-
-impl Watchdog {
-    fn start(mut child: Child, progress: Arc<AtomicU64>, stall: Duration) -> Watchdog {
-        use wait_timeout::ChildExt;
-        let stop = Arc::new(AtomicBool::new(false));
-        let timed_out = Arc::new(AtomicBool::new(false));
-        let (stop_flag, timed_out_flag) = (stop.clone(), timed_out.clone());
-        let thread = std::thread::spawn(move || {
-            let mut last_seen = progress.load(Ordering::Relaxed);
-            let mut last_change = Instant::now();
-            loop {
-                match child.wait_timeout(Duration::from_millis(100)) {
-                    Ok(Some(status)) => return Some(status),
-                    Ok(None) => {}
-                    Err(_) => break,
-                }
-                let now_seen = progress.load(Ordering::Relaxed);
-                if now_seen != last_seen {
-                    last_seen = now_seen;
-                    last_change = Instant::now();
-                }
-                let stalled = last_change.elapsed() > stall;
-                if stalled || stop_flag.load(Ordering::Relaxed) {
-                    timed_out_flag.store(stalled, Ordering::Relaxed);
-                    break;
-                }
-            }
-            let _ = child.kill();
-            child.wait().ok()
-        });
-        Watchdog {
-            stop,
-            timed_out,
-            thread,
-        }
-    }
-
-    /// Stops the child if still running; returns its exit status and whether it was killed for
-    /// stalling.
-    fn finish(self) -> (Option<std::process::ExitStatus>, bool) {
-        self.stop.store(true, Ordering::Relaxed);
-        let status = self.thread.join().ok().flatten();
-        (status, self.timed_out.load(Ordering::Relaxed))
-    }
-}
+/// A stream of unknown length is given the deadline of a twelve-hour one: the deadline only
+/// ends a decode that never finishes; the stall timeout ends one that hangs.
+const UNKNOWN_LENGTH_S: f64 = 12.0 * 3600.0;
 
 impl AudioDecoder for FfmpegDecoder<'_> {
     fn name(&self) -> &'static str {
@@ -364,84 +312,23 @@ impl AudioDecoder for FfmpegDecoder<'_> {
             }
             _ => return Err("the probe gives no channel count or sample rate".to_owned()),
         };
-        let mut child = Command::new("ffmpeg")
-            .args(self.args())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => "ffmpeg not found on PATH".to_owned(),
-                _ => format!("cannot run ffmpeg: {e}"),
-            })?;
-        let (Some(mut stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take())
-        else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("ffmpeg pipes are missing".to_owned());
+        let limits = Limits {
+            deadline: super::ffmpeg::timeout_for(request.duration_s.unwrap_or(UNKNOWN_LENGTH_S)),
+            stall: Some(request.stall_timeout),
         };
-        let stderr_reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            // Keep only the head: a broken file can make ffmpeg print an error per packet.
-            let _ = (&mut stderr).take(16 * 1024).read_to_string(&mut text);
-            let _ = std::io::copy(&mut stderr, &mut std::io::sink());
-            text
-        });
-        let progress = Arc::new(AtomicU64::new(0));
-        let watchdog = Watchdog::start(child, progress.clone(), request.stall_timeout);
-
-        let mut bytes = vec![0u8; BLOCK_FRAMES * format.channels as usize * 4];
         let mut frames_of = F32Frames::new(format.channels);
         let mut frames = 0u64;
-        let mut sink_error = None;
-        let mut read_error = None;
-        loop {
-            let n = match stdout.read(&mut bytes) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    read_error = Some(format!("reading from ffmpeg: {e}"));
-                    break;
-                }
-            };
-            progress.fetch_add(n as u64, Ordering::Relaxed);
-            match frames_of.push(&bytes[..n], &mut |block| sink(format, block)) {
-                Ok(added) => frames += added,
-                Err(e) => {
-                    sink_error = Some(e);
-                    break;
-                }
-            }
-        }
-        drop(stdout);
-        let (status, stalled) = watchdog.finish();
-        let stderr_text = stderr_reader.join().unwrap_or_default();
-        if let Some(e) = sink_error {
-            return Err(e);
-        }
-        let first_error = stderr_text
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .map(str::to_owned);
-        let failure = if stalled {
-            Some(format!(
-                "ffmpeg delivered no audio for {} s (hung or very slow storage?); killed",
-                request.stall_timeout.as_secs_f64()
-            ))
-        } else if let Some(e) = read_error {
-            Some(e)
-        } else if status.is_some_and(|s| !s.success()) {
-            Some(format!(
-                "ffmpeg failed: {}",
-                first_error
-                    .clone()
-                    .unwrap_or_else(|| "no message".to_owned())
-            ))
-        } else {
-            first_error.map(|e| format!("ffmpeg: {e}"))
-        };
+        let outcome = run_streaming(
+            "ffmpeg",
+            &self.args(),
+            limits,
+            &mut |bytes| {
+                frames += frames_of.push(bytes, &mut |block| sink(format, block))?;
+                Ok(())
+            },
+            &mut |_| {},
+        );
+        let failure = failure_of(outcome)?;
         let seconds = frames as f64 / f64::from(format.rate);
         if frames == 0 {
             return Err(failure.unwrap_or_else(|| "the audio stream holds no samples".to_owned()));
@@ -451,6 +338,39 @@ impl AudioDecoder for FfmpegDecoder<'_> {
             frames,
             stopped_early: failure.or_else(|| ended_early(seconds, request.duration_s)),
         })
+    }
+}
+
+/// How an ffmpeg decode ended, in the decoder's words: `Err` when nothing it delivered is of
+/// use, else why decoding stopped before the end, if it did.
+fn failure_of(outcome: Result<Output, RunError>) -> Result<Option<String>, String> {
+    match outcome {
+        // The sink's own reason for stopping.
+        Err(RunError::Stopped(why)) => Err(why),
+        Err(RunError::Spawn(e)) => Err(format!("cannot run ffmpeg: {e}")),
+        Err(e @ RunError::NotFound(_)) => Err(e.to_string()),
+        Err(RunError::Stalled(stall)) => Ok(Some(format!(
+            "ffmpeg delivered no audio for {} s (hung or very slow storage?); killed",
+            stall.as_secs_f64()
+        ))),
+        Err(e @ RunError::TimedOut(_)) => Ok(Some(format!("ffmpeg: {e}"))),
+        Err(RunError::Io(e)) => Ok(Some(format!("reading from ffmpeg: {e}"))),
+        Ok(output) => {
+            let first_error = output
+                .stderr
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_owned);
+            Ok(if output.success {
+                first_error.map(|e| format!("ffmpeg: {e}"))
+            } else {
+                Some(format!(
+                    "ffmpeg failed: {}",
+                    first_error.unwrap_or_else(|| "no message".to_owned())
+                ))
+            })
+        }
     }
 }
 
@@ -475,5 +395,95 @@ mod tests {
         }
         assert_eq!(frames, 10);
         assert_eq!(got, samples);
+    }
+
+    /// A 16-bit mono WAV header announcing `seconds` at `rate`.
+    fn wav_header(rate: u32, seconds: u32) -> Vec<u8> {
+        let data_len = rate * 2 * seconds;
+        let mut header = Vec::new();
+        header.extend_from_slice(b"RIFF");
+        header.extend_from_slice(&(36 + data_len).to_le_bytes());
+        header.extend_from_slice(b"WAVEfmt ");
+        header.extend_from_slice(&16u32.to_le_bytes());
+        header.extend_from_slice(&1u16.to_le_bytes()); // PCM
+        header.extend_from_slice(&1u16.to_le_bytes()); // mono
+        header.extend_from_slice(&rate.to_le_bytes());
+        header.extend_from_slice(&(rate * 2).to_le_bytes());
+        header.extend_from_slice(&2u16.to_le_bytes());
+        header.extend_from_slice(&16u16.to_le_bytes());
+        header.extend_from_slice(b"data");
+        header.extend_from_slice(&data_len.to_le_bytes());
+        header
+    }
+
+    /// A mount that stops answering mid-file (a FIFO whose writer sends half a WAV and then
+    /// hangs): ffmpeg blocks in its read, delivers nothing more, and is killed as stalled.
+    #[test]
+    fn ffmpeg_that_stops_delivering_is_killed_as_stalled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("stale.wav");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let writer_path = fifo.clone();
+        let writer = std::thread::spawn(move || {
+            let mut pipe = std::fs::OpenOptions::new()
+                .write(true)
+                .open(writer_path)
+                .expect("open");
+            let mut half = wav_header(8000, 4);
+            half.resize(half.len() + 8000 * 2 * 2, 0);
+            let _ = std::io::Write::write_all(&mut pipe, &half);
+            let _ = hold.recv();
+        });
+        let request = StreamRequest {
+            path: &fifo,
+            audio_index: 0,
+            audio_streams: 1,
+            channels: Some(1),
+            rate: Some(8000),
+            duration_s: Some(4.0),
+            stall_timeout: Duration::from_secs(1),
+        };
+        let started = std::time::Instant::now();
+        let why = match ffmpeg_decoder(request).decode(&mut |_, _| Ok(())) {
+            Ok(decoded) => decoded.stopped_early.expect("stopped early"),
+            Err(why) => why,
+        };
+        let waited = started.elapsed();
+        // On a busy machine ffmpeg may be killed before it opens the FIFO: opening the read
+        // end lets a writer still waiting in `open` go on (it holds the pipe until released).
+        let read_end = std::fs::File::open(&fifo).expect("open the read end");
+        release.send(()).expect("release the writer");
+        writer.join().expect("writer");
+        drop(read_end);
+        assert_eq!(
+            why,
+            "ffmpeg delivered no audio for 1 s (hung or very slow storage?); killed"
+        );
+        assert!(waited < Duration::from_secs(10), "took {waited:?}");
+    }
+
+    #[test]
+    fn a_sink_that_refuses_stops_the_ffmpeg_decode_with_its_reason() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let wav = dir.path().join("tone.wav");
+        let mut bytes = wav_header(8000, 1);
+        bytes.resize(bytes.len() + 8000 * 2, 0);
+        std::fs::write(&wav, bytes).expect("write wav");
+        let request = StreamRequest {
+            path: &wav,
+            audio_index: 0,
+            audio_streams: 1,
+            channels: Some(1),
+            rate: Some(8000),
+            duration_s: Some(1.0),
+            stall_timeout: Duration::from_secs(10),
+        };
+        let decoded = ffmpeg_decoder(request).decode(&mut |_, _| Err("meter full".to_owned()));
+        assert_eq!(decoded, Err("meter full".to_owned()));
     }
 }

@@ -155,7 +155,7 @@ fn video_luma(
         "null".into(),
         "-".into(),
     ]);
-    let (stdout, _) = ffmpeg::run(&args, timeout)?;
+    let stdout = ffmpeg::run(&args, timeout)?;
     Ok(parse_luma(&String::from_utf8_lossy(&stdout)))
 }
 
@@ -197,7 +197,7 @@ fn audio_mono(
         "f32le".into(),
         "-".into(),
     ]);
-    let (stdout, _) = ffmpeg::run(&args, timeout)?;
+    let stdout = ffmpeg::run(&args, timeout)?;
     Ok((ffmpeg::f32_samples(&stdout), RATE))
 }
 
