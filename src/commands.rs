@@ -36,8 +36,15 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
 
 fn engine_options(args: &EngineArgs) -> Options {
     let defaults = Options::default();
+    let jobs = args.jobs.unwrap_or(defaults.jobs).max(1);
+    if jobs > engine::MAX_JOBS {
+        eprintln!(
+            "dailies-qc: --jobs {jobs} is more than {max}; inspecting {max} files at once",
+            max = engine::MAX_JOBS
+        );
+    }
     Options {
-        jobs: args.jobs.unwrap_or(defaults.jobs).max(1),
+        jobs: jobs.min(engine::MAX_JOBS),
         probe_timeout: Duration::from_secs_f64(args.probe_timeout.max(0.1)),
     }
 }
@@ -65,7 +72,7 @@ fn check(args: CheckArgs) -> Result<Outcome> {
         ..Inputs::default()
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
-    let files = engine::run(&spec, plan, &options, &progress);
+    let files = engine::run(&spec, plan, &options, &progress)?;
     let report = Report::new(engine::spec_info(&spec), operator, files);
     let color = target == Target::Stdout
         && args.format == Format::Text

@@ -5,13 +5,25 @@ use crate::analyze::loudness::{SharedFirstStream, StreamMeter};
 use crate::check::{self, Subject};
 use crate::measurements::{AvSync, Measurements};
 use crate::probe::{self, Probe};
-use crate::report::{FileReport, Report, SpecInfo};
+use crate::report::{FileReport, SpecInfo};
 use crate::scan;
 use crate::spec::LoadedSpec;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+/// The most files inspected at once: each is an ffprobe/ffmpeg child with threads of its own,
+/// so more only makes them fight over the cores (and thousands of threads can fail to start).
+pub const MAX_JOBS: usize = 64;
+
+/// The worker threads could not be started (the system refused more threads).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {jobs} worker threads: {reason}")]
+pub struct PoolError {
+    pub jobs: usize,
+    pub reason: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -174,13 +186,17 @@ pub fn run(
     plan: Plan,
     options: &Options,
     progress: &(dyn Fn(usize, usize, &FileReport) + Sync),
-) -> Vec<FileReport> {
+) -> Result<Vec<FileReport>, PoolError> {
     let total = plan.files.len();
     let done = AtomicUsize::new(0);
+    let jobs = options.jobs.clamp(1, MAX_JOBS);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
+        .num_threads(jobs)
         .build()
-        .expect("thread pool");
+        .map_err(|e| PoolError {
+            jobs,
+            reason: e.to_string(),
+        })?;
     let mut reports: Vec<FileReport> = pool.install(|| {
         plan.files
             .par_iter()
@@ -192,7 +208,7 @@ pub fn run(
             .collect()
     });
     reports.extend(plan.unlisted);
-    reports
+    Ok(reports)
 }
 
 pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {
@@ -204,19 +220,6 @@ pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {
             .into_owned(),
         sha256: spec.sha256.clone(),
     }
-}
-
-/// A whole headless run: plan, inspect, assemble the report.
-pub fn check(
-    spec: &LoadedSpec,
-    paths: &[PathBuf],
-    operator: &str,
-    options: &Options,
-    progress: &(dyn Fn(usize, usize, &FileReport) + Sync),
-) -> Report {
-    let plan = plan(spec, paths);
-    let files = run(spec, plan, options, progress);
-    Report::new(spec_info(spec), operator.to_owned(), files)
 }
 
 /// `$USER`, else `$LOGNAME`, else "unknown".

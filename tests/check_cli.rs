@@ -612,3 +612,29 @@ fn csv_and_output_file() {
         2
     );
 }
+
+#[test]
+fn absurd_jobs_are_capped_with_a_message() {
+    let m = media();
+    let dir = temp_dir();
+    let spec = write_spec(dir.path(), "name: t\n");
+    let outcome = run(&[
+        "check".as_ref(),
+        "--jobs".as_ref(),
+        "5000".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        m.clean.as_os_str(),
+    ]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stderr
+            .contains("--jobs 5000 is more than 64; inspecting 64 files at once"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(outcome.json()["summary"]["pass"], 1);
+}

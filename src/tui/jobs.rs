@@ -3,6 +3,7 @@
 
 use super::update::Msg;
 use crate::engine::{self, Options};
+use crate::report::FileReport;
 use crate::spec::LoadedSpec;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
@@ -28,9 +29,16 @@ pub fn spawn(
             if events.send(Msg::Planned { files, unlisted }).is_err() {
                 return; // the screen is gone
             }
-            engine::run(&spec, plan, &options, &|_, _, report| {
+            let send = |report: &FileReport| {
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));
-            });
+            };
+            let files = plan.files.clone();
+            if engine::run(&spec, plan, &options, &|_, _, report| send(report)).is_err() {
+                // No worker threads to be had: check on this thread, one file at a time.
+                for path in &files {
+                    send(&engine::inspect(&spec, path, &options));
+                }
+            }
             let _ = events.send(Msg::ChecksDone);
         })
 }
