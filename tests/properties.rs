@@ -11,6 +11,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 
+/// `cases` per property: the whole file stays within a few seconds.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
         cases,
@@ -184,7 +185,7 @@ fn assert_located(text: &str, error: &spec::SpecError) {
     }
 }
 
-/// A ProRes 1080p25 file with stereo 48 kHz audio and timecode 10:00:00:00, as ffprobe says.
+/// ffprobe's JSON for a real file, from tests/fixtures.
 fn fixture(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -199,6 +200,7 @@ const FIXTURES: &[&str] = &[
     "ffprobe_prores_interlaced_in24.json",
 ];
 
+/// The model of `FIXTURES[index]`.
 fn fixture_probe(index: usize) -> Probe {
     let bytes = serde_json::to_vec(&fixture(FIXTURES[index])).expect("JSON");
     probe::parse_json(&bytes).expect("fixtures parse")
