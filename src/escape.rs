@@ -1,34 +1,51 @@
 //! Text from media (file names, tags, notes) is untrusted: a name holding an ANSI escape must
-//! not drive the operator's terminal, and a bidi override must not disguise a name.
+//! not drive the operator's terminal, a bidi override must not disguise a name, and no export
+//! may carry a control character raw (XML 1.0 cannot carry most of them even escaped).
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Replaces control characters and bidi overrides with visible escapes (`\x1b`, `\n`, `\u{202e}`).
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    escape(text, false)
+}
+
+/// [`escape_control`] for multi-line text (an operator's note) going where a line break is
+/// safe and means what it says (a quoted CSV cell, HTML text, XML text): line breaks stay.
+pub fn escape_control_except_newlines(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let escaped = |c: char| needs_escape(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
+            c if !escaped(c) => out.push(c),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x100 && needs_escape(c) => {
+            c if (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if needs_escape(c) => {
+            c => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
-            c => out.push(c),
         }
     }
     Cow::Owned(out)
 }
 
+/// Controls, bidi overrides, and the two noncharacters XML 1.0 has no place for.
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 #[cfg(test)]
@@ -41,6 +58,19 @@ mod tests {
         assert_eq!(escape_control("line\nbreak\t"), "line\\nbreak\\t");
         assert_eq!(escape_control("\u{202e}vom.exe"), "\\u{202e}vom.exe");
         assert_eq!(escape_control("\u{9b}"), "\\x9b");
+        assert_eq!(escape_control("\0\u{ffff}"), "\\x00\\u{ffff}");
+    }
+
+    #[test]
+    fn notes_keep_their_line_breaks_and_nothing_else() {
+        assert_eq!(
+            escape_control_except_newlines("one\ntwo\r\n\x07\t"),
+            "one\ntwo\\r\n\\x07\\t"
+        );
+        assert!(matches!(
+            escape_control_except_newlines("one\ntwo"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -11,16 +11,18 @@ pub struct Rational {
 }
 
 impl Rational {
-    /// A reduced fraction; `None` for a zero denominator (ffprobe's "0/0" = unknown).
+    /// A reduced fraction with a positive denominator; `None` for a zero denominator (ffprobe's
+    /// "0/0" = unknown) or one whose reduced form does not fit (`-9223372036854775808/-1`).
     pub fn new(num: i64, den: i64) -> Option<Self> {
         if den == 0 {
             return None;
         }
-        let g = gcd(num.unsigned_abs(), den.unsigned_abs()).max(1) as i64;
+        // i128: the gcd of two `i64::MIN`s and the sign flip of `i64::MIN` do not fit an i64.
+        let g = i128::from(gcd(num.unsigned_abs(), den.unsigned_abs()).max(1));
         let sign = if den < 0 { -1 } else { 1 };
         Some(Rational {
-            num: sign * num / g,
-            den: sign * den / g,
+            num: i64::try_from(sign * i128::from(num) / g).ok()?,
+            den: i64::try_from(sign * i128::from(den) / g).ok()?,
         })
     }
 
@@ -72,8 +74,11 @@ impl Rational {
             return Ok(ntsc);
         }
         // An exact decimal such as 12.5 that is not an NTSC rate: keep it as written.
+        // A rate too small to survive the rounding (`0.0000001`) is no rate at all.
         let scale = 10i64.pow(decimals);
-        Rational::new((value * scale as f64).round() as i64, scale).ok_or_else(bad)
+        Rational::new((value * scale as f64).round() as i64, scale)
+            .filter(|r| r.num > 0)
+            .ok_or_else(bad)
     }
 
     /// The integer frame count of one timecode second (23.976 → 24, 29.97 → 30).
@@ -168,9 +173,28 @@ mod tests {
 
     #[test]
     fn nonsense_rates_are_rejected() {
-        for bad in ["", "fast", "0", "-25", "25/0", "nan", "inf"] {
+        for bad in [
+            "",
+            "fast",
+            "0",
+            "-25",
+            "25/0",
+            "nan",
+            "inf",
+            "0.0000001",
+            "1e-300",
+        ] {
             assert!(Rational::parse_frame_rate(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn extreme_fractions_reduce_or_are_refused_without_overflow() {
+        assert_eq!(Rational::new(i64::MIN, i64::MIN), Some(r(1, 1)));
+        assert_eq!(Rational::new(i64::MIN, -1), None);
+        assert_eq!(Rational::new(1, i64::MIN), None);
+        assert_eq!(Rational::new(i64::MAX, -1), Some(r(-i64::MAX, 1)));
+        assert_eq!(Rational::parse_ffprobe("-9223372036854775808/-1"), None);
     }
 
     #[test]

@@ -77,13 +77,16 @@ impl Timecode {
         Ok(())
     }
 
-    /// Frame number counted from 00:00:00:00 at `rate` (drop-frame aware).
+    /// Frame number counted from 00:00:00:00 at `rate` (drop-frame aware). Saturates rather
+    /// than overflows for fields beyond a day (the fields are public; `parse` keeps them in range).
     pub fn to_frames(&self, rate: Rational) -> i64 {
-        let base = rate.timecode_base() as i64;
-        let total_minutes = self.hours as i64 * 60 + self.minutes as i64;
-        let nominal = (total_minutes * 60 + self.seconds as i64) * base + self.frames as i64;
+        let base = i64::from(rate.timecode_base());
+        let total_minutes = i64::from(self.hours) * 60 + i64::from(self.minutes);
+        let nominal = (total_minutes * 60 + i64::from(self.seconds))
+            .saturating_mul(base)
+            .saturating_add(i64::from(self.frames));
         if self.drop_frame && rate.allows_drop_frame() {
-            let dropped = drop_count(base as u32) as i64;
+            let dropped = i64::from(drop_count(rate.timecode_base()));
             nominal - dropped * (total_minutes - total_minutes / 10)
         } else {
             nominal
@@ -92,15 +95,13 @@ impl Timecode {
 
     /// The timecode of frame `frame` at `rate`, wrapping at 24 hours like a real timecode reader.
     pub fn from_frames(frame: i64, rate: Rational, drop_frame: bool) -> Self {
-        let base = rate.timecode_base() as i64;
+        let base = i64::from(rate.timecode_base());
         let drop_frame = drop_frame && rate.allows_drop_frame();
-        let mut n = frame;
+        let mut n = frame.rem_euclid(frames_per_day(rate, drop_frame));
         if drop_frame {
-            let dropped = drop_count(base as u32) as i64;
+            let dropped = i64::from(drop_count(rate.timecode_base()));
             let per_10min = base * 600 - dropped * 9;
             let per_min = base * 60 - dropped;
-            let day = per_10min * 144;
-            n = n.rem_euclid(day);
             let tens = n / per_10min;
             let rem = n % per_10min;
             let extra = if rem < dropped {
@@ -110,7 +111,6 @@ impl Timecode {
             };
             n += dropped * 9 * tens + extra;
         }
-        let n = n.rem_euclid(base * 86_400);
         Timecode {
             hours: (n / (base * 3600)) as u32,
             minutes: (n / (base * 60) % 60) as u32,
@@ -120,16 +120,38 @@ impl Timecode {
         }
     }
 
-    /// The timecode `seconds` after this one at `rate`, rounded down to a whole frame.
+    /// The timecode `frames` frames after this one at `rate`, wrapping at 24 hours. Both sides
+    /// are reduced to within a day first, so any frame count (a header can claim 4.6e18 s)
+    /// gives a timecode instead of overflowing.
+    pub fn offset_by_frames(&self, frames: i64, rate: Rational) -> Self {
+        let day = frames_per_day(rate, self.drop_frame && rate.allows_drop_frame());
+        let sum = self.to_frames(rate).rem_euclid(day) + frames.rem_euclid(day);
+        Timecode::from_frames(sum, rate, self.drop_frame)
+    }
+
+    /// The timecode `seconds` after this one at `rate`, rounded down to a whole frame. Seconds
+    /// past what an `i64` frame count holds saturate (the `as` cast); NaN counts as 0.
     pub fn offset_by_seconds(&self, seconds: f64, rate: Rational) -> Self {
         let frames = (seconds.max(0.0) * rate.as_f64() + 1e-6).floor() as i64;
-        Timecode::from_frames(self.to_frames(rate) + frames, rate, self.drop_frame)
+        self.offset_by_frames(frames, rate)
     }
 
     /// A duration written as timecode (`00:00:01:00`), in seconds at `rate` (non-drop counting).
     pub fn as_duration_seconds(&self, rate: Rational) -> f64 {
-        let base = rate.timecode_base() as f64;
-        (self.hours * 3600 + self.minutes * 60 + self.seconds) as f64 + self.frames as f64 / base
+        let base = f64::from(rate.timecode_base());
+        let whole = f64::from(self.hours) * 3600.0 + f64::from(self.minutes) * 60.0;
+        whole + f64::from(self.seconds) + f64::from(self.frames) / base
+    }
+}
+
+/// Frames in 24 hours of timecode at `rate`: fewer in drop-frame, which skips numbers.
+fn frames_per_day(rate: Rational, drop_frame: bool) -> i64 {
+    let base = i64::from(rate.timecode_base());
+    if drop_frame {
+        let dropped = i64::from(drop_count(rate.timecode_base()));
+        (base * 600 - dropped * 9) * 144
+    } else {
+        base * 86_400
     }
 }
 
@@ -267,5 +289,22 @@ mod tests {
         );
         assert_eq!(locate(1.5, None, Some(rate(25, 1))), "00:00:01:12");
         assert_eq!(locate(61.25, None, None), "00:01:01.250");
+    }
+
+    #[test]
+    fn offsets_beyond_any_frame_count_wrap_instead_of_overflowing() {
+        let start = Timecode::parse("10:00:00:00").unwrap();
+        let r = rate(25, 1);
+        let day = 25 * 86_400;
+        assert_eq!(
+            start.offset_by_frames(i64::MAX, r),
+            start.offset_by_frames(i64::MAX % day, r)
+        );
+        assert_eq!(start.offset_by_frames(-1, r).to_string(), "09:59:59:24");
+        for seconds in [4.6e18, f64::INFINITY, f64::NAN] {
+            let moved = start.offset_by_seconds(seconds, r);
+            assert!(moved.validate_for_rate(r).is_ok(), "{seconds}: {moved}");
+        }
+        assert_eq!(locate(f64::NAN, Some(&start), None), "00:00:00.000");
     }
 }

@@ -1,9 +1,13 @@
 //! HTML, CSV and JUnit exports, sign-off and merge, from real reports of real media; each
 //! export is parsed back (csv crate, quick-xml) rather than string-matched where possible.
+//! Hostile text (formulas, control characters, markup) in every exporter, text included.
 
 mod common;
 
 use common::*;
+use dailies_qc::check::{At, Finding, Verdict};
+use dailies_qc::output::Format;
+use dailies_qc::report::{FileReport, Report, SpecInfo, Status};
 use dailies_qc::synth::Clip;
 use std::path::{Path, PathBuf};
 
@@ -276,4 +280,136 @@ fn merge_combines_machines_and_refuses_other_specs() {
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("same spec"), "{}", refused.stderr);
     assert!(refused.stderr.contains("other.json"), "{}", refused.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text: every exporter escapes control characters and markup, and the CSV neutralises
+// formulas. Reports are built in memory: what matters is the text in them, not the media.
+
+/// A spreadsheet formula, a terminal colour escape, the bell, CR, tab, NUL, a noncharacter
+/// XML 1.0 cannot hold, and markup.
+const HOSTILE_TEXT: &str = "=cmd|' /C calc'!A0\x1b[31m\x07\r\t\0\u{ffff}<script>";
+/// The same as every exporter shows it.
+const HOSTILE_SHOWN: &str = "=cmd|' /C calc'!A0\\x1b[31m\\x07\\r\\t\\x00\\u{ffff}<script>";
+
+/// One failing file named with `HOSTILE_TEXT` (no folder, so its path starts with `=`), whose
+/// findings carry hostile notes, a measured value with a unit and a plain negative number.
+/// The rest is hostile too (a report is a file anyone can edit): check id, place, timestamp.
+fn hostile_report() -> Report {
+    let mut waived = Finding::fail(
+        "audio.loudness.integrated",
+        "loudness",
+        "-23.0 LUFS ±0.5 LU",
+        "-24.3 LUFS",
+    );
+    waived.review.verdict = Verdict::Waived;
+    waived.review.note = format!("{HOSTILE_TEXT}\nsecond line");
+    waived.review.operator = Some(format!("@{HOSTILE_TEXT}"));
+    let mut open = Finding::fail("video.frame_rate", "frame rate", "24", "25");
+    open.review.note = "-23.5".to_owned();
+    open.check.push_str(HOSTILE_TEXT);
+    open.at = Some(At {
+        start: format!("10:00:00:00{HOSTILE_TEXT}"),
+        end: None,
+    });
+    let files = vec![FileReport {
+        path: format!("{HOSTILE_TEXT}.mov"),
+        size: Some(1),
+        status: Status::Fail,
+        probe: None,
+        measurements: Default::default(),
+        findings: vec![waived, open],
+    }];
+    let spec = SpecInfo {
+        name: format!("+{HOSTILE_TEXT}"),
+        path: format!("-{HOSTILE_TEXT}.yaml"),
+        sha256: "0".repeat(64),
+    };
+    let mut report = Report::new(spec, format!("{HOSTILE_TEXT}op"), files);
+    report.created.push_str(HOSTILE_TEXT);
+    report.tool.version.push_str(HOSTILE_TEXT);
+    report
+}
+
+fn exported(format: Format) -> String {
+    let mut out = Vec::new();
+    dailies_qc::output::write(&hostile_report(), format, &mut out, false).expect("export");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// No control character (or XML-illegal noncharacter) but the line breaks the format itself
+/// (or a note) puts there.
+fn assert_no_raw_controls(text: &str) {
+    let raw = |c: char| (c.is_control() && c != '\n') || matches!(c, '\u{fffe}' | '\u{ffff}');
+    if let Some(c) = text.chars().find(|&c| raw(c)) {
+        panic!("raw {c:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn csv_neutralises_formulas_and_escapes_controls() {
+    let text = exported(Format::Csv);
+    assert_no_raw_controls(&text);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 2);
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        let plain_number = cell.parse::<f64>().is_ok() && !cell.contains(['e', 'E', 'n', 'N']);
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']) || plain_number,
+            "{cell:?} could run as a formula"
+        );
+    }
+    let waived = &rows[0];
+    assert_eq!(&waived[0], format!("'{HOSTILE_SHOWN}.mov"));
+    assert_eq!(
+        &waived[4], "'-23.0 LUFS ±0.5 LU",
+        "a number with a unit is text"
+    );
+    assert_eq!(&waived[5], "'-24.3 LUFS");
+    assert_eq!(&waived[8], format!("'{HOSTILE_SHOWN}\nsecond line"));
+    assert_eq!(&waived[9], format!("'@{HOSTILE_SHOWN}"));
+    assert_eq!(&rows[1][8], "-23.5", "a plain number stays a number");
+}
+
+#[test]
+fn html_escapes_controls_and_markup() {
+    let html = exported(Format::Html);
+    assert_no_raw_controls(&html);
+    assert!(!html.contains("<script"), "markup stays text");
+    let shown = "=cmd|&#x27; &#x2f;C calc&#x27;!A0\\x1b[31m\\x07\\r\\t\\x00\\u{ffff}&lt;script&gt;";
+    assert!(html.contains(&format!("{shown}.mov")), "file name");
+    assert!(
+        html.contains(&format!("{shown}\nsecond line")),
+        "note keeps its line break"
+    );
+    assert!(html.contains(&format!("+{shown}")), "spec name");
+    assert!(html.contains(&format!("{shown}op")), "operator");
+}
+
+#[test]
+fn junit_is_well_formed_with_controls_escaped() {
+    let xml = exported(Format::Junit);
+    assert_no_raw_controls(&xml);
+    assert!(!xml.contains("<script"), "markup stays text");
+    let (cases, suite) = parse_junit(&xml);
+    // A testcase is named by the last path component: the `/` in `/C calc` starts it.
+    let path = format!("{HOSTILE_SHOWN}.mov");
+    let name = path.rsplit('/').next().expect("a component");
+    assert_eq!(cases, [(name.to_owned(), true, false)]);
+    let as_attribute = path
+        .replace('\'', "&apos;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(xml.contains(&format!("file=\"{as_attribute}\"")), "{xml}");
+    assert!(suite.contains(&("name".to_owned(), format!("+{HOSTILE_SHOWN}"))));
+    assert!(xml.contains("\\x1b[31m\\x07\\r\\t\\x00\\u{ffff}&lt;script&gt;\\nsecond line"));
+}
+
+#[test]
+fn text_escapes_controls() {
+    let text = exported(Format::Text);
+    assert_no_raw_controls(&text);
+    assert!(text.contains(&format!("+{HOSTILE_SHOWN}")), "{text}");
+    assert!(text.contains(&format!("{HOSTILE_SHOWN}.mov")), "{text}");
 }

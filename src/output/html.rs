@@ -1,9 +1,12 @@
 //! One self-contained HTML file (inline CSS, no scripts, no network) that prints to PDF.
-//! The template autoescapes: everything from the media — names, tags, notes — stays text.
+//! The template autoescapes, and every value it prints has its control characters escaped
+//! first: everything from the media — names, tags, notes — stays visible text.
 
 use crate::check::{Severity, Verdict};
+use crate::escape::escape_control_except_newlines;
 use crate::report::{FileReport, Report};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::Write;
 
 const TEMPLATE: &str = include_str!("report.html");
@@ -40,6 +43,7 @@ struct FindingView {
 pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut env = minijinja::Environment::new();
     // Autoescaping is chosen by the template name's extension.
+    env.set_formatter(visible_text);
     env.add_template("report.html", TEMPLATE)
         .map_err(std::io::Error::other)?;
     let template = env
@@ -60,6 +64,21 @@ pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         })
         .map_err(std::io::Error::other)?;
     out.write_all(html.as_bytes())
+}
+
+/// Prints a value as the default formatter does (HTML-escaped), with its control characters
+/// escaped first; line breaks stay, for notes (`white-space: pre-wrap`).
+fn visible_text(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str().map(escape_control_except_newlines) {
+        Some(Cow::Owned(escaped)) => {
+            minijinja::escape_formatter(out, state, &minijinja::Value::from(escaped))
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 fn file_view(file: &FileReport) -> FileView {

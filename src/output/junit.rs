@@ -10,6 +10,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::io::Write;
 
 /// XML 1.0 cannot carry most control characters even escaped; show them as `\x1b` instead.
+/// Everything read from the report goes through this: a report is a file anyone can edit.
 fn clean(text: &str) -> String {
     escape_control(text).into_owned()
 }
@@ -74,6 +75,7 @@ pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         errors.to_string(),
     );
     let suite = clean(&report.spec.name);
+    let created = clean(&report.created);
     let verdict = crate::report::SignOff::of(report);
 
     let mut writer = Writer::new_with_indent(out, b' ', 2);
@@ -91,17 +93,17 @@ pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
                 .with_attribute(("failures", failures.as_str()))
                 .with_attribute(("errors", errors.as_str()))
                 .with_attribute(("skipped", "0"))
-                .with_attribute(("timestamp", report.created.as_str()))
+                .with_attribute(("timestamp", created.as_str()))
                 .write_inner_content(|w| {
                     w.create_element("properties").write_inner_content(|w| {
                         for (name, value) in [
                             ("spec.path", clean(&report.spec.path)),
-                            ("spec.sha256", report.spec.sha256.clone()),
+                            ("spec.sha256", clean(&report.spec.sha256)),
                             ("operator", clean(&report.operator)),
                             ("verdict", verdict.as_str().to_owned()),
                             (
                                 "tool",
-                                format!("{} {}", report.tool.name, report.tool.version),
+                                clean(&format!("{} {}", report.tool.name, report.tool.version)),
                             ),
                         ] {
                             w.create_element("property")

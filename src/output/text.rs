@@ -33,12 +33,12 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
             let at = finding
                 .at
                 .as_ref()
-                .map(|a| format!(" at {}", a.start))
+                .map(|a| format!(" at {}", escape_control(&a.start)))
                 .unwrap_or_default();
             writeln!(
                 out,
                 "       {:<26} {marker}{}{at}",
-                finding.check,
+                escape_control(&finding.check),
                 escape_control(&finding.message)
             )?;
         }

@@ -254,12 +254,7 @@ impl Probe {
         if frames <= 0 {
             return None;
         }
-        let end = crate::timecode::Timecode::from_frames(
-            start.to_frames(rate) + frames - 1,
-            rate,
-            start.drop_frame,
-        );
-        Some(end.to_string())
+        Some(start.offset_by_frames(frames - 1, rate).to_string())
     }
 }
 
