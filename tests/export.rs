@@ -315,6 +315,7 @@ fn hostile_report() -> Report {
     let files = vec![FileReport {
         path: format!("{HOSTILE_TEXT}.mov"),
         size: Some(1),
+        mtime: None,
         status: Status::Fail,
         probe: None,
         measurements: Default::default(),

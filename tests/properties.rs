@@ -471,12 +471,12 @@ fn any_measurements() -> impl Strategy<Value = Measurements> {
         });
     let sync =
         (any_seconds(), any_seconds(), any_seconds(), any_seconds()).prop_map(|(o, f, to, tf)| {
-            measurements::Sync {
+            measurements::AvSync {
                 marker_offset_ms: Some(o),
                 marker_flash_s: Some(f),
                 tail_marker_offset_ms: Some(to),
                 tail_marker_flash_s: Some(tf),
-                ..measurements::Sync::default()
+                ..measurements::AvSync::default()
             }
         });
     let content = (events(), events(), events(), events(), any::<Option<u64>>()).prop_map(
