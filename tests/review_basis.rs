@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use dailies_qc::check::Verdict;
 use dailies_qc::engine::{self, Options};
+use dailies_qc::output::{self, Format};
 use dailies_qc::report::{Report, SignOff};
 use dailies_qc::spec::{self, LoadedSpec};
 use dailies_qc::synth::Clip;
@@ -107,6 +108,17 @@ fn a_waiver_holds_for_the_same_file_and_reopens_for_a_replaced_one() {
     assert_eq!(review["verdict"], "open");
     assert_eq!(review["stale"]["verdict"], "waived");
     assert_eq!(review["stale"]["operator"], "ana");
+
+    // Every export says so too.
+    for format in [Format::Html, Format::Csv, Format::Junit] {
+        let mut bytes = Vec::new();
+        output::write(&report, format, &mut bytes, false).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains("reopened; earlier: waived") && text.contains("by ana for"),
+            "{format:?}: {text}"
+        );
+    }
 
     // Judging it again replaces the stale verdict.
     let judged = session(

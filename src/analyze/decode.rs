@@ -154,6 +154,34 @@ pub struct SymphoniaDecoder<'a> {
     request: StreamRequest<'a>,
 }
 
+impl SymphoniaDecoder<'_> {
+    /// The file's container, read on a helper thread: a hung mount fails after the stall
+    /// timeout, as with ffmpeg.
+    fn open_reader(&self) -> Result<Box<dyn symphonia::core::formats::FormatReader>, String> {
+        use symphonia::core::formats::FormatOptions;
+        use symphonia::core::formats::probe::Hint;
+        use symphonia::core::io::MediaSourceStream;
+        use symphonia::core::meta::MetadataOptions;
+
+        let path = self.request.path;
+        let file = super::guarded_file::GuardedFile::open(path, self.request.stall_timeout)
+            .map_err(|e| format!("cannot open: {e}"))?;
+        let source = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        symphonia::default::get_probe()
+            .probe(
+                &hint,
+                source,
+                FormatOptions::default(),
+                MetadataOptions::default(),
+            )
+            .map_err(|e| format!("symphonia cannot read the file: {e}"))
+    }
+}
+
 impl AudioDecoder for SymphoniaDecoder<'_> {
     fn name(&self) -> &'static str {
         "symphonia"
@@ -162,28 +190,9 @@ impl AudioDecoder for SymphoniaDecoder<'_> {
     fn decode(&self, sink: &mut Sink) -> Result<Decoded, String> {
         use symphonia::core::codecs::audio::AudioDecoderOptions;
         use symphonia::core::errors::Error;
-        use symphonia::core::formats::probe::Hint;
-        use symphonia::core::formats::{FormatOptions, TrackType};
-        use symphonia::core::io::MediaSourceStream;
-        use symphonia::core::meta::MetadataOptions;
+        use symphonia::core::formats::TrackType;
 
-        let path = self.request.path;
-        // Read on a helper thread: a hung mount fails after the stall timeout, as with ffmpeg.
-        let file = super::guarded_file::GuardedFile::open(path, self.request.stall_timeout)
-            .map_err(|e| format!("cannot open: {e}"))?;
-        let source = MediaSourceStream::new(Box::new(file), Default::default());
-        let mut hint = Hint::new();
-        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-            hint.with_extension(ext);
-        }
-        let mut reader = symphonia::default::get_probe()
-            .probe(
-                &hint,
-                source,
-                FormatOptions::default(),
-                MetadataOptions::default(),
-            )
-            .map_err(|e| format!("symphonia cannot read the file: {e}"))?;
+        let mut reader = self.open_reader()?;
         let track = reader
             .default_track(TrackType::Audio)
             .ok_or("no audio track")?;

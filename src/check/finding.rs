@@ -74,6 +74,22 @@ pub struct Review {
     pub stale: Option<StaleReview>,
 }
 
+impl Review {
+    /// The note as reports and exports show it: followed by the earlier verdict when the
+    /// finding was reopened, so a handed-over report never hides that it was once judged.
+    pub fn note_with_history(&self) -> std::borrow::Cow<'_, str> {
+        let Some(stale) = &self.stale else {
+            return std::borrow::Cow::Borrowed(&self.note);
+        };
+        let history = format!("reopened; earlier: {}", stale.describe());
+        if self.note.is_empty() {
+            history.into()
+        } else {
+            format!("{}\n{history}", self.note).into()
+        }
+    }
+}
+
 /// What a review judged: the finding's values and the file as it was.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Basis {

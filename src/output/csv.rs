@@ -50,7 +50,7 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 &cell(&f.actual),
                 &cell(at.as_deref().unwrap_or("")),
                 verdict,
-                &note_cell(&f.review.note),
+                &note_cell(&f.review.note_with_history()),
                 &cell(f.review.operator.as_deref().unwrap_or("")),
                 &cell(f.review.at.as_deref().unwrap_or("")),
             ])?;

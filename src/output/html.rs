@@ -243,7 +243,7 @@ fn finding_view(f: &crate::check::Finding) -> FindingView {
         } else {
             ""
         },
-        note: f.review.note.clone(),
+        note: f.review.note_with_history().into_owned(),
         by: f.review.operator.clone().unwrap_or_default(),
     }
 }

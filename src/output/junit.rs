@@ -30,10 +30,11 @@ fn line(f: &Finding) -> String {
     if let Some(at) = &f.at {
         text.push_str(&format!(" (at {})", at.start));
     }
-    if f.review.verdict != Verdict::Open || !f.review.note.is_empty() {
+    let note = f.review.note_with_history();
+    if f.review.verdict != Verdict::Open || !note.is_empty() {
         text.push_str(&format!(" [{}", f.review.verdict.as_str()));
-        if !f.review.note.is_empty() {
-            text.push_str(&format!(": {}", f.review.note));
+        if !note.is_empty() {
+            text.push_str(&format!(": {note}"));
         }
         text.push(']');
     }
