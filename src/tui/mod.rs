@@ -49,6 +49,7 @@ pub struct ReviewOptions {
 pub struct ReviewOutcome {
     pub counts: Counts,
     /// The terminal failed and closed the screen early; the reviews were saved all the same.
+    /// Not set when the terminal hung up: that ends a session as a signal does.
     pub terminal_error: Option<io::Error>,
 }
 
@@ -134,22 +135,33 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
     // ratatui::init restores the terminal on panic (after color-eyre's report, installed in
     // main); every review is already on disk by then.
     let mut terminal = ratatui::init();
-    let screen =
-        event::spawn_input(tx).and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
+    let screen = event::spawn_input(tx.clone())
+        .and_then(|()| event::spawn_terminal_watch(tx))
+        .and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
     let last_save = if session.model.unsaved {
         session.save()
     } else {
         Ok(())
     };
-    ratatui::restore();
+    close_screen(terminal);
     last_save?;
     if let Some(why) = session.model.save_error.take() {
         return Err(ReviewError::Unsaved(why));
     }
     Ok(ReviewOutcome {
         counts: session.model.counts(),
-        terminal_error: screen.err(),
+        terminal_error: screen.err().filter(|_| event::terminal_alive()),
     })
+}
+
+/// Gives the terminal back: raw mode off, main screen, cursor shown. Failures are ignored: after
+/// a hang-up there is no terminal to restore and nobody to tell.
+fn close_screen(mut terminal: ratatui::DefaultTerminal) {
+    let _ = ratatui::try_restore();
+    if terminal.show_cursor().is_err() {
+        // Dropping it would show the cursor again and print the failure (to a dead terminal).
+        std::mem::forget(terminal);
+    }
 }
 
 /// Refuses to resume a report made with another spec unless `respec`; returns whether the

@@ -37,6 +37,9 @@ pub enum Msg {
     Exported(String),
     /// SIGHUP/SIGTERM/SIGINT: save and leave.
     Signal(&'static str),
+    /// The terminal hung up or failed (even when no SIGHUP comes): save and leave, as on a
+    /// signal.
+    TerminalGone,
     /// The terminal changed size; nothing to do but redraw.
     Resize,
 }
@@ -48,8 +51,8 @@ pub enum Effect {
     Save,
     /// Write HTML and CSV beside the report.
     Export,
-    /// Save and leave. Unless `force`d (a signal, Ctrl-C), a failed save keeps the screen
-    /// open so the reviews in memory are not lost.
+    /// Save and leave. Unless `force`d (a signal, a lost terminal, Ctrl-C), a failed save keeps
+    /// the screen open so the reviews in memory are not lost.
     Quit { force: bool },
 }
 
@@ -76,7 +79,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(Err(why)) => model.save_error = Some(why),
         Msg::Exported(line) => model.status = Some(line),
-        Msg::Signal(_) => return vec![Effect::Quit { force: true }],
+        Msg::Signal(_) | Msg::TerminalGone => return vec![Effect::Quit { force: true }],
         Msg::Resize | Msg::BackgroundSaved { .. } => {}
     }
     vec![]
