@@ -187,7 +187,8 @@ fn saved(result: Result<(), SaveError>) -> Msg {
 
 /// Draws, then handles events until quit or until every sender is gone. Sleeps while nothing
 /// happens (a timeout only while something waits to be saved). A failed draw ends the session
-/// as a lost terminal does (saved) and returns the error: drawing again could only fail again.
+/// as a lost terminal does (saved, the editor's text kept as a draft) and returns the error:
+/// drawing again could only fail again.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     session: &mut Session,
