@@ -1,6 +1,6 @@
 //! A review session whose terminal goes away, or that is told to stop: the reviews and any
 //! half-typed note or waiver reason are saved, the lock is released and the process leaves
-//! quietly, whatever its SIGHUP disposition.
+//! quietly, whatever its SIGHUP disposition. A last save that fails leaves a rescue copy.
 
 mod tmux;
 
@@ -172,6 +172,61 @@ fn sigterm_with_the_waiver_open_keeps_a_draft_that_is_shown_and_resumed() {
     assert_eq!(review.verdict, Verdict::Waived);
     assert_eq!(review.note, "client accepts 24p");
     assert_eq!(review.draft, None, "confirmed, so no longer a draft");
+}
+
+#[test]
+fn a_failed_last_save_leaves_a_rescue_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spec, _, media) = setup(dir.path());
+    let folder = dir.path().join("reports");
+    std::fs::create_dir(&folder).unwrap();
+    let report_path = folder.join("night.json").display().to_string();
+    let state = dir.path().join("state");
+    let stderr = dir.path().join("stderr");
+    let tmux = Tmux::new("rescue");
+    tmux.start(&format!(
+        "XDG_STATE_HOME={} {BIN} review --spec {spec} --report {report_path} --operator alice \
+         {media} 2>{}; echo EXIT=$?; sleep 60",
+        state.display(),
+        stderr.display()
+    ));
+    tmux.wait_for("checked 1");
+    let pid = session_pid(&report_path);
+    // The report's folder becomes a file: no save can succeed any more.
+    std::fs::rename(&folder, dir.path().join("moved")).unwrap();
+    std::fs::write(&folder, "").unwrap();
+    tmux.keys(&["n", "x"]);
+    tmux.wait_for("REJECTED");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.as_str()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=2"), "{screen}");
+    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("dailies-qc: cannot save"), "{stderr}");
+    let rescued: Vec<_> = std::fs::read_dir(state.join("dailies-qc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(rescued.len(), 1, "{rescued:?}");
+    assert!(
+        lines[0].ends_with(&format!("rescue copy {}", rescued[0].display())),
+        "{stderr}"
+    );
+    let name = rescued[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("night-"), "{name}");
+    let copy = report::load(&rescued[0]).unwrap();
+    assert_eq!(copy.files[0].findings[0].review.verdict, Verdict::Rejected);
 }
 
 fn sample_model(report: Report) -> Model {
