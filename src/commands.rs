@@ -153,11 +153,14 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         respec: args.respec,
     };
     let outcome = tui::review(options)?;
+    // After a hang-up these lines have nowhere to go: writing them is best effort (`println!`
+    // would panic on the dead terminal).
     if let Some(e) = outcome.terminal_error {
         // The screen closed early, but every review is on disk: worth saying, not a failure.
-        eprintln!("dailies-qc: terminal error: {e}");
+        let _ = writeln!(std::io::stderr(), "dailies-qc: terminal error: {e}");
     }
-    println!(
+    let _ = writeln!(
+        std::io::stdout(),
         "Report saved to {} ({} files, {} open failures).",
         args.report.display(),
         outcome.counts.files,

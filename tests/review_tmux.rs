@@ -2,102 +2,12 @@
 //! takes review keys, quits on `q` or SIGTERM with the report saved and the terminal restored,
 //! and a second session on the same report is refused.
 
+mod tmux;
+
 use dailies_qc::report;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Tmux {
-        Tmux {
-            socket: format!("dqc-{name}-{}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux must be installed for this test (apt-get install tmux)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn start(&self, command: &str) {
-        self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            command,
-        ]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "timed out waiting for {text:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "t", k]);
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn pane_flag(&self, flag: &str) -> String {
-        self.run(&["display-message", "-p", "-t", "t", &format!("#{{{flag}}}")])
-            .trim()
-            .to_owned()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn setup(dir: &Path) -> (String, String, String) {
-    let media = dir.join("media");
-    std::fs::create_dir(&media).unwrap();
-    let mut clip = dailies_qc::synth::Clip::small(1.0);
-    clip.rate = "24".into();
-    clip.write(&media.join("A001_C001_v001.mov")).unwrap();
-    let spec = dir.join("spec.yaml");
-    std::fs::write(&spec, "name: smoke spec\nvideo:\n  frame_rate: 25\n").unwrap();
-    let report = dir.join("night.json");
-    (
-        spec.display().to_string(),
-        report.display().to_string(),
-        media.display().to_string(),
-    )
-}
+use tmux::{Tmux, session_pid, setup};
 
 fn command(spec: &str, report: &str, media: &str) -> String {
     format!(
@@ -160,15 +70,11 @@ fn sigterm_saves_the_note_and_restores_the_terminal() {
     tmux.start(&command(&spec, &report_path, &media));
     tmux.wait_for("checked 1");
     tmux.keys(&["n", "a"]);
-    tmux.run(&["send-keys", "-t", "t", "-l", "talk to the DIT"]);
+    tmux.type_text("talk to the DIT");
     tmux.keys(&["Enter"]);
     tmux.wait_for("talk to the DIT");
-    let lock = std::fs::read_to_string(format!("{report_path}.lock")).unwrap();
-    let pid = lock
-        .lines()
-        .find_map(|l| l.strip_prefix("pid="))
-        .expect("pid in lock file");
-    let killed = Command::new("kill").args(["-TERM", pid]).status().unwrap();
+    let pid = session_pid(&report_path);
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");

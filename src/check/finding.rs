@@ -72,6 +72,10 @@ pub struct Review {
     /// is judged again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stale: Option<StaleReview>,
+    /// A note or waiver reason typed but not confirmed when the session ended (a signal, a
+    /// hang-up): kept so the typing is not lost, shown and offered again, never a verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<String>,
 }
 
 impl Review {

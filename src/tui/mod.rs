@@ -49,6 +49,7 @@ pub struct ReviewOptions {
 pub struct ReviewOutcome {
     pub counts: Counts,
     /// The terminal failed and closed the screen early; the reviews were saved all the same.
+    /// Not set when the terminal hung up: that ends a session as a signal does.
     pub terminal_error: Option<io::Error>,
 }
 
@@ -81,9 +82,12 @@ pub enum ReviewError {
         was: Box<SpecInfo>,
         now: Box<SpecInfo>,
     },
-    /// A save during the session failed and none succeeded after it (the model's message).
-    #[error("{0}")]
-    Unsaved(String),
+    /// The last save failed; every review went to a rescue copy instead.
+    #[error("{why}; every review is in the rescue copy {}", .copy.display())]
+    Rescued { why: SaveError, copy: PathBuf },
+    /// The last save failed, and so did the rescue copy.
+    #[error("{why}; no rescue copy could be written either: {rescue}")]
+    Unsaved { why: SaveError, rescue: io::Error },
 }
 
 /// Runs a review session on the terminal until the operator quits.
@@ -134,22 +138,44 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
     // ratatui::init restores the terminal on panic (after color-eyre's report, installed in
     // main); every review is already on disk by then.
     let mut terminal = ratatui::init();
-    let screen =
-        event::spawn_input(tx).and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
-    let last_save = if session.model.unsaved {
-        session.save()
-    } else {
-        Ok(())
-    };
-    ratatui::restore();
+    let screen = event::spawn_input(tx.clone())
+        .and_then(|()| event::spawn_terminal_watch(tx))
+        .and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
+    let last_save = save_or_rescue(&mut session, &persist::rescue_dirs());
+    close_screen(terminal);
     last_save?;
-    if let Some(why) = session.model.save_error.take() {
-        return Err(ReviewError::Unsaved(why));
-    }
     Ok(ReviewOutcome {
         counts: session.model.counts(),
-        terminal_error: screen.err(),
+        terminal_error: screen.err().filter(|_| event::terminal_alive()),
     })
+}
+
+/// The session's last save. When it fails (a full disk), every review is written to a rescue
+/// copy in one of `rescue_dirs` instead, and the error says where.
+fn save_or_rescue(session: &mut Session, rescue_dirs: &[PathBuf]) -> Result<(), ReviewError> {
+    if !session.model.unsaved {
+        return Ok(());
+    }
+    let Err(why) = session.save() else {
+        return Ok(());
+    };
+    let report = session.model.to_report();
+    Err(
+        match persist::rescue(&report, &session.report_path, rescue_dirs) {
+            Ok(copy) => ReviewError::Rescued { why, copy },
+            Err(rescue) => ReviewError::Unsaved { why, rescue },
+        },
+    )
+}
+
+/// Gives the terminal back: raw mode off, main screen, cursor shown. Failures are ignored: after
+/// a hang-up there is no terminal to restore and nobody to tell.
+fn close_screen(mut terminal: ratatui::DefaultTerminal) {
+    let _ = ratatui::try_restore();
+    if terminal.show_cursor().is_err() {
+        // Dropping it would show the cursor again and print the failure (to a dead terminal).
+        std::mem::forget(terminal);
+    }
 }
 
 /// Refuses to resume a report made with another spec unless `respec`; returns whether the

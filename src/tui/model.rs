@@ -301,6 +301,15 @@ impl Model {
             .and_then(|e| e.report.findings.get(self.finding_cursor))
     }
 
+    /// The selected finding, to keep the note editor's unconfirmed text on it as a draft.
+    pub(super) fn selected_finding_mut(&mut self) -> Option<&mut Finding> {
+        let index = self.selected_entry_index()?;
+        self.entries[index]
+            .report
+            .findings
+            .get_mut(self.finding_cursor)
+    }
+
     pub fn counts(&self) -> Counts {
         let mut c = Counts {
             files: self.entries.len(),

@@ -186,14 +186,19 @@ fn saved(result: Result<(), SaveError>) -> Msg {
 }
 
 /// Draws, then handles events until quit or until every sender is gone. Sleeps while nothing
-/// happens (a timeout only while something waits to be saved).
+/// happens (a timeout only while something waits to be saved). A failed draw ends the session
+/// as a lost terminal does (saved, the editor's text kept as a draft) and returns the error:
+/// drawing again could only fail again.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     session: &mut Session,
     events: &Receiver<Msg>,
 ) -> Result<(), B::Error> {
-    terminal.draw(|frame| views::draw(frame, &session.model))?;
     loop {
+        if let Err(e) = terminal.draw(|frame| views::draw(frame, &session.model)) {
+            session.handle(Msg::TerminalGone);
+            return Err(e);
+        }
         let first = if session.model.unsaved {
             match events.recv_timeout(SAVE_INTERVAL) {
                 Ok(msg) => Some(msg),
@@ -218,7 +223,6 @@ pub fn run<B: Backend>(
         if !keep_running {
             break;
         }
-        terminal.draw(|frame| views::draw(frame, &session.model))?;
     }
     Ok(())
 }

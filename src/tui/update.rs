@@ -37,6 +37,9 @@ pub enum Msg {
     Exported(String),
     /// SIGHUP/SIGTERM/SIGINT: save and leave.
     Signal(&'static str),
+    /// The terminal hung up or failed (even when no SIGHUP comes): save and leave, as on a
+    /// signal.
+    TerminalGone,
     /// The terminal changed size; nothing to do but redraw.
     Resize,
 }
@@ -48,8 +51,8 @@ pub enum Effect {
     Save,
     /// Write HTML and CSV beside the report.
     Export,
-    /// Save and leave. Unless `force`d (a signal, Ctrl-C), a failed save keeps the screen
-    /// open so the reviews in memory are not lost.
+    /// Save and leave. Unless `force`d (a signal, a lost terminal, Ctrl-C), a failed save keeps
+    /// the screen open so the reviews in memory are not lost.
     Quit { force: bool },
 }
 
@@ -76,7 +79,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(Err(why)) => model.save_error = Some(why),
         Msg::Exported(line) => model.status = Some(line),
-        Msg::Signal(_) => return vec![Effect::Quit { force: true }],
+        Msg::Signal(_) | Msg::TerminalGone => {
+            keep_draft(model);
+            return vec![Effect::Quit { force: true }];
+        }
         Msg::Resize | Msg::BackgroundSaved { .. } => {}
     }
     vec![]
@@ -149,16 +155,35 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// Opens the note editor on the selected finding's note.
+/// Opens the note editor on the selected finding's draft, if it has one, else on its note.
 fn open_note(model: &mut Model, purpose: NotePurpose) {
     let Some(finding) = model.selected_finding() else {
         model.status = Some("this file has no finding to review".to_owned());
         return;
     };
+    let review = &finding.review;
     model.mode = Mode::Note {
         purpose,
-        editor: LineEditor::with_text(&finding.review.note),
+        editor: LineEditor::with_text(review.draft.as_deref().unwrap_or(&review.note)),
     };
+}
+
+/// Leaving with the note editor open (a signal, a lost terminal): what was typed becomes the
+/// selected finding's draft, unless it is empty or the note itself. The verdict stays as it
+/// was: a waiver reason typed but not confirmed does not waive.
+fn keep_draft(model: &mut Model) {
+    let Mode::Note { editor, .. } = &model.mode else {
+        return;
+    };
+    let text = editor.text().trim().to_owned();
+    let Some(finding) = model.selected_finding_mut() else {
+        return;
+    };
+    let draft = (!text.is_empty() && text != finding.review.note).then_some(text);
+    if finding.review.draft != draft {
+        finding.review.draft = draft;
+        model.unsaved = true;
+    }
 }
 
 fn on_note_key(
@@ -168,6 +193,7 @@ fn on_note_key(
     mut editor: LineEditor,
 ) -> Vec<Effect> {
     match key.code {
+        // A draft stays as it was: Esc cancels this edit, not the earlier typing.
         KeyCode::Esc => {
             model.status = Some("note not changed".to_owned());
             return vec![];
@@ -183,8 +209,12 @@ fn on_note_key(
                 NotePurpose::WaiveReason => review(model, |r| {
                     r.verdict = Verdict::Waived;
                     r.note = text;
+                    r.draft = None;
                 }),
-                NotePurpose::Note => review(model, |r| r.note = text),
+                NotePurpose::Note => review(model, |r| {
+                    r.note = text;
+                    r.draft = None;
+                }),
             };
         }
         _ => edit(&mut editor, key),

@@ -1,5 +1,5 @@
-//! The selected finding in full (message, expected/actual, where, note), then the file's probe
-//! summary and measurements.
+//! The selected finding in full (message, expected/actual, where, note, unconfirmed draft), then
+//! the file's probe summary and measurements.
 
 use super::findings::{severity_label, verdict_label};
 use super::{Theme, pane};
@@ -82,6 +82,12 @@ fn finding_lines(f: &Finding, theme: &Theme, lines: &mut Vec<Line>) {
     }
     if !review.note.is_empty() {
         lines.push(labelled("Note", escape_control(&review.note).into_owned()));
+    }
+    if let Some(draft) = &review.draft {
+        lines.push(Line::raw(format!(
+            "draft (not confirmed): {}",
+            escape_control(draft)
+        )));
     }
     if let (Some(who), Some(when)) = (&review.operator, &review.at) {
         lines.push(labelled(
