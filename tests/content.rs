@@ -85,14 +85,14 @@ fn finds_each_event_in_one_pass() {
 
 fn check_json(spec: &str, media: &Path, dir: &Path) -> (Option<i32>, serde_json::Value) {
     let spec_path = dir.join("spec.yaml");
-    std::fs::write(&spec_path, spec).unwrap();
+    std::fs::write(&spec_path, spec).expect("spec");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
         .args(["check", "--spec"])
         .arg(&spec_path)
         .args(["--format", "json"])
         .arg(media)
         .output()
-        .unwrap();
+        .expect("run dailies-qc");
     let report = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
     (output.status.code(), report)

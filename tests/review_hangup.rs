@@ -45,7 +45,7 @@ fn assert_gone_within(pid: &str, limit: Duration) {
 }
 
 fn first_finding(report_path: &str) -> Finding {
-    let saved = report::load(Path::new(report_path)).unwrap();
+    let saved = report::load(Path::new(report_path)).expect("saved report");
     saved.files[0].findings[0].clone()
 }
 
@@ -54,7 +54,7 @@ fn first_finding(report_path: &str) -> Finding {
 /// disk, the lock released, the process gone within 5 s and its stderr empty; returns the exit
 /// line the shell wrote, if the shell outlived the terminal.
 fn hang_up_after_a_review(name: &str, prefix: &str) -> Option<String> {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());
     let stderr = dir.path().join("stderr");
     let exit = dir.path().join("exit");
@@ -81,7 +81,7 @@ fn hang_up_after_a_review(name: &str, prefix: &str) -> Option<String> {
         !Path::new(&format!("{report_path}.lock")).exists(),
         "lock released"
     );
-    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    let stderr = std::fs::read_to_string(&stderr).expect("stderr file");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr, "", "nothing to say about a terminal that hung up");
     std::fs::read_to_string(&exit).ok()
@@ -124,7 +124,7 @@ fn signal_while_typing(command: &str, report: &str, editor_key: &str, text: &str
     let killed = Command::new("kill")
         .args([signal, pid.as_str()])
         .status()
-        .unwrap();
+        .expect("test setup");
     assert!(killed.success());
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=0"), "{screen}");
@@ -133,7 +133,7 @@ fn signal_while_typing(command: &str, report: &str, editor_key: &str, text: &str
 
 #[test]
 fn sighup_with_the_note_editor_open_keeps_the_note_as_a_draft() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());
     let command = command(&spec, &report_path, &media);
     signal_while_typing(&command, &report_path, "a", "ask the DIT", "-HUP");
@@ -145,7 +145,7 @@ fn sighup_with_the_note_editor_open_keeps_the_note_as_a_draft() {
 
 #[test]
 fn sigterm_with_the_waiver_open_keeps_a_draft_that_is_shown_and_resumed() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());
     let command = command(&spec, &report_path, &media);
     signal_while_typing(&command, &report_path, "w", "client accepts 24p", "-TERM");
@@ -176,7 +176,7 @@ fn sigterm_with_the_waiver_open_keeps_a_draft_that_is_shown_and_resumed() {
 
 #[test]
 fn a_failed_last_save_leaves_a_rescue_copy() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let (spec, _, media) = setup(dir.path());
     let folder = dir.path().join("reports");
     std::fs::create_dir(&folder).unwrap();
@@ -206,7 +206,7 @@ fn a_failed_last_save_leaves_a_rescue_copy() {
 
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=2"), "{screen}");
-    let stderr = std::fs::read_to_string(&stderr).unwrap();
+    let stderr = std::fs::read_to_string(&stderr).expect("stderr file");
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].starts_with("dailies-qc: cannot save"), "{stderr}");
@@ -392,7 +392,7 @@ impl Backend for DyingBackend {
 
 #[test]
 fn a_failed_draw_saves_the_typing_and_ends_the_loop() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
     let report_path = dir.path().join("ep101.json");
     let mut session = Session::new(sample_model(sample::report(3)), report_path.clone());
     let mut terminal = Terminal::new(DyingBackend {

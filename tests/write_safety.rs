@@ -53,10 +53,11 @@ fn mkfifo(path: &Path) {
 fn reviewed_report(dir: &Path, spec: &Path) -> PathBuf {
     let report = dir.join("reviewed.json");
     assert_eq!(check_to(spec, &report, &[]).code, 1);
-    let mut json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&fs::read(&report).expect("report")).expect("JSON");
     json["files"][0]["findings"][0]["review"] =
         serde_json::json!({"verdict": "waived", "note": "client accepts", "operator": "ana"});
-    fs::write(&report, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    fs::write(&report, serde_json::to_vec_pretty(&json).expect("JSON")).expect("write");
     report
 }
 

@@ -76,6 +76,8 @@ pub fn carry(old: &Finding, old_file: &FileReport, fresh: &mut Finding, fresh_fi
                 at: review.at.clone(),
                 actual: basis.actual,
             }),
+            // Unconfirmed typing is the operator's, whatever the finding now says.
+            draft: review.draft.clone(),
             ..Review::default()
         };
     }

@@ -44,7 +44,10 @@ pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
                 super::basis::carry(old, previous, &mut finding, fresh);
                 fresh.findings[i] = finding;
             }
-            None if old.review.verdict != Verdict::Open || !old.review.note.is_empty() => {
+            None if old.review.verdict != Verdict::Open
+                || !old.review.note.is_empty()
+                || old.review.draft.is_some() =>
+            {
                 let mut stale = old.clone();
                 stale.stale = true;
                 kept.push(stale);

@@ -1,6 +1,7 @@
-//! The delivery spec as DESIGN.md's contract writes it. Every section is optional; a rule that
-//! is absent is not checked; unknown keys are errors (typos must not silently disable a rule).
-//! Every number is one of the bounded types of values.rs, which carry its physical range.
+//! The delivery spec, as the README's "Delivery specs" section documents it. Every section is
+//! optional; a rule that is absent is not checked; unknown keys are errors (typos must not
+//! silently disable a rule). Every number is one of the bounded types of values.rs, which
+//! carry its physical range.
 
 use super::values::*;
 use crate::check::Severity;

@@ -91,12 +91,13 @@ impl Drop for Tmux {
 /// report and the media paths.
 pub fn setup(dir: &Path) -> (String, String, String) {
     let media = dir.join("media");
-    std::fs::create_dir(&media).unwrap();
+    std::fs::create_dir(&media).expect("media folder");
     let mut clip = dailies_qc::synth::Clip::small(1.0);
     clip.rate = "24".into();
-    clip.write(&media.join("A001_C001_v001.mov")).unwrap();
+    clip.write(&media.join("A001_C001_v001.mov"))
+        .expect("test clip");
     let spec = dir.join("spec.yaml");
-    std::fs::write(&spec, "name: smoke spec\nvideo:\n  frame_rate: 25\n").unwrap();
+    std::fs::write(&spec, "name: smoke spec\nvideo:\n  frame_rate: 25\n").expect("spec");
     let report = dir.join("night.json");
     (
         spec.display().to_string(),
@@ -107,7 +108,7 @@ pub fn setup(dir: &Path) -> (String, String, String) {
 
 /// The review session's process id, from its lock file.
 pub fn session_pid(report: &str) -> String {
-    let lock = std::fs::read_to_string(format!("{report}.lock")).unwrap();
+    let lock = std::fs::read_to_string(format!("{report}.lock")).expect("test setup");
     lock.lines()
         .find_map(|l| l.strip_prefix("pid="))
         .expect("pid in lock file")
