@@ -151,19 +151,24 @@ mod tests {
     use super::test_support::*;
     use super::*;
 
-    #[test]
-    fn severity_override_applies() {
-        let spec = spec(
-            "name: t\nvideo: {width: 1280, height: 720}\nseverity: {video.resolution: warning}\n",
-        );
-        let findings = run(
-            &spec,
+    /// The findings of `spec` on the clean test file, nothing measured.
+    fn run_on_clean_file(spec: &Spec) -> Vec<Finding> {
+        run(
+            spec,
             &Subject {
                 file_name: "a.mov",
                 probe: &probe(),
                 measurements: &Measurements::default(),
             },
+        )
+    }
+
+    #[test]
+    fn severity_override_applies() {
+        let spec = spec(
+            "name: t\nvideo: {width: 1280, height: 720}\nseverity: {video.resolution: warning}\n",
         );
+        let findings = run_on_clean_file(&spec);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Warning);
     }
@@ -173,14 +178,7 @@ mod tests {
         let spec = spec(
             "name: t\naudio: {loudness: {integrated: -23}}\nseverity: {audio.loudness.integrated: error}\n",
         );
-        let findings = run(
-            &spec,
-            &Subject {
-                file_name: "a.mov",
-                probe: &probe(),
-                measurements: &Measurements::default(),
-            },
-        );
+        let findings = run_on_clean_file(&spec);
         assert_eq!(findings.len(), 1);
         assert!(findings[0].is_not_measured());
         assert_eq!(findings[0].severity, Severity::Info);
