@@ -82,3 +82,67 @@ fn sigterm_saves_the_note_and_restores_the_terminal() {
     let saved = report::load(Path::new(&report_path)).unwrap();
     assert_eq!(saved.files[0].findings[0].review.note, "talk to the DIT");
 }
+
+#[test]
+fn respec_rechecks_every_file_of_the_report_and_keeps_unchanged_reviews() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (spec, report_path, media) = setup(dir.path());
+    let first = Tmux::new("respec1");
+    first.start(&command(&spec, &report_path, &media));
+    first.wait_for("checked 1");
+    first.keys(&["n", "x", "q"]);
+    first.wait_for("EXIT=0");
+
+    // The spec gains a rule; the frame-rate rule stays as it was.
+    let new_spec = dir.path().join("v2.yaml");
+    std::fs::write(
+        &new_spec,
+        "name: smoke spec v2\nvideo:\n  frame_rate: 25\naudio:\n  channels: 6\n",
+    )
+    .expect("spec v2");
+    let new_spec = new_spec.to_str().expect("utf-8 path").to_owned();
+    let elsewhere = dir.path().join("nothing-new");
+    std::fs::create_dir(&elsewhere).expect("empty folder");
+    let elsewhere = elsewhere.to_str().expect("utf-8 path");
+
+    let refused = Tmux::new("respec2");
+    refused.start(&command(&new_spec, &report_path, elsewhere));
+    let screen = refused.wait_for("EXIT=");
+    assert!(
+        screen.contains("EXIT=2") && screen.contains("--respec"),
+        "{screen}"
+    );
+
+    let again = Tmux::new("respec3");
+    again.start(&command(
+        &format!("{new_spec} --respec"),
+        &report_path,
+        elsewhere,
+    ));
+    again.wait_for("checked 1");
+    again.keys(&["q"]);
+    again.wait_for("EXIT=0");
+    let saved = report::load(Path::new(&report_path)).expect("saved report");
+    assert_eq!(saved.spec.name, "smoke spec v2");
+    assert_eq!(
+        saved.files.len(),
+        1,
+        "the old report's file was checked again"
+    );
+    let finding = |check: &str| {
+        saved.files[0]
+            .findings
+            .iter()
+            .find(|f| f.check == check && !f.stale)
+            .unwrap_or_else(|| panic!("no {check} in {:?}", saved.files[0].findings))
+    };
+    assert_eq!(
+        finding("video.frame_rate").review.verdict,
+        dailies_qc::check::Verdict::Rejected,
+        "an unchanged finding keeps its review"
+    );
+    assert_eq!(
+        finding("audio.channels").review.verdict,
+        dailies_qc::check::Verdict::Open
+    );
+}
