@@ -129,6 +129,7 @@ mod tests {
     fn file(size: u64, mtime: &str) -> FileReport {
         FileReport {
             path: "/m/a.mov".into(),
+            path_raw: None,
             size: Some(size),
             mtime: Some(mtime.into()),
             status: Status::Fail,

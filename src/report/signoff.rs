@@ -71,6 +71,7 @@ mod tests {
     fn report(findings: Vec<Finding>) -> Report {
         let file = FileReport {
             path: "/m/a.mov".into(),
+            path_raw: None,
             size: None,
             mtime: None,
             status: Status::Fail,
