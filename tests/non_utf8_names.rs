@@ -7,12 +7,14 @@ mod common;
 use common::*;
 use dailies_qc::check::Verdict;
 use dailies_qc::engine::{self, Options};
-use dailies_qc::report::{self, Report};
+use dailies_qc::report::{self, FileReport, Report};
 use dailies_qc::spec::{self, LoadedSpec};
 use dailies_qc::synth::Clip;
 use dailies_qc::tui::model::{EntryState, Model, Pane};
-use dailies_qc::tui::sample;
 use dailies_qc::tui::update::{Msg, key, keys, update};
+use dailies_qc::tui::{sample, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -198,6 +200,12 @@ fn verdict_of(report: &Report, path: &Path) -> Verdict {
     file.findings[0].review.verdict
 }
 
+fn screen(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal.draw(|f| views::draw(f, model)).expect("draws");
+    terminal.backend().to_string()
+}
+
 #[test]
 fn the_review_screen_checks_both_and_a_resumed_review_stays_on_its_file() {
     let dir = temp_dir();
@@ -213,6 +221,9 @@ fn the_review_screen_checks_both_and_a_resumed_review_stays_on_its_file() {
     for entry in &model.entries {
         assert_eq!(entry.report.findings[0].check, "video.frame_rate");
     }
+    let shown = screen(&model);
+    assert!(shown.contains("clip\\xff.mov"), "{shown}");
+    assert!(shown.contains("clip\\xfe.mov"), "{shown}");
 
     waive(&mut model, &ff, "client accepts 24");
     let first = model.to_report();
@@ -241,6 +252,14 @@ fn the_review_screen_checks_both_and_a_resumed_review_stays_on_its_file() {
     report::resume(&mut fresh, &loaded);
     assert_eq!(verdict_of(&fresh, &ff), Verdict::Waived);
     assert_eq!(verdict_of(&fresh, &fe), Verdict::Open);
+}
+
+/// Sample file 5 (two findings) at `path`.
+fn sample_at(path: &str) -> FileReport {
+    FileReport {
+        path: path.into(),
+        ..sample::file(5)
+    }
 }
 
 #[test]
@@ -273,4 +292,25 @@ fn a_file_listed_twice_keeps_the_reviews_of_both_listings_on_the_screen() {
     let findings = &report.files[0].findings;
     assert_eq!(findings[0].review.verdict, Verdict::Rejected);
     assert_eq!(findings[1].review.note, "LRA fine for a trailer");
+}
+
+#[test]
+fn clips_of_one_name_in_two_folders_show_their_folder() {
+    let mut day = sample::report(0);
+    day.files = vec![
+        sample_at("/mnt/day1/A001/clip.mov"),
+        sample_at("/mnt/day1/B002/clip.mov"),
+        sample_at("/mnt/day1/B002/other.mov"),
+    ];
+    let model = Model::new(
+        sample::spec_info(),
+        "bob".into(),
+        Some(day),
+        sample::fixed_clock,
+    );
+    let names: Vec<&str> = model.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["A001/clip.mov", "B002/clip.mov", "other.mov"]);
+    let shown = screen(&model);
+    assert!(shown.contains("A001/clip.mov"), "{shown}");
+    assert!(shown.contains("B002/clip.mov"), "{shown}");
 }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod keys;
 pub mod lock;
 pub mod model;
+mod names;
 pub mod persist;
 pub mod runtime;
 #[cfg(feature = "testing")]

@@ -3,12 +3,12 @@
 //! live here; [`super::update`] decides when to make them.
 
 use super::editor::LineEditor;
+use super::names::distinguishing_names;
 use crate::check::Finding;
-use crate::escape::escape_control;
 use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryState {
@@ -27,7 +27,8 @@ pub enum EntryState {
 pub struct Entry {
     pub report: FileReport,
     pub state: EntryState,
-    /// The file name with control characters escaped: safe to draw.
+    /// The file name, with as many parent folders as tell it from other files of the same
+    /// name, escaped: safe to draw. Set by the model whenever its entries change.
     pub name: String,
     /// Lower-case name for `/` search.
     search_key: String,
@@ -35,12 +36,11 @@ pub struct Entry {
 
 impl Entry {
     pub(super) fn new(report: FileReport, state: EntryState) -> Entry {
-        let name = escape_control(report.name()).into_owned();
         let search_key = report.name().to_lowercase();
         Entry {
             report,
             state,
-            name,
+            name: String::new(),
             search_key,
         }
     }
@@ -243,12 +243,16 @@ impl Model {
         model
     }
 
+    /// Rebuilds the file index and the names shown, which depend on every other entry.
     fn reindex(&mut self) {
-        self.by_file = self
-            .entries
-            .iter()
+        let paths: Vec<PathBuf> = self.entries.iter().map(|e| e.report.file_path()).collect();
+        for (entry, name) in self.entries.iter_mut().zip(distinguishing_names(&paths)) {
+            entry.name = name;
+        }
+        self.by_file = paths
+            .into_iter()
             .enumerate()
-            .map(|(i, e)| (e.report.key(), i))
+            .map(|(i, path)| (FileKey::of(&path), i))
             .collect();
     }
 
