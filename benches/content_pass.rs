@@ -80,7 +80,9 @@ fn main() {
     )
     .expect("spec");
     let rules = spec.content.expect("content rules");
-    let url = dailies_qc::process::media_url(&path);
+    let url = dailies_qc::process::media_url(&path)
+        .to_string_lossy()
+        .into_owned();
 
     let (mut baseline, mut ours, mut floor) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
     for _ in 0..runs {

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use dailies_qc::output::Format;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -130,18 +131,20 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
 const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "help"];
 
 /// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
-pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
-    let Some(first) = args.get(1) else {
+/// Arguments stay `OsString`s: a media, spec or output path need not be UTF-8.
+pub fn with_default_subcommand(args: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = args.get(1).map(|arg| arg.to_str()) else {
         return args;
     };
-    let is_top_level_flag = matches!(first.as_str(), "-h" | "--help" | "-V" | "--version");
-    if SUBCOMMANDS.contains(&first.as_str()) || is_top_level_flag {
+    let is_top_level_flag = matches!(first, Some("-h" | "--help" | "-V" | "--version"));
+    if first.is_some_and(|arg| SUBCOMMANDS.contains(&arg)) || is_top_level_flag {
         return args;
     }
     let mut out = Vec::with_capacity(args.len() + 1);
-    out.push(args[0].clone());
-    out.push("review".to_owned());
-    out.extend(args.into_iter().skip(1));
+    let mut args = args.into_iter();
+    out.extend(args.next());
+    out.push("review".into());
+    out.extend(args);
     out
 }
 
@@ -149,8 +152,8 @@ pub fn with_default_subcommand(args: Vec<String>) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn v(args: &[&str]) -> Vec<String> {
-        args.iter().map(|s| s.to_string()).collect()
+    fn v(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
     }
 
     #[test]
@@ -173,6 +176,23 @@ mod tests {
             "check"
         );
         assert_eq!(with_default_subcommand(v(&["q", "--help"]))[1], "--help");
+    }
+
+    #[test]
+    fn paths_that_are_not_utf8_reach_the_command() {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_os_string();
+        let mut args = v(&["q", "--spec"]);
+        args.extend([odd(b"s\xff.yaml"), odd(b"clip\xfe.mov")]);
+        let args = with_default_subcommand(args);
+        assert_eq!(args[1], "review");
+        let Command::Review(review) = Cli::try_parse_from(args).expect("parses").command else {
+            panic!("not review")
+        };
+        assert_eq!(review.engine.spec.as_os_str(), odd(b"s\xff.yaml"));
+        assert_eq!(review.engine.paths, [PathBuf::from(odd(b"clip\xfe.mov"))]);
+        let args = with_default_subcommand(vec![odd(b"q"), odd(b"\xff")]);
+        assert_eq!(args, [odd(b"q"), "review".into(), odd(b"\xff")]);
     }
 
     #[test]

@@ -105,8 +105,10 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
             measurements: &measurements,
         },
     );
+    let (path, path_raw) = FileReport::recorded_path(path);
     let mut report = FileReport {
-        path: path.to_string_lossy().into_owned(),
+        path,
+        path_raw,
         size: size.or(probe.size),
         mtime,
         status: crate::report::Status::Pass,
@@ -168,8 +170,10 @@ fn measure(
 
 fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {
     let findings = check::unreadable(&spec.spec, why);
+    let (path, path_raw) = FileReport::recorded_path(path);
     FileReport {
-        path: path.to_string_lossy().into_owned(),
+        path,
+        path_raw,
         size,
         mtime: None,
         status: FileReport::status_of(&findings),

@@ -31,7 +31,7 @@ fn run() -> color_eyre::Result<ExitCode> {
     if let Err(e) = color_eyre::install() {
         eprintln!("warning: could not install the error reporter: {e}");
     }
-    let cli = Cli::parse_from(with_default_subcommand(std::env::args().collect()));
+    let cli = Cli::parse_from(with_default_subcommand(std::env::args_os().collect()));
     let code = match commands::dispatch(cli)? {
         Outcome::Pass => EXIT_PASS,
         Outcome::QcFailed => EXIT_QC_FAILED,

@@ -8,6 +8,7 @@
 //! given to another process.
 
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
+use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -66,16 +67,19 @@ pub enum RunError {
 }
 
 /// `file:` + absolute path: ffmpeg's protocol prefix makes the path a plain file whatever its
-/// name looks like, and absolute paths keep a leading `-` from reading as an option.
-pub fn media_url(path: &Path) -> String {
+/// name looks like, and absolute paths keep a leading `-` from reading as an option. The path's
+/// bytes go through as they are: a name that is not UTF-8 must not reach ffmpeg as another name.
+pub fn media_url(path: &Path) -> OsString {
     let absolute: PathBuf = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    format!("file:{}", absolute.display())
+    let mut url = OsString::from("file:");
+    url.push(absolute.as_os_str());
+    url
 }
 
 /// Runs `program args…` to the end, keeping its stdout, and kills it if it outlives `timeout`.
 pub fn run_with_timeout(
     program: &str,
-    args: &[String],
+    args: &[impl AsRef<OsStr>],
     timeout: Duration,
 ) -> Result<Output, RunError> {
     let limits = Limits {
@@ -103,7 +107,7 @@ pub fn run_with_timeout(
 /// out, and once the child has exited, so that nothing it started outlives the run.
 pub fn run_streaming(
     program: &str,
-    args: &[String],
+    args: &[impl AsRef<OsStr>],
     limits: Limits,
     on_stdout: &mut dyn FnMut(&[u8]) -> Result<(), String>,
     on_stderr_line: &mut dyn FnMut(&str),
@@ -339,6 +343,13 @@ mod tests {
     }
 
     #[test]
+    fn media_url_keeps_every_byte_of_the_name() {
+        use std::os::unix::ffi::OsStrExt;
+        let url = media_url(Path::new(OsStr::from_bytes(b"/m/clip\xff.mov")));
+        assert_eq!(url.as_bytes(), b"file:/m/clip\xff.mov");
+    }
+
+    #[test]
     fn streams_stdout_and_keeps_stderr() {
         let run = sh(
             "echo out; echo err >&2; printf 'last' >&2; exit 3",
@@ -415,7 +426,7 @@ mod tests {
         let started = Instant::now();
         let result = run_streaming(
             "yes",
-            &[],
+            &[] as &[&str],
             within(Duration::from_secs(20)),
             &mut |_| Err("enough".to_owned()),
             &mut |_| {},
@@ -460,7 +471,11 @@ mod tests {
 
     #[test]
     fn a_missing_program_says_how_to_install_it() {
-        let result = run_with_timeout("no-such-program-dqc", &[], Duration::from_secs(5));
+        let result = run_with_timeout(
+            "no-such-program-dqc",
+            &[] as &[&str],
+            Duration::from_secs(5),
+        );
         let Err(e) = result else {
             panic!("ran: {result:?}")
         };

@@ -314,6 +314,7 @@ fn hostile_report() -> Report {
     });
     let files = vec![FileReport {
         path: format!("{HOSTILE_TEXT}.mov"),
+        path_raw: None,
         size: Some(1),
         mtime: None,
         status: Status::Fail,

@@ -35,7 +35,7 @@ fn session(spec: &LoadedSpec, clip: &Path, previous: Option<Report>, then: Vec<M
     let fresh = engine::inspect(spec, clip, &Options::default());
     let msgs = [
         Msg::Planned {
-            files: vec![clip.to_string_lossy().into_owned()],
+            files: vec![clip.to_path_buf()],
             unlisted: vec![],
         },
         Msg::Checked(Box::new(fresh)),

@@ -71,7 +71,7 @@ fn checking_screen_shows_pending_files_and_progress() {
         None,
         sample::fixed_clock,
     );
-    let files: Vec<String> = (0..6).map(|i| sample::file(i).path).collect();
+    let files: Vec<PathBuf> = (0..6).map(|i| sample::file(i).file_path()).collect();
     feed(
         &mut model,
         vec![
@@ -342,7 +342,7 @@ fn resume_carries_reviews_and_keeps_vanished_findings_as_stale() {
         Some(previous),
         sample::fixed_clock,
     );
-    let files: Vec<String> = (0..8).map(|i| sample::file(i).path).collect();
+    let files: Vec<PathBuf> = (0..8).map(|i| sample::file(i).file_path()).collect();
     update(
         &mut model,
         Msg::Planned {

@@ -10,6 +10,7 @@ use crate::measurements::{Content, Event};
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::ContentRules;
+use std::ffi::OsString;
 use std::path::Path;
 
 /// What the picture detectors look at: every 4th pixel of every 4th line of a 1080p luma plane.
@@ -232,23 +233,23 @@ impl Plan {
         chains.join(";")
     }
 
-    fn args(&self, path: &Path) -> Vec<String> {
+    fn args(&self, path: &Path) -> Vec<OsString> {
         let mut args = ffmpeg::base_args();
         args.extend(["-v".into(), "info".into()]);
-        args.extend(["-threads".into(), decoder_threads().to_string()]);
+        args.extend(["-threads".into(), decoder_threads().to_string().into()]);
         args.extend(["-i".into(), media_url(path)]);
-        args.extend(["-filter_complex".into(), self.filter_graph()]);
+        args.extend(["-filter_complex".into(), self.filter_graph().into()]);
         // Map the graph's outputs explicitly: otherwise ffmpeg also auto-maps the input's
         // streams to the null output, decoding (say) the picture when only audio is checked.
         if self.black.is_some() || self.freeze.is_some() {
-            args.extend(["-map", "[v]", "-f", "null", "-"].map(String::from));
+            args.extend(["-map", "[v]", "-f", "null", "-"].map(OsString::from));
         }
         if self.pipe_audio {
             args.extend(
-                ["-map", "[a]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"].map(String::from),
+                ["-map", "[a]", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"].map(OsString::from),
             );
         } else if self.silence.is_some() {
-            args.extend(["-map", "[a]", "-f", "null", "-"].map(String::from));
+            args.extend(["-map", "[a]", "-f", "null", "-"].map(OsString::from));
         }
         args
     }

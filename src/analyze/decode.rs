@@ -7,6 +7,7 @@
 //! silently misreads big-endian `in24` PCM in QuickTime and has no MXF.
 
 use crate::process::{Limits, Output, RunError, media_url, run_streaming};
+use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
 
@@ -283,24 +284,24 @@ pub struct FfmpegDecoder<'a> {
 }
 
 impl FfmpegDecoder<'_> {
-    fn args(&self) -> Vec<String> {
-        [
-            "-nostdin",
-            "-v",
-            "error",
-            "-i",
-            &media_url(self.request.path),
-            "-map",
-            &format!("0:a:{}", self.request.audio_index),
-            "-f",
-            "f32le",
-            "-acodec",
-            "pcm_f32le",
-            "-",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    fn args(&self) -> Vec<OsString> {
+        let mut args: Vec<OsString> = ["-nostdin", "-v", "error", "-i"]
+            .map(OsString::from)
+            .to_vec();
+        args.push(media_url(self.request.path));
+        args.extend(
+            [
+                "-map",
+                &format!("0:a:{}", self.request.audio_index),
+                "-f",
+                "f32le",
+                "-acodec",
+                "pcm_f32le",
+                "-",
+            ]
+            .map(OsString::from),
+        );
+        args
     }
 }
 

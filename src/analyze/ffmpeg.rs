@@ -1,6 +1,7 @@
 //! Small helpers shared by the ffmpeg-based analyses.
 
 use crate::process::{self, Limits, RunError};
+use std::ffi::OsString;
 use std::time::Duration;
 
 /// The longest timeout given: a month, past any real decode, and far inside what `Instant`
@@ -20,7 +21,7 @@ pub fn timeout_for(seconds: f64) -> Duration {
 }
 
 /// Runs ffmpeg and returns its stdout; a failed run becomes a one-line message.
-pub fn run(args: &[String], timeout: Duration) -> Result<Vec<u8>, String> {
+pub fn run(args: &[OsString], timeout: Duration) -> Result<Vec<u8>, String> {
     let mut stdout = Vec::new();
     run_streaming(
         args,
@@ -34,7 +35,7 @@ pub fn run(args: &[String], timeout: Duration) -> Result<Vec<u8>, String> {
 /// Runs ffmpeg handing its stdout to `on_stdout` as it arrives and each line of its log to
 /// `on_stderr_line`; a failed run becomes a one-line message.
 pub fn run_streaming(
-    args: &[String],
+    args: &[OsString],
     timeout: Duration,
     on_stdout: &mut dyn FnMut(&[u8]),
     on_stderr_line: &mut dyn FnMut(&str),
@@ -75,12 +76,12 @@ pub fn run_streaming(
     }
 }
 
-/// Arguments common to every analysis run: quiet, no stdin, no progress line.
-pub fn base_args() -> Vec<String> {
+/// Arguments common to every analysis run: quiet, no stdin, no progress line. Arguments are
+/// `OsString`s so that a media path goes to ffmpeg byte for byte, UTF-8 or not.
+pub fn base_args() -> Vec<OsString> {
     ["-hide_banner", "-nostdin", "-nostats"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+        .map(OsString::from)
+        .to_vec()
 }
 
 /// Parses `f32le` bytes into samples (a trailing partial sample is dropped).

@@ -8,6 +8,7 @@ use crate::measurements::AvSync;
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::MarkerRules;
+use std::ffi::OsString;
 use std::path::Path;
 
 /// Downscaled picture for the luma measure: the mean of a flash survives any scaling.
@@ -64,15 +65,15 @@ impl Window {
         }
     }
 
-    fn input_args(&self, path: &Path) -> Vec<String> {
+    fn input_args(&self, path: &Path) -> Vec<OsString> {
         let mut args = ffmpeg::base_args();
         args.extend(["-v".into(), "error".into()]);
         if self.start_s > 0.0 {
-            args.extend(["-ss".into(), format!("{:.6}", self.start_s)]);
+            args.extend(["-ss".into(), format!("{:.6}", self.start_s).into()]);
         }
         args.extend([
             "-t".into(),
-            format!("{:.6}", self.length_s),
+            format!("{:.6}", self.length_s).into(),
             "-i".into(),
             media_url(path),
         ]);
@@ -150,7 +151,7 @@ fn video_luma(
         "-map".into(),
         "0:v:0".into(),
         "-vf".into(),
-        format!("{LUMA_SCALE},signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-"),
+        format!("{LUMA_SCALE},signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-").into(),
         "-f".into(),
         "null".into(),
         "-".into(),
@@ -190,7 +191,7 @@ fn audio_mono(
         // first_pts=0 with min_hard_comp=0 pads a late-starting stream so that sample 0 is
         // the window's time 0, the same origin as the video's pts_time.
         "-af".into(),
-        format!("aresample={RATE}:async=1:min_hard_comp=0:first_pts=0"),
+        format!("aresample={RATE}:async=1:min_hard_comp=0:first_pts=0").into(),
         "-ac".into(),
         "1".into(),
         "-f".into(),

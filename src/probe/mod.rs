@@ -7,6 +7,7 @@ pub use model::{AudioStream, Probe, VideoStream, bit_depth_of_pix_fmt};
 pub use raw::RawProbe;
 
 use crate::process::{RunError, media_url, run_with_timeout};
+use std::ffi::OsStr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -20,18 +21,17 @@ pub struct ProbeError {
 /// Probes one file with `ffprobe -v error -show_format -show_streams -of json file:/abs/path`.
 pub fn probe_file(path: &Path, timeout: Duration) -> Result<Probe, ProbeError> {
     let url = media_url(path);
-    let args: Vec<String> = [
+    let mut args: Vec<&OsStr> = [
         "-v",
         "error",
         "-show_format",
         "-show_streams",
         "-of",
         "json",
-        url.as_str(),
     ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    .map(OsStr::new)
+    .to_vec();
+    args.push(&url);
     let output = run_with_timeout("ffprobe", &args, timeout).map_err(|e| ProbeError {
         message: match e {
             RunError::TimedOut(_) => format!("ffprobe {e}"),
@@ -40,7 +40,7 @@ pub fn probe_file(path: &Path, timeout: Duration) -> Result<Probe, ProbeError> {
     })?;
     if !output.success {
         return Err(ProbeError {
-            message: ffprobe_message(&output.stderr, &url),
+            message: ffprobe_message(&output.stderr, &url.to_string_lossy()),
         });
     }
     let probe = parse_json(&output.stdout).map_err(|e| ProbeError {

@@ -126,17 +126,13 @@ fn leading_number(text: &str) -> Option<(f64, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Status;
 
     fn file(size: u64, mtime: &str) -> FileReport {
         FileReport {
-            path: "/m/a.mov".into(),
             size: Some(size),
             mtime: Some(mtime.into()),
-            status: Status::Fail,
             probe: Some(Probe::default()),
-            measurements: Default::default(),
-            findings: Vec::new(),
+            ..FileReport::with_findings(Vec::new())
         }
     }
 

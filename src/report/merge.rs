@@ -1,9 +1,11 @@
-//! Carrying reviews over when a report is re-run: reviews are matched by file path + check id;
-//! a review whose basis no longer holds reopens its finding (`basis`); reviewed findings that no
-//! longer occur are kept and marked stale, never deleted.
+//! Carrying reviews over when a report is re-run: reviews are matched by file ([`FileKey`]) +
+//! check id; a review whose basis no longer holds reopens its finding (`basis`); reviewed
+//! findings that no longer occur are kept and marked stale, never deleted.
 
-use super::model::{FileReport, Report, SpecInfo};
-use crate::check::{Finding, Verdict};
+use super::model::{FileKey, FileReport, Report, SpecInfo};
+use crate::check::{Finding, Review, Verdict};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 /// Moves the operator's reviews from `previous` into `fresh` (a new run over the same files).
@@ -44,10 +46,7 @@ pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
                 super::basis::carry(old, previous, &mut finding, fresh);
                 fresh.findings[i] = finding;
             }
-            None if old.review.verdict != Verdict::Open
-                || !old.review.note.is_empty()
-                || old.review.draft.is_some() =>
-            {
+            None if is_judged(&old.review) => {
                 let mut stale = old.clone();
                 stale.stale = true;
                 kept.push(stale);
@@ -58,14 +57,41 @@ pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
     fresh.findings.extend(kept);
 }
 
-/// Applies [`carry_reviews`] file by file (by path) and keeps the earlier creation time.
+/// Applies [`carry_reviews`] file by file and keeps the earlier creation time. A file listed
+/// more than once in `previous` brings the reviews of every listing.
 pub fn resume(fresh: &mut Report, previous: &Report) {
     fresh.created = previous.created.clone();
+    let previous: HashMap<FileKey, FileReport> = one_entry_per_file(previous.files.clone())
+        .into_iter()
+        .map(|file| (file.key(), file))
+        .collect();
     for file in &mut fresh.files {
-        if let Some(old) = previous.files.iter().find(|f| f.path == file.path) {
+        if let Some(old) = previous.get(&file.key()) {
             carry_reviews(file, old);
         }
     }
+}
+
+/// One entry per file, in the order each file first appears. A file listed more than once (a
+/// hand-edited report, shards concatenated by hand) is taken as runs oldest first: each later
+/// listing takes the reviews of the earlier ones, as [`combine`] does, so no review is lost.
+pub fn one_entry_per_file(files: impl IntoIterator<Item = FileReport>) -> Vec<FileReport> {
+    let mut once: Vec<FileReport> = Vec::new();
+    let mut index: HashMap<FileKey, usize> = HashMap::new();
+    for mut file in files {
+        match index.entry(file.key()) {
+            Entry::Occupied(at) => {
+                let earlier = &mut once[*at.get()];
+                carry_open_reviews(&mut file, earlier);
+                *earlier = file;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(once.len());
+                once.push(file);
+            }
+        }
+    }
+    once
 }
 
 /// Why reports could not be merged.
@@ -111,20 +137,9 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
     let mut ordered: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
     // Oldest first, so a later run of the same file replaces an earlier one.
     ordered.sort_by_key(|r| instant(last_change(r)));
-    let mut files: Vec<FileReport> = Vec::new();
-    for report in &ordered {
-        for file in &report.files {
-            match files.iter_mut().find(|f| f.path == file.path) {
-                Some(existing) => {
-                    let mut newer = file.clone();
-                    carry_open_reviews(&mut newer, existing);
-                    *existing = newer;
-                }
-                None => files.push(file.clone()),
-            }
-        }
-    }
-    files.sort_by(|a, b| natord::compare(&a.path, &b.path));
+    let mut files = one_entry_per_file(ordered.iter().flat_map(|r| r.files.iter().cloned()));
+    // Names that display alike (not UTF-8) still sort the same way every time.
+    files.sort_by(|a, b| natord::compare(&a.path, &b.path).then_with(|| a.key().cmp(&b.key())));
     let mut operators: Vec<&str> = Vec::new();
     for report in &ordered {
         if !operators.contains(&report.operator.as_str()) {
@@ -142,15 +157,35 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
     Ok(merged)
 }
 
-/// Like [`carry_reviews`], but a review already made in the newer run wins.
+/// Like [`carry_reviews`], but a review already made in the newer run wins. An older review it
+/// displaces is kept beside it as a stale finding, as a review of a finding that is gone is.
 fn carry_open_reviews(newer: &mut FileReport, older: &FileReport) {
     let kept: Vec<_> = newer.findings.iter().map(|f| f.review.clone()).collect();
     carry_reviews(newer, older);
+    let mut displaced = Vec::new();
     for (finding, review) in newer.findings.iter_mut().zip(kept) {
-        if review.verdict != Verdict::Open || !review.note.is_empty() {
-            finding.review = review;
+        if is_judged(&review) {
+            let carried = std::mem::replace(&mut finding.review, review);
+            if is_judged(&carried) && !same_judgement(&carried, &finding.review) {
+                let mut older = finding.clone();
+                older.review = carried;
+                older.stale = true;
+                displaced.push(older);
+            }
         }
     }
+    newer.findings.extend(displaced);
+}
+
+/// Whether an operator judged or annotated the finding.
+fn is_judged(review: &Review) -> bool {
+    review.verdict != Verdict::Open || !review.note.is_empty() || review.draft.is_some()
+}
+
+/// The same verdict and note by the same operator at the same time: one review, whatever
+/// basis each copy records.
+fn same_judgement(a: &Review, b: &Review) -> bool {
+    (&a.verdict, &a.note, &a.operator, &a.at) == (&b.verdict, &b.note, &b.operator, &b.at)
 }
 
 fn last_change(report: &Report) -> &str {
@@ -169,18 +204,9 @@ fn short(sha: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Status;
 
     fn file(findings: Vec<Finding>) -> FileReport {
-        FileReport {
-            path: "/m/a.mov".into(),
-            size: None,
-            mtime: None,
-            status: Status::Fail,
-            probe: None,
-            measurements: Default::default(),
-            findings,
-        }
+        FileReport::with_findings(findings)
     }
 
     fn loudness(stream: u32) -> Finding {
@@ -248,6 +274,150 @@ mod tests {
         assert_eq!(fresh.findings.len(), 2);
         assert!(fresh.findings[1].stale);
         assert_eq!(fresh.findings[1].review.note, "check stem 2");
+    }
+
+    fn reviewed(mut finding: Finding, verdict: Verdict, note: &str) -> Finding {
+        finding.review.verdict = verdict;
+        finding.review.note = note.into();
+        finding
+    }
+
+    fn report_of(files: Vec<FileReport>, created: &str) -> Report {
+        let mut report = Report::new(SpecInfo::default(), "ana".into(), files);
+        report.created = created.into();
+        report
+    }
+
+    fn rate() -> Finding {
+        Finding::fail("video.frame_rate", "frame rate", "25", "24")
+    }
+
+    #[test]
+    fn a_file_listed_twice_in_one_report_keeps_the_reviews_of_both_listings() {
+        let first = file(vec![
+            reviewed(loudness(1), Verdict::Waived, "M&E stem"),
+            rate(),
+        ]);
+        let second = file(vec![loudness(1), reviewed(rate(), Verdict::Rejected, "")]);
+        let merged = combine(vec![(
+            "a.json".into(),
+            report_of(vec![first, second], "2026-11-30T10:00:00Z"),
+        )])
+        .expect("merges");
+        assert_eq!(merged.files.len(), 1);
+        let verdicts: Vec<_> = merged.files[0]
+            .findings
+            .iter()
+            .map(|f| (f.check.as_str(), f.review.verdict, f.stale))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("audio.loudness.integrated", Verdict::Waived, false),
+                ("video.frame_rate", Verdict::Rejected, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn two_verdicts_on_one_finding_keep_the_newer_and_the_older_beside_it() {
+        let older = file(vec![reviewed(rate(), Verdict::Waived, "client accepts 24")]);
+        let newer = file(vec![reviewed(rate(), Verdict::Rejected, "")]);
+        let merged = combine(vec![
+            (
+                "b.json".into(),
+                report_of(vec![newer], "2026-11-30T11:00:00Z"),
+            ),
+            (
+                "a.json".into(),
+                report_of(vec![older], "2026-11-30T10:00:00Z"),
+            ),
+        ])
+        .expect("merges");
+        let findings = &merged.files[0].findings;
+        assert_eq!(findings.len(), 2);
+        assert_eq!(
+            (findings[0].review.verdict, findings[0].stale),
+            (Verdict::Rejected, false)
+        );
+        assert_eq!(
+            (findings[1].review.verdict, findings[1].stale),
+            (Verdict::Waived, true)
+        );
+        assert_eq!(findings[1].review.note, "client accepts 24");
+    }
+
+    #[test]
+    fn the_same_review_listed_twice_is_kept_once() {
+        let listing = file(vec![reviewed(rate(), Verdict::Waived, "ok")]);
+        let merged = combine(vec![(
+            "a.json".into(),
+            report_of(vec![listing.clone(), listing], "2026-11-30T10:00:00Z"),
+        )])
+        .expect("merges");
+        assert_eq!(merged.files[0].findings.len(), 1);
+    }
+
+    #[test]
+    fn names_that_display_alike_stay_two_files() {
+        use std::os::unix::ffi::OsStrExt;
+        let at = |bytes: &[u8]| {
+            let mut f = file(vec![rate()]);
+            (f.path, f.path_raw) =
+                FileReport::recorded_path(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)));
+            f
+        };
+        let mut ff = at(b"/m/clip\xff.mov");
+        ff.findings[0].review.verdict = Verdict::Waived;
+        let fe = at(b"/m/clip\xfe.mov");
+        let merged = combine(vec![
+            (
+                "a.json".into(),
+                report_of(vec![ff.clone()], "2026-11-30T10:00:00Z"),
+            ),
+            (
+                "b.json".into(),
+                report_of(vec![fe.clone()], "2026-11-30T11:00:00Z"),
+            ),
+        ])
+        .expect("merges");
+        assert_eq!(merged.files.len(), 2);
+        assert_eq!(merged.files[0].path, merged.files[1].path);
+        let waived = merged
+            .files
+            .iter()
+            .find(|f| f.key() == ff.key())
+            .expect("ff");
+        assert_eq!(waived.findings[0].review.verdict, Verdict::Waived);
+        let open = merged
+            .files
+            .iter()
+            .find(|f| f.key() == fe.key())
+            .expect("fe");
+        assert_eq!(open.findings[0].review.verdict, Verdict::Open);
+
+        let mut fresh = report_of(vec![at(b"/m/clip\xfe.mov"), at(b"/m/clip\xff.mov")], "now");
+        resume(&mut fresh, &merged);
+        assert_eq!(fresh.files[0].findings[0].review.verdict, Verdict::Open);
+        assert_eq!(fresh.files[1].findings[0].review.verdict, Verdict::Waived);
+    }
+
+    #[test]
+    fn resuming_a_report_that_lists_a_file_twice_brings_every_review() {
+        let first = file(vec![
+            reviewed(loudness(1), Verdict::Waived, "M&E stem"),
+            rate(),
+        ]);
+        let second = file(vec![loudness(1), reviewed(rate(), Verdict::Rejected, "")]);
+        let previous = report_of(vec![first, second], "2026-11-30T10:00:00Z");
+        let mut fresh = report_of(vec![file(vec![loudness(1), rate()])], "now");
+        resume(&mut fresh, &previous);
+        let verdicts: Vec<_> = fresh.files[0]
+            .findings
+            .iter()
+            .map(|f| f.review.verdict)
+            .collect();
+        assert_eq!(verdicts, [Verdict::Waived, Verdict::Rejected]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod model;
 mod signoff;
 mod store;
 
-pub use merge::{MergeError, SpecMismatch, carry_reviews, combine, resume};
+pub use merge::{MergeError, SpecMismatch, carry_reviews, combine, one_entry_per_file, resume};
 pub use model::*;
 pub use signoff::SignOff;
 pub use store::{LoadError, load, save};

@@ -4,6 +4,9 @@ use crate::check::{Finding, Severity};
 use crate::measurements::Measurements;
 use crate::probe::Probe;
 use serde::{Deserialize, Serialize};
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
 pub const SCHEMA: &str = "dailies-qc/report@2";
 /// Schemas this version reads: @2 only adds to @1 (review basis and stale verdicts, raw paths).
@@ -76,7 +79,12 @@ impl Status {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
+    /// The path for display: a name that is not UTF-8 is shown lossily here, and two such
+    /// names can read the same. [`FileReport::file_path`] is the file itself.
     pub path: String,
+    /// Only when the path is not UTF-8: its exact bytes, in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_raw: Option<String>,
     pub size: Option<u64>,
     /// Modification time when checked (RFC 3339, nanoseconds): part of what a review judged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +97,21 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// A failing `/m/a.mov` holding `findings` and nothing else: the unit tests' file.
+    #[cfg(test)]
+    pub(crate) fn with_findings(findings: Vec<Finding>) -> FileReport {
+        FileReport {
+            path: "/m/a.mov".into(),
+            path_raw: None,
+            size: None,
+            mtime: None,
+            status: Status::Fail,
+            probe: None,
+            measurements: Default::default(),
+            findings,
+        }
+    }
+
     /// `error` when unreadable, `fail` when any current finding is an error, else `pass`.
     pub fn status_of(findings: &[Finding]) -> Status {
         let current = findings.iter().filter(|f| !f.stale);
@@ -112,6 +135,56 @@ impl FileReport {
     pub fn name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
+
+    /// `path` and `path_raw` as recorded for the file at `path`.
+    pub fn recorded_path(path: &Path) -> (String, Option<String>) {
+        let raw = path
+            .to_str()
+            .is_none()
+            .then(|| hex(path.as_os_str().as_bytes()));
+        (path.to_string_lossy().into_owned(), raw)
+    }
+
+    /// The file on disk: `path_raw`'s bytes when the name is not UTF-8, else `path`.
+    pub fn file_path(&self) -> PathBuf {
+        match self.path_raw.as_deref().and_then(unhex) {
+            Some(bytes) => PathBuf::from(OsString::from_vec(bytes)),
+            None => PathBuf::from(&self.path),
+        }
+    }
+
+    /// What matches this entry with others about the same file: in an earlier run, in
+    /// another report, on the review screen.
+    pub fn key(&self) -> FileKey {
+        FileKey(self.file_path())
+    }
+}
+
+/// Identifies a file across runs and reports by its exact path, never by the display form
+/// (`clip\xff.mov` and `clip\xfe.mov` both display as `clip�.mov`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileKey(PathBuf);
+
+impl FileKey {
+    /// The key of the file at `path`, as scanned.
+    pub fn of(path: &Path) -> FileKey {
+        FileKey(path.to_path_buf())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes `hex` wrote; `None` for anything else (a hand-edited report).
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,4 +245,55 @@ pub fn now_rfc3339() -> String {
 /// within the same second still reads as a change.
 pub fn mtime_rfc3339(time: std::time::SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    fn file_at(path: &Path) -> FileReport {
+        let (path, path_raw) = FileReport::recorded_path(path);
+        FileReport {
+            path,
+            path_raw,
+            size: None,
+            mtime: None,
+            status: Status::Pass,
+            probe: None,
+            measurements: Measurements::default(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_keeps_its_bytes_beside_the_display_form() {
+        let ff = Path::new(OsStr::from_bytes(b"/m/clip\xff.mov"));
+        let fe = Path::new(OsStr::from_bytes(b"/m/clip\xfe.mov"));
+        let (a, b) = (file_at(ff), file_at(fe));
+        assert_eq!(a.path, b.path, "both display as clip\u{fffd}.mov");
+        assert_eq!(a.path_raw.as_deref(), Some("2f6d2f636c6970ff2e6d6f76"));
+        assert_eq!(a.file_path(), ff);
+        assert_eq!(b.file_path(), fe);
+        assert_ne!(a.key(), b.key());
+        assert_eq!(a.key(), FileKey::of(ff));
+    }
+
+    #[test]
+    fn a_utf8_name_has_no_raw_form() {
+        let file = file_at(Path::new("/m/Café.mov"));
+        assert_eq!(file.path_raw, None);
+        assert_eq!(file.file_path(), Path::new("/m/Café.mov"));
+        let json = serde_json::to_value(&file).expect("serialises");
+        assert!(json.get("path_raw").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_mangled_raw_form_falls_back_to_the_display_path() {
+        for raw in ["2f6", "zz", "+f"] {
+            let mut file = file_at(Path::new("/m/a.mov"));
+            file.path_raw = Some(raw.to_owned());
+            assert_eq!(file.file_path(), Path::new("/m/a.mov"), "{raw}");
+        }
+    }
 }

@@ -66,18 +66,10 @@ impl std::fmt::Display for SignOff {
 mod tests {
     use super::*;
     use crate::check::Finding;
-    use crate::report::{FileReport, SpecInfo, Status};
+    use crate::report::{FileReport, SpecInfo};
 
     fn report(findings: Vec<Finding>) -> Report {
-        let file = FileReport {
-            path: "/m/a.mov".into(),
-            size: None,
-            mtime: None,
-            status: Status::Fail,
-            probe: None,
-            measurements: Default::default(),
-            findings,
-        };
+        let file = FileReport::with_findings(findings);
         let spec = SpecInfo {
             name: "s".into(),
             path: "s.yaml".into(),

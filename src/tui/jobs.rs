@@ -20,11 +20,7 @@ pub fn spawn(
         .name("checks".into())
         .spawn(move || {
             let mut plan = engine::plan(&spec, &paths);
-            let files = plan
-                .files
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
+            let files = plan.files.clone();
             let unlisted = std::mem::take(&mut plan.unlisted);
             if events.send(Msg::Planned { files, unlisted }).is_err() {
                 return; // the screen is gone

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod keys;
 pub mod lock;
 pub mod model;
+mod names;
 pub mod persist;
 pub mod runtime;
 #[cfg(feature = "testing")]
@@ -18,7 +19,7 @@ pub mod update;
 pub mod views;
 
 use crate::engine;
-use crate::report::{Report, SpecInfo};
+use crate::report::{FileReport, Report, SpecInfo};
 use crate::spec::LoadedSpec;
 use crate::write_target::{Target, TargetError};
 use lock::{LockError, ReportLock};
@@ -121,7 +122,7 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         && let Some(previous) = &previous
     {
         // Every file judged by the old spec is judged again; the scan checks each file once.
-        paths.extend(previous.files.iter().map(|f| PathBuf::from(&f.path)));
+        paths.extend(previous.files.iter().map(FileReport::file_path));
     }
     let mut model = Model::new(spec_info, operator, previous, crate::report::now_rfc3339);
     model.color = color;

@@ -3,11 +3,12 @@
 //! live here; [`super::update`] decides when to make them.
 
 use super::editor::LineEditor;
+use super::names::distinguishing_names;
 use crate::check::Finding;
-use crate::escape::escape_control;
-use crate::report::{self, FileReport, Report, SpecInfo, Status, ToolInfo};
+use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
 use std::cell::Cell;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryState {
@@ -26,7 +27,8 @@ pub enum EntryState {
 pub struct Entry {
     pub report: FileReport,
     pub state: EntryState,
-    /// The file name with control characters escaped: safe to draw.
+    /// The file name, with as many parent folders as tell it from other files of the same
+    /// name, escaped: safe to draw. Set by the model whenever its entries change.
     pub name: String,
     /// Lower-case name for `/` search.
     search_key: String,
@@ -34,20 +36,21 @@ pub struct Entry {
 
 impl Entry {
     pub(super) fn new(report: FileReport, state: EntryState) -> Entry {
-        let name = escape_control(report.name()).into_owned();
         let search_key = report.name().to_lowercase();
         Entry {
             report,
             state,
-            name,
+            name: String::new(),
             search_key,
         }
     }
 
-    pub(super) fn placeholder(path: String) -> Entry {
+    pub(super) fn placeholder(path: &Path) -> Entry {
+        let (path, path_raw) = FileReport::recorded_path(path);
         Entry::new(
             FileReport {
                 path,
+                path_raw,
                 size: None,
                 mtime: None,
                 status: Status::Pass,
@@ -168,8 +171,9 @@ pub struct Model {
     pub operator: String,
     /// Time source for review stamps (RFC 3339); tests pass a fixed one.
     pub clock: fn() -> String,
+    /// One entry per file ([`FileKey`]).
     pub entries: Vec<Entry>,
-    by_path: HashMap<String, usize>,
+    by_file: HashMap<FileKey, usize>,
     /// Indices into `entries` that pass the filter and search, in order.
     pub visible: Vec<usize>,
     /// Position in `visible` of the selected file.
@@ -202,10 +206,10 @@ impl Model {
         clock: fn() -> String,
     ) -> Model {
         let (created, entries) = match previous {
+            // A file the report lists twice becomes one entry with the reviews of both.
             Some(report) => (
                 report.created,
-                report
-                    .files
+                report::one_entry_per_file(report.files)
                     .into_iter()
                     .map(|f| Entry::new(f, EntryState::Kept))
                     .collect(),
@@ -218,7 +222,7 @@ impl Model {
             operator,
             clock,
             entries,
-            by_path: HashMap::new(),
+            by_file: HashMap::new(),
             visible: Vec::new(),
             cursor: 0,
             finding_cursor: 0,
@@ -239,16 +243,20 @@ impl Model {
         model
     }
 
+    /// Rebuilds the file index and the names shown, which depend on every other entry.
     fn reindex(&mut self) {
-        self.by_path = self
-            .entries
-            .iter()
+        let paths: Vec<PathBuf> = self.entries.iter().map(|e| e.report.file_path()).collect();
+        for (entry, name) in self.entries.iter_mut().zip(distinguishing_names(&paths)) {
+            entry.name = name;
+        }
+        self.by_file = paths
+            .into_iter()
             .enumerate()
-            .map(|(i, e)| (e.report.path.clone(), i))
+            .map(|(i, path)| (FileKey::of(&path), i))
             .collect();
     }
 
-    /// Puts `entries` on the screen (the caller refilters).
+    /// Puts `entries`, one per file, on the screen (the caller refilters).
     pub(super) fn replace_entries(&mut self, entries: Vec<Entry>) {
         self.entries = entries;
         self.reindex();
@@ -256,12 +264,12 @@ impl Model {
 
     /// The index of the entry for `path`, adding a placeholder for a path the scan did not
     /// announce.
-    pub(super) fn entry_for(&mut self, path: &str) -> usize {
-        if let Some(&i) = self.by_path.get(path) {
+    pub(super) fn entry_for(&mut self, path: &Path) -> usize {
+        if let Some(&i) = self.by_file.get(&FileKey::of(path)) {
             return i;
         }
-        self.entries.push(Entry::placeholder(path.to_owned()));
-        self.by_path.insert(path.to_owned(), self.entries.len() - 1);
+        self.entries.push(Entry::placeholder(path));
+        self.reindex();
         self.entries.len() - 1
     }
 

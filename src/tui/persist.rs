@@ -144,21 +144,13 @@ pub fn export(model: &Model, report_path: &Path) -> String {
 mod tests {
     use super::*;
     use crate::check::Verdict;
-    use crate::report::{FileReport, SpecInfo, Status};
+    use crate::report::{FileReport, SpecInfo};
 
     fn reviewed_report() -> Report {
         let mut finding = crate::check::Finding::fail("video.frame_rate", "frame rate", "25", "24");
         finding.review.verdict = Verdict::Rejected;
         finding.review.note = "reshoot".into();
-        let file = FileReport {
-            path: "/m/a.mov".into(),
-            size: None,
-            mtime: None,
-            status: Status::Fail,
-            probe: None,
-            measurements: Default::default(),
-            findings: vec![finding],
-        };
+        let file = FileReport::with_findings(vec![finding]);
         Report::new(SpecInfo::default(), "alice".into(), vec![file])
     }
 

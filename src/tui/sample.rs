@@ -133,6 +133,7 @@ pub fn file(i: usize) -> FileReport {
     }
     let mut report = FileReport {
         path,
+        path_raw: None,
         size: Some(41_300_000),
         mtime: None,
         status: crate::report::Status::Pass,

@@ -7,9 +7,10 @@ use super::keys::{Action, action_for};
 use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress};
 use crate::check::{Basis, Review, Verdict};
 use crate::escape::escape_control;
-use crate::report::{self, FileReport};
+use crate::report::{self, FileKey, FileReport};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// Everything that can happen to the review screen.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub enum Msg {
     /// The scan finished: these files will be checked (in this order); `unlisted` are paths
     /// that could not even be listed, already reported as errors.
     Planned {
-        files: Vec<String>,
+        files: Vec<PathBuf>,
         unlisted: Vec<FileReport>,
     },
     /// One file has been probed, measured and checked.
@@ -322,28 +323,26 @@ fn review(model: &mut Model, change: impl FnOnce(&mut Review)) -> Vec<Effect> {
     vec![Effect::Save]
 }
 
-fn on_planned(model: &mut Model, files: Vec<String>, unlisted: Vec<FileReport>) {
-    let selected_path = model
-        .selected_entry()
-        .map(|e| e.report.path.clone())
-        .unwrap_or_default();
-    let mut earlier: HashMap<String, Entry> = model
+fn on_planned(model: &mut Model, files: Vec<PathBuf>, unlisted: Vec<FileReport>) {
+    let selected = model.selected_entry().map(|e| e.report.key());
+    // The model holds one entry per file, so none is lost here.
+    let mut earlier: HashMap<FileKey, Entry> = model
         .entries
         .drain(..)
-        .map(|e| (e.report.path.clone(), e))
+        .map(|e| (e.report.key(), e))
         .collect();
     let mut entries = Vec::with_capacity(files.len() + unlisted.len() + earlier.len());
     for path in files {
-        entries.push(match earlier.remove(&path) {
+        entries.push(match earlier.remove(&FileKey::of(&path)) {
             Some(mut e) => {
                 e.state = EntryState::Rechecking;
                 e
             }
-            None => Entry::placeholder(path),
+            None => Entry::placeholder(&path),
         });
     }
     for mut fresh in unlisted {
-        if let Some(old) = earlier.remove(&fresh.path) {
+        if let Some(old) = earlier.remove(&fresh.key()) {
             report::carry_reviews(&mut fresh, &old.report);
             fresh.refresh_status();
         }
@@ -351,7 +350,10 @@ fn on_planned(model: &mut Model, files: Vec<String>, unlisted: Vec<FileReport>) 
     }
     // Files of the earlier report that this run does not cover stay, in their old order.
     let mut kept: Vec<Entry> = earlier.into_values().collect();
-    kept.sort_by(|a, b| natord::compare(&a.report.path, &b.report.path));
+    kept.sort_by(|a, b| {
+        natord::compare(&a.report.path, &b.report.path)
+            .then_with(|| a.report.key().cmp(&b.report.key()))
+    });
     entries.extend(kept);
     model.replace_entries(entries);
     let total = model.entries.iter().filter(|e| e.is_pending()).count();
@@ -359,7 +361,7 @@ fn on_planned(model: &mut Model, files: Vec<String>, unlisted: Vec<FileReport>) 
     model.cursor = model
         .entries
         .iter()
-        .position(|e| e.report.path == selected_path)
+        .position(|e| Some(e.report.key()) == selected)
         .unwrap_or(0);
     model.visible.clear();
     model.refilter_keeping(model.cursor);
@@ -367,7 +369,7 @@ fn on_planned(model: &mut Model, files: Vec<String>, unlisted: Vec<FileReport>) 
 }
 
 fn on_checked(model: &mut Model, mut fresh: FileReport) {
-    let index = model.entry_for(&fresh.path);
+    let index = model.entry_for(&fresh.file_path());
     let entry = &mut model.entries[index];
     if entry.state != EntryState::Pending {
         report::carry_reviews(&mut fresh, &entry.report);

@@ -1,4 +1,5 @@
-//! The file list: selection marker, status glyph, name (tail kept), open-failure count.
+//! The file list: selection marker, status glyph, name (with the folders that tell apart files
+//! of one name; tail kept), open-failure count.
 
 use super::theme::glyph;
 use super::{Theme, fit_tail, is_focused, pane, scroll};
