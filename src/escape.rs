@@ -16,6 +16,20 @@ pub fn escape_control_except_newlines(text: &str) -> Cow<'_, str> {
     escape(text, true)
 }
 
+/// A path for people: control characters escaped, bytes that are not UTF-8 as `\xNN`, so two
+/// names that differ only in such bytes never look the same.
+pub fn escape_path(path: &std::path::Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        shown.push_str(&escape_control(chunk.valid()));
+        for byte in chunk.invalid() {
+            let _ = write!(shown, "\\x{byte:02x}");
+        }
+    }
+    shown
+}
+
 fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     let escaped = |c: char| needs_escape(c) && !(keep_newlines && c == '\n');
     if !text.chars().any(escaped) {

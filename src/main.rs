@@ -8,6 +8,7 @@ mod output_target;
 use clap::Parser;
 use cli::{Cli, with_default_subcommand};
 use commands::Outcome;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit codes, as ripgrep's: every file passes; a file failed QC or could not be read; an
@@ -21,7 +22,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // `{:#}` is the one-line chain, "context: cause", not color-eyre's report.
-            eprintln!("dailies-qc: {e:#}");
+            // Never a panic on a closed stderr (a dropped SSH session): the message is lost, the
+            // exit code still tells.
+            let _ = writeln!(std::io::stderr(), "dailies-qc: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -29,7 +32,10 @@ fn main() -> ExitCode {
 
 fn run() -> color_eyre::Result<ExitCode> {
     if let Err(e) = color_eyre::install() {
-        eprintln!("warning: could not install the error reporter: {e}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: could not install the error reporter: {e}"
+        );
     }
     let cli = Cli::parse_from(with_default_subcommand(std::env::args_os().collect()));
     let code = match commands::dispatch(cli)? {

@@ -97,6 +97,25 @@ fn check_probes_both_files_under_their_own_names() {
     let mut expected = [hex(&fe), hex(&ff)];
     expected.sort();
     assert_eq!(raw, expected);
+
+    // Every export tells them apart too: the bytes that are not UTF-8 show as \xNN.
+    for format in ["csv", "html", "junit", "text"] {
+        let out = run(&[
+            "check".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--spec".as_ref(),
+            spec.as_os_str(),
+            media.as_os_str(),
+        ]);
+        for name in ["clip\\xff.mov", "clip\\xfe.mov"] {
+            assert!(
+                out.stdout.contains(name),
+                "{format} lacks {name}:\n{}",
+                out.stdout
+            );
+        }
+    }
 }
 
 #[test]

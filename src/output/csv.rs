@@ -15,7 +15,8 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
     for file in &report.files {
-        let path = cell(&file.path);
+        let shown_path = file.shown_path();
+        let path = cell(&shown_path);
         if file.findings.is_empty() {
             writer.write_record([
                 path.as_ref(),

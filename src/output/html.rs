@@ -107,8 +107,8 @@ fn file_view(file: &FileReport) -> FileView {
         .and_then(|s| s.marker_offset_ms.or(s.start_offset_ms))
         .map_or_else(dash, |ms| format!("{ms:+.0} ms"));
     FileView {
-        name: file.name().to_owned(),
-        path: file.path.clone(),
+        name: file.shown_name(),
+        path: file.shown_path().into_owned(),
         status: file.status.as_str(),
         duration: probe
             .and_then(|p| p.duration())

@@ -130,8 +130,8 @@ fn write_case<W: Write>(
     file: &FileReport,
     outcome: &Outcome,
 ) -> std::io::Result<()> {
-    let name = clean(file.name());
-    let path = clean(&file.path);
+    let name = clean(&file.shown_name());
+    let path = clean(&file.shown_path());
     let notes: Vec<String> = file
         .findings
         .iter()

@@ -23,7 +23,7 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
             Status::Fail => paint("1;31", &label),
             Status::Error => paint("1;35", &label),
         };
-        writeln!(out, "{label}  {}", display_path(&file.path))?;
+        writeln!(out, "{label}  {}", display_path(&file.shown_path()))?;
         for finding in file.findings.iter().filter(|f| !f.stale) {
             let marker = match finding.severity {
                 Severity::Error => "",

@@ -136,6 +136,21 @@ impl FileReport {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
 
+    /// The path for people and exports: as recorded, or with the bytes that are not UTF-8
+    /// shown as `\xNN` (two such names never look alike).
+    pub fn shown_path(&self) -> std::borrow::Cow<'_, str> {
+        match self.path_raw {
+            Some(_) => crate::escape::escape_path(&self.file_path()).into(),
+            None => self.path.as_str().into(),
+        }
+    }
+
+    /// The last component of [`FileReport::shown_path`].
+    pub fn shown_name(&self) -> String {
+        let shown = self.shown_path();
+        shown.rsplit('/').next().unwrap_or(&shown).to_owned()
+    }
+
     /// `path` and `path_raw` as recorded for the file at `path`.
     pub fn recorded_path(path: &Path) -> (String, Option<String>) {
         let raw = path

@@ -3,11 +3,9 @@
 //! name can drive the terminal and a name that is not UTF-8 shows its odd bytes (`clip\xff.mov`)
 //! rather than a replacement character two such names would share.
 
-use crate::escape::escape_control;
+use crate::escape::escape_path;
 use std::collections::HashMap;
 use std::ffi::OsStr;
-use std::fmt::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 /// The name to show for each of `paths`, in the same order.
@@ -25,7 +23,7 @@ pub fn distinguishing_names(paths: &[PathBuf]) -> Vec<String> {
     paths
         .iter()
         .zip(depths)
-        .map(|(path, depth)| escaped(&tail(path, depth)))
+        .map(|(path, depth)| escape_path(&tail(path, depth)))
         .collect()
 }
 
@@ -65,18 +63,6 @@ fn tail(path: &Path, depth: usize) -> PathBuf {
     components[components.len().saturating_sub(depth)..]
         .iter()
         .collect()
-}
-
-/// `path` for the screen: control characters escaped, bytes that are not UTF-8 as `\xNN`.
-fn escaped(path: &Path) -> String {
-    let mut shown = String::new();
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        shown.push_str(&escape_control(chunk.valid()));
-        for byte in chunk.invalid() {
-            let _ = write!(shown, "\\x{byte:02x}");
-        }
-    }
-    shown
 }
 
 #[cfg(test)]
