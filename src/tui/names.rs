@@ -68,6 +68,7 @@ fn tail(path: &Path, depth: usize) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::ffi::OsStrExt;
 
     fn names(paths: &[&[u8]]) -> Vec<String> {
         let paths: Vec<PathBuf> = paths
