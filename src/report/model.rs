@@ -97,18 +97,28 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The file at `path` before anything is known about it: no probe, no findings.
+    pub fn unchecked(path: &Path) -> FileReport {
+        let (path, path_raw) = FileReport::recorded_path(path);
+        FileReport {
+            path,
+            path_raw,
+            size: None,
+            mtime: None,
+            status: Status::Pass,
+            probe: None,
+            measurements: Measurements::default(),
+            findings: Vec::new(),
+        }
+    }
+
     /// A failing `/m/a.mov` holding `findings` and nothing else: the unit tests' file.
     #[cfg(test)]
     pub(crate) fn with_findings(findings: Vec<Finding>) -> FileReport {
         FileReport {
-            path: "/m/a.mov".into(),
-            path_raw: None,
-            size: None,
-            mtime: None,
             status: Status::Fail,
-            probe: None,
-            measurements: Default::default(),
             findings,
+            ..FileReport::unchecked(Path::new("/m/a.mov"))
         }
     }
 

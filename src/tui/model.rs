@@ -46,20 +46,7 @@ impl Entry {
     }
 
     pub(super) fn placeholder(path: &Path) -> Entry {
-        let (path, path_raw) = FileReport::recorded_path(path);
-        Entry::new(
-            FileReport {
-                path,
-                path_raw,
-                size: None,
-                mtime: None,
-                status: Status::Pass,
-                probe: None,
-                measurements: Default::default(),
-                findings: Vec::new(),
-            },
-            EntryState::Pending,
-        )
+        Entry::new(FileReport::unchecked(path), EntryState::Pending)
     }
 
     pub fn is_pending(&self) -> bool {
