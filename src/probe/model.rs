@@ -258,6 +258,31 @@ impl Probe {
     }
 }
 
+/// The stream's length: ffprobe's `duration`, else Matroska's `DURATION` tag, where MKV keeps
+/// stream lengths (ffprobe then reports `duration` as N/A).
+fn stream_duration(s: &RawStream) -> Option<f64> {
+    seconds(&s.duration).or_else(|| {
+        s.tags
+            .iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case("DURATION")
+                    || k.get(..9)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("DURATION-"))
+            })
+            .and_then(|(_, v)| clock_seconds(v))
+    })
+}
+
+/// `HH:MM:SS.fffffffff` (Matroska's tag form) in seconds.
+fn clock_seconds(text: &str) -> Option<f64> {
+    let mut fields = text.trim().splitn(3, ':');
+    let hours: u32 = fields.next()?.parse().ok()?;
+    let minutes: u32 = fields.next()?.parse().ok()?;
+    let seconds: f64 = fields.next()?.parse().ok()?;
+    (minutes < 60 && (0.0..60.0).contains(&seconds))
+        .then(|| f64::from(hours) * 3600.0 + f64::from(minutes) * 60.0 + seconds)
+}
+
 fn video_from_raw(s: &RawStream) -> VideoStream {
     VideoStream {
         index: s.index.unwrap_or(0),
@@ -280,7 +305,7 @@ fn video_from_raw(s: &RawStream) -> VideoStream {
         color_transfer: non_empty(&s.color_transfer),
         color_space: non_empty(&s.color_space),
         start_time_s: seconds(&s.start_time),
-        duration_s: seconds(&s.duration),
+        duration_s: stream_duration(s),
         nb_frames: number(&s.nb_frames),
     }
 }
@@ -296,7 +321,7 @@ fn audio_from_raw(s: &RawStream) -> AudioStream {
         channels: s.channels,
         channel_layout: non_empty(&s.channel_layout),
         start_time_s: seconds(&s.start_time),
-        duration_s: seconds(&s.duration),
+        duration_s: stream_duration(s),
         decoder: None,
         loudness: None,
     }
@@ -313,6 +338,22 @@ mod tests {
         assert_eq!(bit_depth_of_pix_fmt("yuv444p12le"), Some(12));
         assert_eq!(bit_depth_of_pix_fmt("rgb48le"), Some(16));
         assert_eq!(bit_depth_of_pix_fmt("yuva444p16le"), Some(16));
+    }
+
+    #[test]
+    fn matroska_duration_tags_are_clock_times() {
+        assert_eq!(clock_seconds("00:00:03.000000000"), Some(3.0));
+        assert_eq!(clock_seconds("01:02:03.500000000"), Some(3723.5));
+        for bad in [
+            "",
+            "3.0",
+            "00:61:00.0",
+            "00:00:75.0",
+            "aa:00:00.0",
+            "00:00:-1.0",
+        ] {
+            assert_eq!(clock_seconds(bad), None, "{bad}");
+        }
     }
 
     #[test]
