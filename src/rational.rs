@@ -32,6 +32,14 @@ impl Rational {
         })
     }
 
+    /// A whole number of frames per second.
+    pub const fn whole(frames: u32) -> Self {
+        Rational {
+            num: frames as i64,
+            den: 1,
+        }
+    }
+
     pub fn num(self) -> i64 {
         self.num
     }

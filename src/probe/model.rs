@@ -1,6 +1,7 @@
 //! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
 
 use super::raw::{RawProbe, RawStream};
+use super::timecode::{self, ASSUMED_COUNT_RATE, TimecodeOrigin, TimecodeSource};
 use crate::measurements::{Decoder, Loudness};
 use crate::rational::Rational;
 use serde::{Deserialize, Serialize, Serializer};
@@ -17,11 +18,14 @@ pub struct Probe {
     pub video: Option<VideoStream>,
     #[serde(default)]
     pub audio: Vec<AudioStream>,
-    /// Start timecode from the video stream tags, a tmcd/data stream, or the format tags.
+    /// Start timecode, from where the file keeps it (see `timecode_origin`); always valid text.
     pub timecode: Option<String>,
     /// Last frame's timecode (start + duration in frames), when both are known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_end: Option<String>,
+    /// Where `timecode` came from; the report keeps the source as `files[].timecode_source`.
+    #[serde(skip)]
+    pub timecode_origin: TimecodeOrigin,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -166,13 +170,6 @@ fn is_attached_picture(stream: &RawStream) -> bool {
     stream.disposition.get("attached_pic").copied().unwrap_or(0) != 0
 }
 
-fn timecode_tag(tags: &std::collections::BTreeMap<String, String>) -> Option<String> {
-    tags.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("timecode"))
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 impl Probe {
     pub fn from_raw(raw: &RawProbe) -> Probe {
         let format = raw.format.as_ref();
@@ -191,18 +188,7 @@ impl Probe {
             .streams
             .iter()
             .find(|s| s.codec_type.as_deref() == Some("video") && !is_attached_picture(s));
-        let timecode = video_raw
-            .and_then(|s| timecode_tag(&s.tags))
-            .or_else(|| {
-                raw.streams
-                    .iter()
-                    .filter(|s| {
-                        s.codec_type.as_deref() == Some("data")
-                            || s.codec_tag_string.as_deref() == Some("tmcd")
-                    })
-                    .find_map(|s| timecode_tag(&s.tags))
-            })
-            .or_else(|| format.and_then(|f| timecode_tag(&f.tags)));
+        let (timecode, timecode_origin) = timecode::find(raw, video_raw);
         let mut probe = Probe {
             container: format.and_then(|f| non_empty(&f.format_name)),
             duration_s: format.and_then(|f| seconds(&f.duration)),
@@ -210,11 +196,28 @@ impl Probe {
             bit_rate: format.and_then(|f| number(&f.bit_rate)),
             video,
             audio,
-            timecode,
+            timecode: timecode.map(|tc| tc.to_string()),
             timecode_end: None,
+            timecode_origin,
         };
         probe.timecode_end = probe.compute_timecode_end();
+        probe.count_time_reference_at(None);
         probe
+    }
+
+    /// Converts a BWF time reference into the start timecode at `rate` (the spec's
+    /// `timecode.rate`), else at the video's rate, else at [`ASSUMED_COUNT_RATE`], which the
+    /// origin then records so the finding can say it was a guess. Other sources are left alone.
+    pub fn count_time_reference_at(&mut self, rate: Option<Rational>) {
+        let Some(reference) = self.timecode_origin.time_reference else {
+            return;
+        };
+        let given = rate.or_else(|| self.frame_rate());
+        let rate = given.unwrap_or(ASSUMED_COUNT_RATE);
+        self.timecode = Some(reference.at(rate).to_string());
+        self.timecode_origin.source = Some(TimecodeSource::Bext);
+        self.timecode_origin.assumed_rate = given.is_none().then_some(rate);
+        self.timecode_end = self.compute_timecode_end();
     }
 
     /// The file's duration: the container's, else the longest stream's.

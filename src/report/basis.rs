@@ -134,6 +134,7 @@ mod tests {
             size: Some(size),
             mtime: Some(mtime.into()),
             status: Status::Fail,
+            timecode_source: None,
             probe: Some(Probe::default()),
             measurements: Default::default(),
             findings: Vec::new(),

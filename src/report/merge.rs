@@ -177,6 +177,7 @@ mod tests {
             size: None,
             mtime: None,
             status: Status::Fail,
+            timecode_source: None,
             probe: None,
             measurements: Default::default(),
             findings,

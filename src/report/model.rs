@@ -2,7 +2,7 @@
 
 use crate::check::{Finding, Severity};
 use crate::measurements::Measurements;
-use crate::probe::Probe;
+use crate::probe::{Probe, TimecodeSource};
 use serde::{Deserialize, Serialize};
 
 pub const SCHEMA: &str = "dailies-qc/report@2";
@@ -82,6 +82,9 @@ pub struct FileReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
     pub status: Status,
+    /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode_source: Option<TimecodeSource>,
     pub probe: Option<Probe>,
     #[serde(default)]
     pub measurements: Measurements,

@@ -74,6 +74,7 @@ mod tests {
             size: None,
             mtime: None,
             status: Status::Fail,
+            timecode_source: None,
             probe: None,
             measurements: Default::default(),
             findings,

@@ -51,6 +51,7 @@ impl Entry {
                 size: None,
                 mtime: None,
                 status: Status::Pass,
+                timecode_source: None,
                 probe: None,
                 measurements: Default::default(),
                 findings: Vec::new(),

@@ -155,6 +155,7 @@ mod tests {
             size: None,
             mtime: None,
             status: Status::Fail,
+            timecode_source: None,
             probe: None,
             measurements: Default::default(),
             findings: vec![finding],
