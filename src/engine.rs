@@ -82,6 +82,13 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
             return report;
         }
     };
+    probe.count_time_reference_at(
+        spec.spec
+            .timecode
+            .as_ref()
+            .and_then(|t| t.rate)
+            .map(|r| r.0),
+    );
     // Decoding audio is the slow part: only when the spec has a loudness rule.
     let wants_loudness = spec
         .spec
@@ -112,6 +119,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         size: size.or(probe.size),
         mtime,
         status: crate::report::Status::Pass,
+        timecode_source: probe.timecode_origin.source,
         probe: Some(probe),
         measurements,
         findings,
@@ -177,6 +185,7 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         size,
         mtime: None,
         status: FileReport::status_of(&findings),
+        timecode_source: None,
         probe: None,
         measurements: Measurements::default(),
         findings,

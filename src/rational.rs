@@ -1,8 +1,14 @@
 //! Exact frame rates. ffprobe reports rates as "24000/1001"; specs write `23.976`. Comparing
 //! floats would call 23.976 and 24000/1001 different, so everything is reduced to a fraction.
+//! Two fractions name the same rate when they agree within [`SAME_RATE_TOLERANCE`]: Apple
+//! QuickTime stores 23.976 as 2997/125 and 29.97 as 2997/100.
 
 use std::cmp::Ordering;
 use std::fmt;
+
+/// Relative difference under which two rates are one rate. Wide enough for a timescale-rounded
+/// 2997/125 (1e-6 from 24000/1001), narrow enough that 23.976 is never 24 (1e-3 apart).
+pub const SAME_RATE_TOLERANCE: f64 = 1e-4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rational {
@@ -24,6 +30,14 @@ impl Rational {
             num: i64::try_from(sign * i128::from(num) / g).ok()?,
             den: i64::try_from(sign * i128::from(den) / g).ok()?,
         })
+    }
+
+    /// A whole number of frames per second.
+    pub const fn whole(frames: u32) -> Self {
+        Rational {
+            num: frames as i64,
+            den: 1,
+        }
     }
 
     pub fn num(self) -> i64 {
@@ -86,9 +100,51 @@ impl Rational {
         self.as_f64().round().max(1.0) as u32
     }
 
-    /// True for the NTSC rates on which drop-frame timecode is defined (29.97, 59.94).
+    /// True when this rate is `reference`, or within a relative [`SAME_RATE_TOLERANCE`] of it.
+    pub fn is_same_rate_as(self, reference: Rational) -> bool {
+        self == reference
+            || ((self.as_f64() - reference.as_f64()) / reference.as_f64()).abs()
+                <= SAME_RATE_TOLERANCE
+    }
+
+    /// True for the NTSC rates on which drop-frame timecode is defined (29.97, 59.94), in any
+    /// of their spellings (30000/1001, Apple's 2997/100).
     pub fn allows_drop_frame(self) -> bool {
-        self.den == 1001 && (self.num == 30000 || self.num == 60000)
+        [
+            Rational {
+                num: 30000,
+                den: 1001,
+            },
+            Rational {
+                num: 60000,
+                den: 1001,
+            },
+        ]
+        .into_iter()
+        .any(|ntsc| self.is_same_rate_as(ntsc))
+    }
+
+    /// Both rates as [`Display`](fmt::Display) writes them, with more decimals on both sides
+    /// when their usual names coincide (`1` against `1 (5001/5000)` becomes `1 (1/1)` against
+    /// `1.0002 (5001/5000)`), so that two different rates never read alike.
+    pub fn contrasted(a: Rational, b: Rational) -> (String, String) {
+        if a == b || a.short_name(3) != b.short_name(3) {
+            return (a.to_string(), b.to_string());
+        }
+        let decimals = (4..=9)
+            .find(|&d| a.short_name(d) != b.short_name(d))
+            .unwrap_or(9);
+        let precise = |r: Rational| format!("{} ({}/{})", r.short_name(decimals), r.num, r.den);
+        (precise(a), precise(b))
+    }
+
+    /// The rate in `decimals` decimals without trailing zeros: `23.976`, `25`.
+    fn short_name(self, decimals: usize) -> String {
+        let decimal = format!("{:.decimals$}", self.as_f64());
+        decimal
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
     }
 }
 
@@ -98,9 +154,7 @@ impl fmt::Display for Rational {
         if self.den == 1 {
             write!(f, "{}", self.num)
         } else {
-            let decimal = format!("{:.3}", self.as_f64());
-            let decimal = decimal.trim_end_matches('0').trim_end_matches('.');
-            write!(f, "{decimal} ({}/{})", self.num, self.den)
+            write!(f, "{} ({}/{})", self.short_name(3), self.num, self.den)
         }
     }
 }
@@ -212,7 +266,29 @@ mod tests {
     }
 
     #[test]
+    fn apple_timescale_rates_are_the_ntsc_rates() {
+        assert!(r(2997, 125).is_same_rate_as(r(24000, 1001)));
+        assert!(r(2997, 100).is_same_rate_as(r(30000, 1001)));
+        assert!(!r(24, 1).is_same_rate_as(r(24000, 1001)));
+        assert!(!r(24000, 1001).is_same_rate_as(r(24, 1)));
+        assert!(!r(30, 1).is_same_rate_as(r(2997, 100)));
+    }
+
+    #[test]
+    fn contrasted_rates_never_read_alike() {
+        assert_eq!(
+            Rational::contrasted(r(24000, 1001), r(25, 1)),
+            ("23.976 (24000/1001)".into(), "25".into())
+        );
+        assert_eq!(
+            Rational::contrasted(r(1, 1), r(5001, 5000)),
+            ("1 (1/1)".into(), "1.0002 (5001/5000)".into())
+        );
+    }
+
+    #[test]
     fn drop_frame_only_at_ntsc_30_and_60() {
+        assert!(r(2997, 100).allows_drop_frame());
         assert!(r(30000, 1001).allows_drop_frame());
         assert!(r(60000, 1001).allows_drop_frame());
         assert!(!r(24000, 1001).allows_drop_frame());

@@ -10,11 +10,18 @@ pub fn start(spec: &Spec, probe: &Probe) -> Option<Finding> {
     let expected = spec.timecode.as_ref()?.start?.0;
     let id = ids::TIMECODE_START;
     let Some(text) = probe.timecode.as_deref() else {
+        let actual = match &probe.timecode_origin.malformed {
+            Some(tag) => format!(
+                "malformed timecode tag '{}'",
+                crate::escape::escape_control(tag)
+            ),
+            None => "no timecode".to_owned(),
+        };
         return Some(Finding::fail(
             id,
             "start timecode",
             expected.to_string(),
-            "no timecode",
+            actual,
         ));
     };
     let shown = crate::escape::escape_control(text).into_owned();
@@ -36,12 +43,19 @@ pub fn start(spec: &Spec, probe: &Probe) -> Option<Finding> {
         );
     }
     (actual != expected).then(|| {
-        Finding::fail(
+        let finding = Finding::fail(
             id,
             "start timecode",
             expected.to_string(),
             actual.to_string(),
-        )
+        );
+        match probe.timecode_origin.assumption() {
+            Some(note) => {
+                let message = format!("{} ({note})", finding.message);
+                finding.with_message(message)
+            }
+            None => finding,
+        }
     })
 }
 
@@ -62,6 +76,34 @@ mod tests {
         assert_eq!(
             start(&spec, &p).unwrap().message,
             "start timecode: expected 10:00:00:00, got 01:00:00:00"
+        );
+    }
+
+    #[test]
+    fn malformed_tag_is_said_to_be_malformed() {
+        let spec = spec("name: t\ntimecode: {start: '10:00:00:00'}\n");
+        let mut p = probe();
+        p.timecode = None;
+        p.timecode_origin.malformed = Some("00:00:00:0".into());
+        assert_eq!(
+            start(&spec, &p).unwrap().actual,
+            "malformed timecode tag '00:00:00:0'"
+        );
+    }
+
+    #[test]
+    fn an_assumed_count_rate_is_noted() {
+        let spec = spec("name: t\ntimecode: {start: '10:00:00:00'}\n");
+        let mut p = probe();
+        p.video = None;
+        p.timecode = Some("13:36:19:00".into());
+        p.timecode_origin.source = Some(crate::probe::TimecodeSource::Bext);
+        p.timecode_origin.assumed_rate = Rational::new(25, 1);
+        let f = start(&spec, &p).unwrap();
+        assert_eq!(f.actual, "13:36:19:00");
+        assert_eq!(
+            f.message,
+            "start timecode: expected 10:00:00:00, got 13:36:19:00 (timecode from bext at an assumed 25 fps)"
         );
     }
 

@@ -2,6 +2,7 @@
 
 use super::{Finding, Severity, ids};
 use crate::probe::{Probe, VideoStream};
+use crate::rational::Rational;
 use crate::spec::{OneOrMany, Scan, Spec, VideoRules};
 
 pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
@@ -181,20 +182,23 @@ fn resolution(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     }
 }
 
-/// Exact rational compare: r_frame_rate first; avg_frame_rate also counts (some muxers report a
-/// base rate of 2× or a timebase-like r_frame_rate while the real average is right).
+/// Same-rate compare (exact, or Apple's 2997/125 for 23.976): r_frame_rate first; avg_frame_rate
+/// also counts (some muxers report a base rate of 2× or a timebase-like r_frame_rate while the
+/// real average is right).
 fn frame_rate(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
     let expected = rules.frame_rate?.0;
-    if v.r_frame_rate == Some(expected) || v.avg_frame_rate == Some(expected) {
+    let is_expected = |rate: Option<Rational>| rate.is_some_and(|r| r.is_same_rate_as(expected));
+    if is_expected(v.r_frame_rate) || is_expected(v.avg_frame_rate) {
         return None;
     }
-    let actual = v
-        .frame_rate()
-        .map_or("unknown".to_owned(), |r| r.to_string());
+    let (expected, actual) = match v.frame_rate() {
+        Some(actual) => Rational::contrasted(expected, actual),
+        None => (expected.to_string(), "unknown".to_owned()),
+    };
     Some(Finding::fail(
         ids::VIDEO_FRAME_RATE,
         "frame rate",
-        expected.to_string(),
+        expected,
         actual,
     ))
 }
@@ -256,7 +260,6 @@ fn bit_depth(rules: &VideoRules, v: &VideoStream) -> Option<Finding> {
 mod tests {
     use super::*;
     use crate::check::test_support::*;
-    use crate::rational::Rational;
 
     #[test]
     fn ntsc_rate_compares_exactly() {
@@ -278,6 +281,30 @@ mod tests {
         v.r_frame_rate = Rational::new(24, 1);
         v.avg_frame_rate = Rational::new(24, 1);
         assert_eq!(all(&spec, &p).len(), 1);
+    }
+
+    #[test]
+    fn apple_timescale_rate_is_23_976() {
+        let spec = spec("name: t\nvideo: {frame_rate: 23.976}\n");
+        let mut p = probe();
+        let v = p.video.as_mut().unwrap();
+        v.r_frame_rate = Rational::new(2997, 125);
+        v.avg_frame_rate = Rational::new(2997, 125);
+        assert!(all(&spec, &p).is_empty());
+    }
+
+    #[test]
+    fn mismatch_with_the_same_short_name_shows_more_decimals() {
+        let spec = spec("name: t\nvideo: {frame_rate: 1}\n");
+        let mut p = probe();
+        let v = p.video.as_mut().unwrap();
+        v.r_frame_rate = Rational::new(5001, 5000);
+        v.avg_frame_rate = Rational::new(5001, 5000);
+        let f = &all(&spec, &p)[0];
+        assert_eq!(
+            f.message,
+            "frame rate: expected 1 (1/1), got 1.0002 (5001/5000)"
+        );
     }
 
     #[test]

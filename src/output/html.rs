@@ -190,7 +190,11 @@ fn metadata(file: &FileReport) -> Vec<(String, String)> {
             .as_deref()
             .map(|e| format!(" – {e}"))
             .unwrap_or_default();
-        rows.push(("Timecode".to_owned(), format!("{tc}{end}")));
+        let source = file
+            .timecode_source
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        rows.push(("Timecode".to_owned(), format!("{tc}{end}{source}")));
     }
     if let Some(l) = &file.measurements.loudness {
         let fmt =

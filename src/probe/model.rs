@@ -1,6 +1,7 @@
 //! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
 
 use super::raw::{RawProbe, RawStream};
+use super::timecode::{self, ASSUMED_COUNT_RATE, TimecodeOrigin, TimecodeSource};
 use crate::measurements::{Decoder, Loudness};
 use crate::rational::Rational;
 use serde::{Deserialize, Serialize, Serializer};
@@ -17,11 +18,14 @@ pub struct Probe {
     pub video: Option<VideoStream>,
     #[serde(default)]
     pub audio: Vec<AudioStream>,
-    /// Start timecode from the video stream tags, a tmcd/data stream, or the format tags.
+    /// Start timecode, from where the file keeps it (see `timecode_origin`); always valid text.
     pub timecode: Option<String>,
     /// Last frame's timecode (start + duration in frames), when both are known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_end: Option<String>,
+    /// Where `timecode` came from; the report keeps the source as `files[].timecode_source`.
+    #[serde(skip)]
+    pub timecode_origin: TimecodeOrigin,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -166,13 +170,6 @@ fn is_attached_picture(stream: &RawStream) -> bool {
     stream.disposition.get("attached_pic").copied().unwrap_or(0) != 0
 }
 
-fn timecode_tag(tags: &std::collections::BTreeMap<String, String>) -> Option<String> {
-    tags.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("timecode"))
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 impl Probe {
     pub fn from_raw(raw: &RawProbe) -> Probe {
         let format = raw.format.as_ref();
@@ -191,18 +188,7 @@ impl Probe {
             .streams
             .iter()
             .find(|s| s.codec_type.as_deref() == Some("video") && !is_attached_picture(s));
-        let timecode = video_raw
-            .and_then(|s| timecode_tag(&s.tags))
-            .or_else(|| {
-                raw.streams
-                    .iter()
-                    .filter(|s| {
-                        s.codec_type.as_deref() == Some("data")
-                            || s.codec_tag_string.as_deref() == Some("tmcd")
-                    })
-                    .find_map(|s| timecode_tag(&s.tags))
-            })
-            .or_else(|| format.and_then(|f| timecode_tag(&f.tags)));
+        let (timecode, timecode_origin) = timecode::find(raw, video_raw);
         let mut probe = Probe {
             container: format.and_then(|f| non_empty(&f.format_name)),
             duration_s: format.and_then(|f| seconds(&f.duration)),
@@ -210,11 +196,28 @@ impl Probe {
             bit_rate: format.and_then(|f| number(&f.bit_rate)),
             video,
             audio,
-            timecode,
+            timecode: timecode.map(|tc| tc.to_string()),
             timecode_end: None,
+            timecode_origin,
         };
         probe.timecode_end = probe.compute_timecode_end();
+        probe.count_time_reference_at(None);
         probe
+    }
+
+    /// Converts a BWF time reference into the start timecode at `rate` (the spec's
+    /// `timecode.rate`), else at the video's rate, else at [`ASSUMED_COUNT_RATE`], which the
+    /// origin then records so the finding can say it was a guess. Other sources are left alone.
+    pub fn count_time_reference_at(&mut self, rate: Option<Rational>) {
+        let Some(reference) = self.timecode_origin.time_reference else {
+            return;
+        };
+        let given = rate.or_else(|| self.frame_rate());
+        let rate = given.unwrap_or(ASSUMED_COUNT_RATE);
+        self.timecode = Some(reference.at(rate).to_string());
+        self.timecode_origin.source = Some(TimecodeSource::Bext);
+        self.timecode_origin.assumed_rate = given.is_none().then_some(rate);
+        self.timecode_end = self.compute_timecode_end();
     }
 
     /// The file's duration: the container's, else the longest stream's.
@@ -258,6 +261,31 @@ impl Probe {
     }
 }
 
+/// The stream's length: ffprobe's `duration`, else Matroska's `DURATION` tag, where MKV keeps
+/// stream lengths (ffprobe then reports `duration` as N/A).
+fn stream_duration(s: &RawStream) -> Option<f64> {
+    seconds(&s.duration).or_else(|| {
+        s.tags
+            .iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case("DURATION")
+                    || k.get(..9)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("DURATION-"))
+            })
+            .and_then(|(_, v)| clock_seconds(v))
+    })
+}
+
+/// `HH:MM:SS.fffffffff` (Matroska's tag form) in seconds.
+fn clock_seconds(text: &str) -> Option<f64> {
+    let mut fields = text.trim().splitn(3, ':');
+    let hours: u32 = fields.next()?.parse().ok()?;
+    let minutes: u32 = fields.next()?.parse().ok()?;
+    let seconds: f64 = fields.next()?.parse().ok()?;
+    (minutes < 60 && (0.0..60.0).contains(&seconds))
+        .then(|| f64::from(hours) * 3600.0 + f64::from(minutes) * 60.0 + seconds)
+}
+
 fn video_from_raw(s: &RawStream) -> VideoStream {
     VideoStream {
         index: s.index.unwrap_or(0),
@@ -280,7 +308,7 @@ fn video_from_raw(s: &RawStream) -> VideoStream {
         color_transfer: non_empty(&s.color_transfer),
         color_space: non_empty(&s.color_space),
         start_time_s: seconds(&s.start_time),
-        duration_s: seconds(&s.duration),
+        duration_s: stream_duration(s),
         nb_frames: number(&s.nb_frames),
     }
 }
@@ -296,7 +324,7 @@ fn audio_from_raw(s: &RawStream) -> AudioStream {
         channels: s.channels,
         channel_layout: non_empty(&s.channel_layout),
         start_time_s: seconds(&s.start_time),
-        duration_s: seconds(&s.duration),
+        duration_s: stream_duration(s),
         decoder: None,
         loudness: None,
     }
@@ -313,6 +341,22 @@ mod tests {
         assert_eq!(bit_depth_of_pix_fmt("yuv444p12le"), Some(12));
         assert_eq!(bit_depth_of_pix_fmt("rgb48le"), Some(16));
         assert_eq!(bit_depth_of_pix_fmt("yuva444p16le"), Some(16));
+    }
+
+    #[test]
+    fn matroska_duration_tags_are_clock_times() {
+        assert_eq!(clock_seconds("00:00:03.000000000"), Some(3.0));
+        assert_eq!(clock_seconds("01:02:03.500000000"), Some(3723.5));
+        for bad in [
+            "",
+            "3.0",
+            "00:61:00.0",
+            "00:00:75.0",
+            "aa:00:00.0",
+            "00:00:-1.0",
+        ] {
+            assert_eq!(clock_seconds(bad), None, "{bad}");
+        }
     }
 
     #[test]

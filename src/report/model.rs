@@ -2,7 +2,7 @@
 
 use crate::check::{Finding, Severity};
 use crate::measurements::Measurements;
-use crate::probe::Probe;
+use crate::probe::{Probe, TimecodeSource};
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -90,6 +90,9 @@ pub struct FileReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
     pub status: Status,
+    /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode_source: Option<TimecodeSource>,
     pub probe: Option<Probe>,
     #[serde(default)]
     pub measurements: Measurements,
@@ -106,6 +109,7 @@ impl FileReport {
             size: None,
             mtime: None,
             status: Status::Pass,
+            timecode_source: None,
             probe: None,
             measurements: Measurements::default(),
             findings: Vec::new(),
@@ -285,6 +289,7 @@ mod tests {
             size: None,
             mtime: None,
             status: Status::Pass,
+            timecode_source: None,
             probe: None,
             measurements: Measurements::default(),
             findings: Vec::new(),

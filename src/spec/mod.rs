@@ -8,7 +8,7 @@ pub use model::*;
 pub use values::{
     Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,
     Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds, Seconds,
-    TimecodeValue, TruePeak,
+    TimecodeRate, TimecodeValue, TruePeak,
 };
 
 use sha2::{Digest, Sha256};
@@ -225,9 +225,10 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
         );
     }
     if let Some(tc) = spec.timecode.as_ref().and_then(|t| t.start) {
-        let rate = spec.video.as_ref().and_then(|v| v.frame_rate);
+        let rate = (spec.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0))
+            .or_else(|| spec.video.as_ref().and_then(|v| v.frame_rate).map(|r| r.0));
         if let Some(rate) = rate {
-            if let Err(problem) = tc.0.validate_for_rate(rate.0) {
+            if let Err(problem) = tc.0.validate_for_rate(rate) {
                 return fail(&["timecode", "start"], problem);
             }
         } else if tc.0.drop_frame

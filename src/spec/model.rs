@@ -134,6 +134,9 @@ pub struct MarkerRules {
 #[serde(deny_unknown_fields)]
 pub struct TimecodeRules {
     pub start: Option<TimecodeValue>,
+    /// The frame rate a sample-count timecode (BWF `bext`) is converted at; default: the
+    /// video's rate.
+    pub rate: Option<TimecodeRate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

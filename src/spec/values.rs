@@ -143,6 +143,9 @@ const DAY_S: f64 = 86_400.0;
 /// Frames per second a spec may ask for.
 const FRAME_RATES: Bounds = Bounds::from_to(1.0, 1000.0, "fps");
 
+/// Frames per second a timecode can count: SMPTE ST 12 goes up to 120.
+const TIMECODE_RATES: Bounds = Bounds::from_to(1.0, 120.0, "fps");
+
 /// Declares a number type per kind of quantity, with its bounds; a value outside them fails
 /// the spec with its key and line.
 macro_rules! bounded_numbers {
@@ -192,7 +195,8 @@ macro_rules! bounded_counts {
 }
 
 // The table: every number in a spec has one of these types (or is a `Length`, bounded by
-// `Seconds`, or a `FrameRate`, bounded by `FRAME_RATES`), so no key goes without a range.
+// `Seconds`, or a `FrameRate` or `TimecodeRate`, bounded by `FRAME_RATES` or `TIMECODE_RATES`),
+// so no key goes without a range.
 bounded_numbers! {
     /// Integrated loudness target: from BS.1770's absolute gate (-70) up to full scale.
     Lufs: Bounds::from_to(-70.0, 0.0, "LUFS");
@@ -278,17 +282,32 @@ pub struct FrameRate(pub Rational);
 
 impl<'de> Deserialize<'de> for FrameRate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = Scalar::deserialize(d)
-            .map_err(|_| {
-                de::Error::custom("expected a frame rate such as 25, 23.976 or 24000/1001")
-            })?
-            .0;
-        let rate = Rational::parse_frame_rate(&text).map_err(de::Error::custom)?;
-        if FRAME_RATES.contains(rate.as_f64()) {
-            Ok(FrameRate(rate))
-        } else {
-            Err(de::Error::custom(FRAME_RATES.rejects(text.trim())))
-        }
+        frame_rate_within(d, FRAME_RATES).map(FrameRate)
+    }
+}
+
+/// The rate a sample-count timecode is counted at: a frame rate a timecode can have.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimecodeRate(pub Rational);
+
+impl<'de> Deserialize<'de> for TimecodeRate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        frame_rate_within(d, TIMECODE_RATES).map(TimecodeRate)
+    }
+}
+
+fn frame_rate_within<'de, D: Deserializer<'de>>(
+    d: D,
+    bounds: Bounds,
+) -> Result<Rational, D::Error> {
+    let text = Scalar::deserialize(d)
+        .map_err(|_| de::Error::custom("expected a frame rate such as 25, 23.976 or 24000/1001"))?
+        .0;
+    let rate = Rational::parse_frame_rate(&text).map_err(de::Error::custom)?;
+    if bounds.contains(rate.as_f64()) {
+        Ok(rate)
+    } else {
+        Err(de::Error::custom(bounds.rejects(text.trim())))
     }
 }
 

@@ -61,6 +61,7 @@ fn probe(frame_rate: (i64, i64), width: u32, height: u32, audio_start: f64) -> P
         }],
         timecode: Some("10:00:00:00".into()),
         timecode_end: Some("10:00:01:24".into()),
+        timecode_origin: Default::default(),
     }
 }
 
@@ -137,6 +138,7 @@ pub fn file(i: usize) -> FileReport {
         size: Some(41_300_000),
         mtime: None,
         status: crate::report::Status::Pass,
+        timecode_source: None,
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {
             Measurements::default()

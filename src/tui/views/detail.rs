@@ -6,7 +6,7 @@ use super::{Theme, pane};
 use crate::check::Finding;
 use crate::escape::escape_control;
 use crate::measurements::Measurements;
-use crate::probe::Probe;
+use crate::probe::{Probe, TimecodeSource};
 use crate::tui::model::Model;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         lines.push(Line::styled("· being checked…", theme.dim()));
     }
     if let Some(probe) = &entry.report.probe {
-        probe_lines(probe, &mut lines);
+        probe_lines(probe, entry.report.timecode_source, &mut lines);
     }
     measurement_lines(&entry.report.measurements, &mut lines);
     frame.render_widget(
@@ -109,7 +109,7 @@ fn opt<T: std::fmt::Display>(value: &Option<T>) -> String {
     )
 }
 
-fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
+fn probe_lines(probe: &Probe, timecode_source: Option<TimecodeSource>, lines: &mut Vec<Line>) {
     let container = probe
         .container
         .as_deref()
@@ -125,6 +125,9 @@ fn probe_lines(probe: &Probe, lines: &mut Vec<Line>) {
         file.push_str(&format!(" · TC {}", escape_control(tc)));
         if let Some(end) = &probe.timecode_end {
             file.push_str(&format!("–{}", escape_control(end)));
+        }
+        if let Some(source) = timecode_source {
+            file.push_str(&format!(" ({source})"));
         }
     }
     lines.push(labelled("File", file));

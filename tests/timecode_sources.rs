@@ -1,0 +1,218 @@
+//! The start timecode read from where dailies keep it, with its source in the report
+//! (`files[].timecode_source`) and the HTML export: QuickTime `tmcd`, MXF (OP-Atom sound too),
+//! BWF `bext` TimeReference (samples since midnight), Matroska tags; a malformed tag is absent.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// Where each kind of file is written.
+struct Media {
+    dir: tempfile::TempDir,
+}
+
+impl Media {
+    fn new() -> Media {
+        Media { dir: temp_dir() }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn make(&self, name: &str, args: &[&str]) -> PathBuf {
+        let path = self.path(name);
+        let mut all: Vec<&str> = args.to_vec();
+        all.push(path.to_str().expect("UTF-8 temp path"));
+        ffmpeg(&all);
+        path
+    }
+
+    /// A Zoom recorder's BWF: TimeReference 2350992000 at 48 kHz = 13:36:19 since midnight.
+    fn zoom_bwf(&self) -> PathBuf {
+        self.make(
+            "ZOOM0001.wav",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=d=1:sample_rate=48000",
+                "-ac",
+                "2",
+                "-c:a",
+                "pcm_s24le",
+                "-write_bext",
+                "1",
+                "-metadata",
+                "time_reference=2350992000",
+            ],
+        )
+    }
+}
+
+fn check(spec_yaml: &str, dir: &Path, files: &[&Path]) -> serde_json::Value {
+    let spec = write_spec(dir, spec_yaml);
+    let report = dir.join("report.json");
+    let mut args = vec![
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "--spec".as_ref(),
+        spec.as_os_str(),
+    ];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    let outcome = run(&args);
+    assert!(outcome.code <= 1, "{}", outcome.stderr);
+    serde_json::from_slice(&std::fs::read(&report).expect("report written")).expect("JSON")
+}
+
+fn file<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    &report["files"][index_of(report, name)]
+}
+
+#[test]
+fn every_kind_of_timecode_is_read_with_its_source() {
+    let m = Media::new();
+    let mov = m.make(
+        "A001C001.mov",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25:duration=1",
+            "-c:v",
+            "mpeg4",
+            "-timecode",
+            "10:00:00:00",
+        ],
+    );
+    let op_atom_sound = m.make(
+        "A001C001_A1.mxf",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=d=1:sample_rate=48000",
+            "-c:a",
+            "pcm_s24le",
+            "-timecode",
+            "10:00:00:00",
+            "-fflags",
+            "+bitexact",
+            "-f",
+            "mxf_opatom",
+        ],
+    );
+    let mkv = m.make(
+        "A001C001.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25:duration=1",
+            "-c:v",
+            "mpeg4",
+            "-timecode",
+            "10:00:00:00",
+        ],
+    );
+    let zoom = m.zoom_bwf();
+    let report = check(
+        "name: t\ntimecode: {start: '13:36:19:00'}\n",
+        m.dir.path(),
+        &[&mov, &op_atom_sound, &mkv, &zoom],
+    );
+    for (name, source, start) in [
+        ("A001C001.mov", "tmcd", "10:00:00:00"),
+        ("A001C001_A1.mxf", "mxf", "10:00:00:00"),
+        ("A001C001.mkv", "tag", "10:00:00:00"),
+        ("ZOOM0001.wav", "bext", "13:36:19:00"),
+    ] {
+        let f = file(&report, name);
+        assert_eq!(f["timecode_source"], source, "{name}: {f:#}");
+        assert_eq!(f["probe"]["timecode"], start, "{name}");
+    }
+    assert_eq!(file(&report, "ZOOM0001.wav")["status"], "pass");
+
+    let html = run(&[
+        "export".as_ref(),
+        m.dir.path().join("report.json").as_os_str(),
+        "--format".as_ref(),
+        "html".as_ref(),
+    ])
+    .stdout;
+    assert!(
+        html.contains("<dt>Timecode</dt><dd>13:36:19:00 (bext)</dd>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn bext_counts_at_the_spec_rate_else_says_which_rate_it_assumed() {
+    let m = Media::new();
+    let zoom = m.zoom_bwf();
+    let report = check(
+        "name: t\ntimecode: {start: '10:00:00:00'}\n",
+        m.dir.path(),
+        &[&zoom],
+    );
+    let f = finding(&report, 0, "timecode.start");
+    assert_eq!(f["actual"], "13:36:19:00");
+    assert_eq!(
+        f["message"],
+        "start timecode: expected 10:00:00:00, got 13:36:19:00 (timecode from bext at an assumed 25 fps)"
+    );
+    // 2350992000 samples at 2002 per 23.976 frame: frame 1174321 = 13:35:30:01.
+    let report = check(
+        "name: t\ntimecode: {start: '10:00:00:00', rate: 23.976}\n",
+        m.dir.path(),
+        &[&zoom],
+    );
+    let f = finding(&report, 0, "timecode.start");
+    assert_eq!(f["actual"], "13:35:30:01");
+    assert_eq!(
+        f["message"],
+        "start timecode: expected 10:00:00:00, got 13:35:30:01"
+    );
+}
+
+#[test]
+fn malformed_timecode_tags_are_no_timecode() {
+    let m = Media::new();
+    let mut files = Vec::new();
+    for (i, bad) in ["00:00:00:0", "25:00:00:00", "garbage"].iter().enumerate() {
+        let tag = format!("timecode={bad}");
+        files.push(m.make(
+            &format!("bad{i}.mkv"),
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x180:rate=25:duration=1",
+                "-c:v",
+                "mpeg4",
+                "-metadata:s:v:0",
+                &tag,
+            ],
+        ));
+    }
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let report = check(
+        "name: t\ntimecode: {start: '10:00:00:00'}\n",
+        m.dir.path(),
+        &paths,
+    );
+    for (i, bad) in ["00:00:00:0", "25:00:00:00", "garbage"].iter().enumerate() {
+        let index = index_of(&report, &format!("bad{i}.mkv"));
+        let f = &report["files"][index];
+        assert_eq!(f["probe"]["timecode"], serde_json::Value::Null, "{bad}");
+        assert_eq!(f.get("timecode_source"), None, "{bad}");
+        assert_eq!(
+            finding(&report, index, "timecode.start")["actual"],
+            format!("malformed timecode tag '{bad}'")
+        );
+    }
+}
