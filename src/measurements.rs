@@ -11,6 +11,43 @@ pub struct Measurements {
     /// Black/freeze/silence/clipping events, when the spec has a `content:` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
+    /// Decoded seconds / declared seconds of the decode that fed the content checks (or of
+    /// the full decode, when the spec asks for one): below 0.99 the checks saw only part of
+    /// the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+    /// What the cheap look at the bytes found wrong (header promising more than the file
+    /// holds, zero-filled essence): `file.truncated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage: Option<String>,
+    /// The full decode `integrity: {decode: true}` asks for: `file.decode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode: Option<FullDecode>,
+}
+
+/// One packet a decoder rejected.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecodeError {
+    /// Seconds from the start of the file to the end of the last good frame before it.
+    pub at_s: f64,
+    /// "video: Invalid data found when processing input ([mpeg4] header damaged)".
+    pub message: String,
+}
+
+/// How a decode of every stream went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FullDecode {
+    /// Seconds decoded (the longest stream's end).
+    pub decoded_s: f64,
+    /// The first few decode errors, each placed after the last good frame.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<DecodeError>,
+    /// All decode errors, including those not listed.
+    #[serde(default)]
+    pub error_count: u64,
+    /// Why the decode could not run or stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// BS.1770-4 / EBU R128 figures of one audio stream.

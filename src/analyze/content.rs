@@ -31,22 +31,35 @@ const DEFAULT_SILENCE_DB: f64 = -60.0;
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules) -> Content {
-    analyse_sharing_audio(path, probe, rules, None).0
+    analyse_sharing_audio(path, probe, rules, None).content
+}
+
+/// What one content pass found, and how far it got.
+pub struct Pass {
+    pub content: Content,
+    /// How the first audio stream's decode into the tap went (see `analyse_sharing_audio`).
+    pub audio: Option<Decoded>,
+    /// How far into the file the decode got, seconds; `None` when nothing was decoded.
+    pub decoded_s: Option<f64>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
 /// a file with both content and loudness rules is read and decoded once. Returns how that
-/// audio decode went, or `None` when no audio went to the tap (no content pass, no audio, a
-/// stream the probe gives no format for).
+/// audio decode went in `Pass::audio`, `None` when no audio went to the tap (no content pass,
+/// no audio, a stream the probe gives no format for).
 pub fn analyse_sharing_audio(
     path: &Path,
     probe: &Probe,
     rules: &ContentRules,
     tap: Option<&mut Sink>,
-) -> (Content, Option<Decoded>) {
+) -> Pass {
     let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
-        return (Content::default(), None);
+        return Pass {
+            content: Content::default(),
+            audio: None,
+            decoded_s: None,
+        };
     }
     let audio = probe.audio.first();
     let format = audio.and_then(|a| match (a.channels, a.sample_rate) {
@@ -111,7 +124,11 @@ pub fn analyse_sharing_audio(
             ..Content::default()
         },
     };
-    (content, decoded)
+    Pass {
+        content,
+        audio: decoded,
+        decoded_s: log.decoded_s,
+    }
 }
 
 /// Where the first audio stream starts on ffmpeg's timeline, which counts from the earliest
@@ -139,6 +156,8 @@ struct Log {
     /// Lines logged by a `*detect` filter, one event each, `\n`-terminated.
     detectors: String,
     decode_error: Option<String>,
+    /// The furthest output time ffmpeg's progress lines reported, seconds.
+    decoded_s: Option<f64>,
 }
 
 impl Log {
@@ -146,6 +165,11 @@ impl Log {
         if is_detector_line(line) {
             self.detectors.push_str(line);
             self.detectors.push('\n');
+        } else if let Some(us) = line.strip_prefix("out_time_us=") {
+            if let Ok(us) = us.trim().parse::<i64>() {
+                let seconds = us as f64 / 1e6;
+                self.decoded_s = Some(self.decoded_s.map_or(seconds, |s| s.max(seconds)));
+            }
         } else if self.decode_error.is_none() {
             self.decode_error = decode_error(line);
         }
@@ -155,7 +179,7 @@ impl Log {
 /// ffmpeg's own report of a packet it could not decode (`Error while decoding stream #0:1: …`).
 fn decode_error(line: &str) -> Option<String> {
     line.starts_with("Error while decoding stream")
-        .then(|| format!("ffmpeg: {}", line.trim()))
+        .then(|| format!("ffmpeg: {}", ffmpeg::without_context(line.trim())))
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -237,6 +261,8 @@ impl Plan {
         args.extend(["-v".into(), "info".into()]);
         args.extend(["-threads".into(), decoder_threads().to_string()]);
         args.extend(["-i".into(), media_url(path)]);
+        // Progress lines (`out_time_us=`) on the log say how far the decode got: the coverage.
+        args.extend(["-progress".into(), "pipe:2".into()]);
         args.extend(["-filter_complex".into(), self.filter_graph()]);
         // Map the graph's outputs explicitly: otherwise ffmpeg also auto-maps the input's
         // streams to the null output, decoding (say) the picture when only audio is checked.

@@ -2,8 +2,8 @@
 //! measurement is missing for a file yields an explicit "not measured" finding (severity info)
 //! rather than a pass.
 
-use super::At;
-use super::{Finding, ids};
+use super::file::MIN_COVERAGE;
+use super::{At, Finding, NO_AUDIO_STREAM, ids, locate};
 use crate::measurements::{Event, Loudness, Measurements};
 use crate::probe::Probe;
 use crate::spec::Spec;
@@ -139,15 +139,12 @@ mod loudness {
         {
             let expected = format!("≤ {:.1} dBTP", max.0);
             let actual = format!("{tp:.1} dBTP{suffix}");
+            // The place is the finding's `at`, which every view prints after the message.
             let at = l.true_peak_at.as_deref().map(at_tc);
-            let place = l
-                .true_peak_at
-                .as_deref()
-                .map_or(String::new(), |t| format!(" at {t}"));
             findings.push(
                 Finding::fail(ids::LOUDNESS_TRUE_PEAK, "true peak", &expected, &actual)
                     .with_message(format!(
-                        "true peak: expected {expected}, got {actual}{place} ({stream})"
+                        "true peak: expected {expected}, got {actual} ({stream})"
                     ))
                     .with_at(at),
             );
@@ -279,11 +276,6 @@ fn describe_offset(ms: f64) -> String {
     }
 }
 
-/// A time in the file as timecode (elapsed time when the file has none).
-fn locate(probe: &Probe, seconds: f64) -> String {
-    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.frame_rate())
-}
-
 fn span(probe: &Probe, event: &Event) -> Option<At> {
     Some(At {
         start: locate(probe, event.start_s),
@@ -339,11 +331,20 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             (0.0, f64::INFINITY),
         ));
     }
+    let no_audio = probe.audio.is_empty();
+    let short = m.coverage.filter(|c| *c < MIN_COVERAGE);
     for (id, what, max_s, events, (from, to)) in kinds {
         let expected = format!("no {what} longer than {max_s} s");
         if let Some(problem) = problem {
             findings.push(could_not_analyse(id, what, expected, problem));
             continue;
+        }
+        if no_audio && id == ids::CONTENT_SILENCE {
+            findings.push(no_audio_stream(id, what, expected));
+            continue;
+        }
+        if let Some(share) = short {
+            findings.push(partly_analysed(id, what, expected.clone(), share, probe));
         }
         let Some(events) = events else {
             findings.push(Finding::not_measured(id, expected, why));
@@ -371,10 +372,20 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     if let Some(c) = &rules.clipping {
         let id = ids::CONTENT_CLIPPING;
         let expected = format!("at most {} clipped samples", c.max_samples);
+        if let (None, Some(share), false) = (problem, short, no_audio) {
+            findings.push(partly_analysed(
+                id,
+                "clipping",
+                expected.clone(),
+                share,
+                probe,
+            ));
+        }
         match (problem, measured.and_then(|m| m.clipped_samples)) {
             (Some(problem), _) => {
                 findings.push(could_not_analyse(id, "clipping", expected, problem))
             }
+            (None, None) if no_audio => findings.push(no_audio_stream(id, "clipping", expected)),
             (None, None) => findings.push(Finding::not_measured(id, expected, why)),
             (None, Some(total)) if total > c.max_samples => {
                 let runs = measured
@@ -398,6 +409,21 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
         }
     }
     findings
+}
+
+fn no_audio_stream(id: &str, what: &str, expected: String) -> Finding {
+    Finding::fail(id, what, expected, NO_AUDIO_STREAM).with_message(NO_AUDIO_STREAM)
+}
+
+/// The decode reached only `share` of the declared length: the events found are real, but the
+/// rest of the file was never looked at, so the check cannot pass.
+fn partly_analysed(id: &str, what: &str, expected: String, share: f64, probe: &Probe) -> Finding {
+    let declared = probe.duration().unwrap_or(0.0);
+    let actual = format!("{:.1} % analysed", share * 100.0);
+    Finding::fail(id, what, expected, &actual).with_message(format!(
+        "{what} only partly analysed: the decode reached {:.2} s of {declared:.2} s ({actual})",
+        share * declared
+    ))
 }
 
 fn could_not_analyse(id: &str, what: &str, expected: String, problem: &str) -> Finding {
