@@ -25,13 +25,22 @@ pub struct Measurements {
     pub decode: Option<FullDecode>,
 }
 
-/// One packet a decoder rejected.
+/// A stretch of one stream where the decoder rejected packets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DecodeError {
-    /// Seconds from the start of the file to the end of the last good frame before it.
-    pub at_s: f64,
-    /// "video: Invalid data found when processing input ([mpeg4] header damaged)".
+    /// Seconds from the start of the file to the end of the stream's last good frame before it.
+    pub start_s: f64,
+    /// Where the stream's next good frame starts; `None` when none followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_s: Option<f64>,
+    /// Packets rejected in the stretch.
+    pub errors: u64,
+    /// The first error: "video: Invalid data found when processing input ([mpeg4] header damaged)".
     pub message: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How a decode of every stream went.
@@ -39,12 +48,12 @@ pub struct DecodeError {
 pub struct FullDecode {
     /// Seconds decoded (the longest stream's end).
     pub decoded_s: f64,
-    /// The first few decode errors, each placed after the last good frame.
+    /// The first few damaged stretches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<DecodeError>,
-    /// All decode errors, including those not listed.
-    #[serde(default)]
-    pub error_count: u64,
+    /// Damaged stretches not listed in `errors`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_errors: u64,
     /// Why the decode could not run or stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,

@@ -1,7 +1,8 @@
-//! The full decode `integrity: {decode: true}` asks for (`file.decode`): every video and audio
-//! stream through its decoder, in one ffmpeg run whose per-frame checksums (`framecrc`) go to
-//! stderr between the decoder's errors, so each error is placed after the last good frame and
-//! the decoded length of each stream is known.
+//! The full decode `integrity: {decode: true}` asks for (`file.decode`): the video stream and
+//! every audio stream through their decoders, in one ffmpeg run whose per-frame checksums
+//! (`framecrc`) go to stderr between the decoders' errors. A stream's rejected packets form a
+//! damaged stretch from its last good frame to its next one, and the frames give the decoded
+//! length.
 
 use super::ffmpeg;
 use crate::measurements::{DecodeError, FullDecode};
@@ -10,55 +11,73 @@ use crate::process::media_url;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Errors kept with their place; the rest are only counted (a broken file can fail every frame).
-const MAX_ERRORS: usize = 20;
+/// Damaged stretches kept; the rest are only counted (a broken file can fail every frame).
+const MAX_STRETCHES: usize = 20;
 
 pub fn decode(path: &Path, probe: &Probe) -> FullDecode {
+    let streams = Streams::of(probe);
     let mut args = ffmpeg::base_args();
-    args.extend(["-v", "error", "-i"].map(String::from));
+    // Slice threads only: frame threads report errors in an order that changes from run to
+    // run, and two runs of one file must give identical reports.
+    args.extend(["-v", "error", "-thread_type", "slice", "-i"].map(String::from));
     args.push(media_url(path));
-    args.extend(["-map", "0:v?", "-map", "0:a?", "-f", "framecrc", "pipe:2"].map(String::from));
+    for (index, _) in &streams.0 {
+        args.extend(["-map".to_owned(), format!("0:{index}")]);
+    }
+    // Each frame line written at once, so it lands between the errors where it belongs.
+    args.extend(["-flush_packets", "1", "-f", "framecrc", "pipe:2"].map(String::from));
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
-    let mut log = FrameLog::new(probe);
+    let mut log = FrameLog::new(streams);
     let outcome = ffmpeg::run_streaming(&args, timeout, &mut |_| {}, &mut |line| log.add(line));
-    FullDecode {
-        decoded_s: log.decoded_s,
-        errors: log.errors,
-        error_count: log.error_count,
-        problem: outcome.err(),
+    log.finish(outcome.err())
+}
+
+/// The decoded streams in output order: (ffprobe index, name in findings).
+struct Streams(Vec<(u32, String)>);
+
+impl Streams {
+    fn of(probe: &Probe) -> Streams {
+        let video = probe.video.iter().map(|v| (v.index, "video".to_owned()));
+        let audio = probe
+            .audio
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.index, format!("audio stream {}", i + 1)));
+        Streams(video.chain(audio).collect())
+    }
+
+    /// The output position of the stream ffmpeg calls `#0:{input}`.
+    fn output_of(&self, input: u32) -> Option<usize> {
+        self.0.iter().position(|(index, _)| *index == input)
     }
 }
 
 /// What the pass needs of ffmpeg's stderr, in memory that does not grow with it.
 struct FrameLog {
+    streams: Streams,
     /// Time base of each output stream (`#tb 0: 1/25`).
-    time_bases: BTreeMap<u32, f64>,
-    /// The end of the latest frame of any stream, seconds.
-    decoded_s: f64,
+    time_bases: BTreeMap<usize, f64>,
+    /// The end of each output stream's latest frame, seconds.
+    ends: BTreeMap<usize, f64>,
     /// The decoder's own detail line (`[mpeg4 @ 0x…] header damaged`) before an error.
     detail: Option<String>,
-    errors: Vec<DecodeError>,
-    error_count: u64,
-    /// Names by ffprobe stream index: "video", "audio stream 1", …
-    names: BTreeMap<u32, String>,
+    /// Per output stream, the errors not yet placed: they belong to the next hole in its
+    /// frames (the muxer's interleaving can log them a few frames before the hole shows).
+    pending: BTreeMap<usize, DecodeError>,
+    stretches: Vec<DecodeError>,
+    more: u64,
 }
 
 impl FrameLog {
-    fn new(probe: &Probe) -> FrameLog {
-        let mut names = BTreeMap::new();
-        if let Some(video) = &probe.video {
-            names.insert(video.index, "video".to_owned());
-        }
-        for (i, audio) in probe.audio.iter().enumerate() {
-            names.insert(audio.index, format!("audio stream {}", i + 1));
-        }
+    fn new(streams: Streams) -> FrameLog {
         FrameLog {
+            streams,
             time_bases: BTreeMap::new(),
-            decoded_s: 0.0,
+            ends: BTreeMap::new(),
             detail: None,
-            errors: Vec::new(),
-            error_count: 0,
-            names,
+            pending: BTreeMap::new(),
+            stretches: Vec::new(),
+            more: 0,
         }
     }
 
@@ -66,52 +85,117 @@ impl FrameLog {
         let line = line.trim();
         if let Some((stream, base)) = time_base(line) {
             self.time_bases.insert(stream, base);
-        } else if let Some((stream, end)) = frame_end(line) {
-            let base = self.time_bases.get(&stream).copied().unwrap_or(0.0);
-            self.decoded_s = self.decoded_s.max(end as f64 * base);
+        } else if let Some(frame) = Frame::parse(line) {
+            self.frame(frame);
         } else if let Some(rest) = line.strip_prefix("Error while decoding stream #0:") {
-            self.error_count += 1;
             let detail = self.detail.take();
-            if self.errors.len() < MAX_ERRORS {
-                let (index, reason) = rest.split_once(':').unwrap_or((rest, ""));
-                let stream = index
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .and_then(|i| self.names.get(&i).cloned())
-                    .unwrap_or_else(|| format!("stream #{}", index.trim()));
-                let mut message = format!("{stream}: {}", reason.trim());
-                if let Some(detail) = detail {
-                    message.push_str(&format!(" ({detail})"));
-                }
-                self.errors.push(DecodeError {
-                    at_s: self.decoded_s,
-                    message,
-                });
+            let (index, reason) = rest.split_once(':').unwrap_or((rest, ""));
+            if let Some(stream) = index
+                .trim()
+                .parse()
+                .ok()
+                .and_then(|i| self.streams.output_of(i))
+            {
+                self.error(stream, reason.trim(), detail);
             }
         } else if line.starts_with('[') {
             self.detail = Some(ffmpeg::without_context(line));
         }
     }
+
+    /// A decoded frame; one that starts past the end of the stream's previous frame closes a
+    /// hole, which holds the errors pending for the stream.
+    fn frame(&mut self, frame: Frame) {
+        let base = self.time_bases.get(&frame.stream).copied().unwrap_or(0.0);
+        let (start, end) = (
+            frame.pts as f64 * base,
+            frame.pts.saturating_add(frame.duration) as f64 * base,
+        );
+        let previous_end = self.ends.get(&frame.stream).copied();
+        let hole = previous_end.filter(|&e| start - e > (end - start).max(base) / 2.0);
+        if let Some(hole_start) = hole
+            && let Some(mut stretch) = self.pending.remove(&frame.stream)
+        {
+            stretch.start_s = hole_start;
+            stretch.end_s = Some(start);
+            self.keep(stretch);
+        }
+        self.ends
+            .insert(frame.stream, previous_end.map_or(end, |e| e.max(end)));
+    }
+
+    fn error(&mut self, stream: usize, reason: &str, detail: Option<String>) {
+        if let Some(pending) = self.pending.get_mut(&stream) {
+            pending.errors += 1;
+            return;
+        }
+        let mut message = format!("{}: {reason}", self.streams.0[stream].1);
+        if let Some(detail) = detail {
+            message.push_str(&format!(" ({detail})"));
+        }
+        let stretch = DecodeError {
+            start_s: 0.0,
+            end_s: None,
+            errors: 1,
+            message,
+        };
+        self.pending.insert(stream, stretch);
+    }
+
+    fn keep(&mut self, stretch: DecodeError) {
+        if self.stretches.len() < MAX_STRETCHES {
+            self.stretches.push(stretch);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Errors still pending left no hole: the stream ended in them. They are placed at its
+    /// last good frame (where they were logged depends on how ffmpeg interleaved its output).
+    fn finish(mut self, problem: Option<String>) -> FullDecode {
+        for (stream, mut stretch) in std::mem::take(&mut self.pending) {
+            stretch.start_s = self.ends.get(&stream).copied().unwrap_or(0.0);
+            self.keep(stretch);
+        }
+        self.stretches
+            .sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        FullDecode {
+            decoded_s: self.ends.values().copied().fold(0.0, f64::max),
+            errors: self.stretches,
+            more_errors: self.more,
+            problem,
+        }
+    }
 }
 
 /// `#tb 0: 1/25` → (0, 0.04).
-fn time_base(line: &str) -> Option<(u32, f64)> {
+fn time_base(line: &str) -> Option<(usize, f64)> {
     let (stream, fraction) = line.strip_prefix("#tb ")?.split_once(':')?;
     let (num, den) = fraction.trim().split_once('/')?;
     let (num, den): (f64, f64) = (num.trim().parse().ok()?, den.trim().parse().ok()?);
-    (den > 0.0).then(|| Some((stream.trim().parse().ok()?, num / den)))?
+    let stream = stream.trim().parse().ok()?;
+    (den > 0.0).then_some((stream, num / den))
 }
 
-/// `0, 3, 3, 1, 86400, 0xab86dd0a` (stream, dts, pts, duration, size, crc) → (0, pts + duration).
-fn frame_end(line: &str) -> Option<(u32, i64)> {
-    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-    if fields.len() < 6 || !fields[5].starts_with("0x") {
-        return None;
+/// One `framecrc` line: `0, 3, 3, 1, 86400, 0xab86dd0a` (stream, dts, pts, duration, size, crc).
+struct Frame {
+    stream: usize,
+    pts: i64,
+    duration: i64,
+}
+
+impl Frame {
+    fn parse(line: &str) -> Option<Frame> {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if fields.len() < 6 || !fields[5].starts_with("0x") {
+            return None;
+        }
+        Some(Frame {
+            stream: fields[0].parse().ok()?,
+            pts: fields[2].parse().ok()?,
+            duration: fields[3].parse().ok()?,
+        })
     }
-    let pts: i64 = fields[2].parse().ok()?;
-    let duration: i64 = fields[3].parse().ok()?;
-    Some((fields[0].parse().ok()?, pts.saturating_add(duration)))
 }
 
 #[cfg(test)]
@@ -120,7 +204,7 @@ mod tests {
     use crate::probe::{AudioStream, VideoStream};
 
     #[test]
-    fn errors_are_placed_after_the_last_good_frame_and_name_the_stream() {
+    fn rejected_packets_form_a_stretch_between_good_frames_of_their_stream() {
         let probe = Probe {
             video: Some(VideoStream::default()),
             audio: vec![AudioStream {
@@ -129,17 +213,31 @@ mod tests {
             }],
             ..Probe::default()
         };
-        let mut log = FrameLog::new(&probe);
-        for line in "#tb 0: 1/25\n#tb 1: 1/44100\n0,  0,  0,  1,  86400, 0xab86dd0a\n1, 0, 0, 1024, 2048, 0x74b2003f\n0, 49, 49, 1, 86400, 0x0bed5fb3\n[mpeg4 @ 0x55c1a08b4b00] header damaged\nError while decoding stream #0:0: Invalid data found when processing input\nError while decoding stream #0:1: Invalid data\n".lines() {
-            log.add(line);
-        }
-        assert!((log.decoded_s - 2.0).abs() < 1e-9);
-        assert_eq!(log.error_count, 2);
+        let mut log = FrameLog::new(Streams::of(&probe));
+        let lines = "#tb 0: 1/25\n#tb 1: 1/44100\n\
+                     0, 0, 0, 1, 86400, 0xab86dd0a\n\
+                     1, 0, 0, 1024, 2048, 0x74b2003f\n\
+                     0, 49, 49, 1, 86400, 0x0bed5fb3\n\
+                     [mpeg4 @ 0x55c1a08b4b00] header damaged\n\
+                     Error while decoding stream #0:0: Invalid data found when processing input\n\
+                     Error while decoding stream #0:0: Invalid data found when processing input\n\
+                     0, 50, 50, 1, 86400, 0x0bed5fb3\n\
+                     1, 88200, 88200, 1024, 2048, 0x74b2003f\n\
+                     0, 75, 75, 1, 86400, 0x0bed5fb3\n\
+                     Error while decoding stream #0:1: Invalid data\n";
+        lines.lines().for_each(|line| log.add(line));
+        let decode = log.finish(None);
+        assert!((decode.decoded_s - 3.04).abs() < 1e-9);
+        assert_eq!(decode.errors.len(), 2);
+        let (audio, video) = (&decode.errors[0], &decode.errors[1]);
         assert_eq!(
-            log.errors[0].message,
+            video.message,
             "video: Invalid data found when processing input ([mpeg4] header damaged)"
         );
-        assert_eq!(log.errors[1].message, "audio stream 1: Invalid data");
-        assert!((log.errors[0].at_s - 2.0).abs() < 1e-9);
+        assert_eq!(video.errors, 2);
+        assert!((video.start_s - 2.04).abs() < 1e-9);
+        assert_eq!(video.end_s, Some(3.0));
+        assert_eq!(audio.message, "audio stream 1: Invalid data");
+        assert_eq!(audio.end_s, None);
     }
 }

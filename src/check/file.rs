@@ -67,20 +67,21 @@ pub fn decode(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let mut findings: Vec<Finding> = decode
         .errors
         .iter()
-        .map(|error| {
-            Finding::fail(ids::FILE_DECODE, "decode", expected, "decode error")
-                .with_message(format!("decode error: {}", error.message))
+        .map(|stretch| {
+            let actual = match stretch.errors {
+                1 => "1 decode error".to_owned(),
+                n => format!("{n} decode errors"),
+            };
+            Finding::fail(ids::FILE_DECODE, "decode", expected, &actual)
+                .with_message(format!("{actual}: {}", stretch.message))
                 .with_at(Some(At {
-                    start: super::locate(probe, error.at_s),
-                    end: None,
+                    start: super::locate(probe, stretch.start_s),
+                    end: stretch.end_s.map(|end| super::locate(probe, end)),
                 }))
         })
         .collect();
-    let unlisted = decode
-        .error_count
-        .saturating_sub(decode.errors.len() as u64);
-    if let (Some(last), true) = (findings.last_mut(), unlisted > 0) {
-        last.message += &format!(" (and {unlisted} more decode errors)");
+    if let (Some(last), true) = (findings.last_mut(), decode.more_errors > 0) {
+        last.message += &format!(" (and {} more damaged stretches)", decode.more_errors);
     }
     if let Some(problem) = &decode.problem {
         findings.push(
