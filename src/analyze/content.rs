@@ -108,7 +108,7 @@ pub fn analyse_sharing_audio(
                 // ffmpeg skips a packet it cannot decode and carries on: for the meter that
                 // is a stream read with holes, so the loudness is measured again on its own.
                 Ok(()) => tap_error
-                    .or_else(|| log.decode_error.clone())
+                    .or_else(|| log.decode_error(probe))
                     .or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s))),
             };
             Decoded {
@@ -155,7 +155,8 @@ fn audio_origin_s(probe: &Probe) -> f64 {
 struct Log {
     /// Lines logged by a `*detect` filter, one event each, `\n`-terminated.
     detectors: String,
-    decode_error: Option<String>,
+    /// The first `Error while decoding stream` line: (ffprobe index, reason).
+    decode_error: Option<(u32, String)>,
     /// The furthest output time ffmpeg's progress lines reported, seconds.
     decoded_s: Option<f64>,
 }
@@ -171,15 +172,19 @@ impl Log {
                 self.decoded_s = Some(self.decoded_s.map_or(seconds, |s| s.max(seconds)));
             }
         } else if self.decode_error.is_none() {
-            self.decode_error = decode_error(line);
+            self.decode_error = ffmpeg::decode_error(line)
+                .map(|(index, reason)| (index, ffmpeg::without_context(reason)));
         }
     }
-}
 
-/// ffmpeg's own report of a packet it could not decode (`Error while decoding stream #0:1: …`).
-fn decode_error(line: &str) -> Option<String> {
-    line.starts_with("Error while decoding stream")
-        .then(|| format!("ffmpeg: {}", ffmpeg::without_context(line.trim())))
+    /// "ffmpeg could not decode audio stream 1: Invalid data found when processing input".
+    fn decode_error(&self, probe: &Probe) -> Option<String> {
+        let (index, reason) = self.decode_error.as_ref()?;
+        Some(format!(
+            "ffmpeg could not decode {}: {reason}",
+            ffmpeg::stream_name(probe, *index)
+        ))
+    }
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -542,10 +547,20 @@ mod tests {
     #[test]
     fn an_undecodable_packet_in_the_log_is_a_decode_error() {
         let log = "Input #0, mov, from 'file:/m/a.mov':\n[aac @ 0x1] Number of bands exceeds limit\nError while decoding stream #0:1: Invalid data found when processing input\n";
-        let error = logged(log).decode_error.expect("found");
-        assert!(error.contains("stream #0:1"), "{error}");
+        let probe = Probe {
+            audio: vec![crate::probe::AudioStream {
+                index: 1,
+                ..Default::default()
+            }],
+            ..Probe::default()
+        };
+        let error = logged(log).decode_error(&probe).expect("found");
         assert_eq!(
-            logged("[silencedetect @ 0x3] silence_start: 2\n").decode_error,
+            error,
+            "ffmpeg could not decode audio stream 1: Invalid data found when processing input"
+        );
+        assert_eq!(
+            logged("[silencedetect @ 0x3] silence_start: 2\n").decode_error(&probe),
             None
         );
     }

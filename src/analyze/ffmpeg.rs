@@ -1,5 +1,6 @@
 //! Small helpers shared by the ffmpeg-based analyses.
 
+use crate::probe::Probe;
 use crate::process::{self, Limits, RunError};
 use std::time::Duration;
 
@@ -79,6 +80,28 @@ pub fn run_streaming(
             _ => without_context(&last_line),
         };
         Err(format!("ffmpeg could not decode the file: {cause}"))
+    }
+}
+
+/// ffmpeg's report of a packet it could not decode, `Error while decoding stream #0:1: reason`:
+/// (ffprobe's index of the stream, reason).
+pub fn decode_error(line: &str) -> Option<(u32, &str)> {
+    let rest = line
+        .trim()
+        .strip_prefix("Error while decoding stream #0:")?;
+    let (index, reason) = rest.split_once(':')?;
+    Some((index.trim().parse().ok()?, reason.trim()))
+}
+
+/// How findings name the stream ffprobe numbers `index`: "video", or "audio stream 1" (from 1
+/// among the audio streams, as every finding counts them).
+pub fn stream_name(probe: &Probe, index: u32) -> String {
+    if probe.video.as_ref().is_some_and(|v| v.index == index) {
+        return "video".to_owned();
+    }
+    match probe.audio.iter().position(|a| a.index == index) {
+        Some(i) => format!("audio stream {}", i + 1),
+        None => format!("stream #{index}"),
     }
 }
 

@@ -37,13 +37,14 @@ struct Streams(Vec<(u32, String)>);
 
 impl Streams {
     fn of(probe: &Probe) -> Streams {
-        let video = probe.video.iter().map(|v| (v.index, "video".to_owned()));
-        let audio = probe
-            .audio
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.index, format!("audio stream {}", i + 1)));
-        Streams(video.chain(audio).collect())
+        let video = probe.video.iter().map(|v| v.index);
+        let audio = probe.audio.iter().map(|a| a.index);
+        Streams(
+            video
+                .chain(audio)
+                .map(|index| (index, ffmpeg::stream_name(probe, index)))
+                .collect(),
+        )
     }
 
     /// The output position of the stream ffmpeg calls `#0:{input}`.
@@ -87,16 +88,10 @@ impl FrameLog {
             self.time_bases.insert(stream, base);
         } else if let Some(frame) = Frame::parse(line) {
             self.frame(frame);
-        } else if let Some(rest) = line.strip_prefix("Error while decoding stream #0:") {
+        } else if let Some((index, reason)) = ffmpeg::decode_error(line) {
             let detail = self.detail.take();
-            let (index, reason) = rest.split_once(':').unwrap_or((rest, ""));
-            if let Some(stream) = index
-                .trim()
-                .parse()
-                .ok()
-                .and_then(|i| self.streams.output_of(i))
-            {
-                self.error(stream, reason.trim(), detail);
+            if let Some(stream) = self.streams.output_of(index) {
+                self.error(stream, reason, detail);
             }
         } else if line.starts_with('[') {
             self.detail = Some(ffmpeg::without_context(line));
