@@ -146,6 +146,24 @@ fn intact_files_and_digital_silence_are_not_truncated() {
     let intact = faststart_mov(dir.path(), "intact.mov", SINE);
     // Picture with all-zero PCM interleaved: zeros in the essence that are not damage.
     let silent_sound = faststart_mov(dir.path(), "silent_sound.mov", "anullsrc=r=48000:cl=stereo");
+    // Black MJPEG frames are a few KB among 144 KB/s of zero PCM: long zero runs, no damage.
+    let black_silent = dir.path().join("black_silent.mov");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=black:size=320x180:rate=25:duration=10",
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=48000:cl=stereo",
+        "-shortest",
+        "-c:v",
+        "mjpeg",
+        "-c:a",
+        "pcm_s24le",
+        &black_silent.to_string_lossy(),
+    ]);
     let silent_wav = dir.path().join("silent.wav");
     ffmpeg(&[
         "-f",
@@ -161,10 +179,15 @@ fn intact_files_and_digital_silence_are_not_truncated() {
     let (code, report) = check(
         dir.path(),
         "name: t\n",
-        &[&intact, &silent_sound, &silent_wav],
+        &[&intact, &silent_sound, &black_silent, &silent_wav],
     );
     assert_eq!(code, 0, "{report:#}");
-    for name in ["intact.mov", "silent_sound.mov", "silent.wav"] {
+    for name in [
+        "intact.mov",
+        "silent_sound.mov",
+        "black_silent.mov",
+        "silent.wav",
+    ] {
         assert!(ids_of(&report, name).is_empty(), "{name}: {report:#}");
     }
 }

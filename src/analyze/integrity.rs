@@ -2,8 +2,9 @@
 //! declare far more media than the bytes hold (a cut transfer with its index at the front), or
 //! the essence can be zero-filled (a sparse copy, a failed block). Neither shows in the probe,
 //! and neither is noticed unless something decodes the file; here it costs one header-only
-//! ffprobe and a few KB of reads.
+//! ffprobe and a few KB of reads (plus a decode of three frames where the reads find zeros).
 
+use super::ffmpeg;
 use super::guarded_file::GuardedFile;
 use crate::probe::Probe;
 use crate::process::{media_url, run_with_timeout};
@@ -19,22 +20,11 @@ const BLOCK: usize = 1024;
 /// Where essence is sampled, as shares of the file: past any header at the front and before
 /// an index at the end.
 const SAMPLE_AT: [f64; 3] = [0.25, 0.5, 0.75];
-/// A zero run counts as damage only when it spans this many seconds of the file's bytes:
-/// silent PCM is zeros too, but interleaved with picture it never runs this long.
+/// A zero run is suspect only when it spans this many seconds of the file's bytes.
 const ZERO_RUN_S: f64 = 2.0;
-/// Video codecs whose essence can legitimately be zeros (black in RGB, empty alpha).
-const UNCOMPRESSED_VIDEO: &[&str] = &[
-    "rawvideo",
-    "r210",
-    "r10k",
-    "v210",
-    "v308",
-    "v408",
-    "v410",
-    "ayuv",
-    "yuv4",
-    "bitpacked",
-];
+/// Frames decoded where a zero run is suspect: silent PCM and uncompressed black are zeros too,
+/// so zeros are damage only when the picture (else the sound) there does not decode.
+const CONFIRM_FRAMES: &str = "3";
 
 /// What is wrong with the file's bytes, for `file.truncated`; `None` when nothing shows.
 pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
@@ -44,10 +34,14 @@ pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
     if let Some(short) = too_small(size, duration, declared_bits_per_s) {
         return Some(short);
     }
-    if !may_hold_zeros(probe) {
-        return zero_run(path, size, duration, timeout);
+    if only_pcm_audio(probe) {
+        return None;
     }
-    None
+    let suspect_s = zero_run(path, size, duration, timeout)?;
+    let at_s = suspect_s.min(duration - 1.0).max(0.0);
+    (!decodes_at(path, at_s, probe.video.is_some(), timeout)).then(|| {
+        format!("zero bytes where essence should be: it does not decode around {at_s:.1} s")
+    })
 }
 
 /// "holds 289 KB where its streams need at least 35.2 MB for 940.0 s": the size can not hold
@@ -72,19 +66,13 @@ fn bytes(n: f64) -> String {
     }
 }
 
-/// Files where zero bytes can be real essence: PCM-only audio files (digital silence) and
-/// uncompressed picture.
-fn may_hold_zeros(probe: &Probe) -> bool {
-    match &probe.video {
-        Some(video) => video
-            .codec
-            .as_deref()
-            .is_some_and(|c| UNCOMPRESSED_VIDEO.contains(&c)),
-        None => probe
+/// An audio file of PCM only: its zeros are digital silence, which decodes as such.
+fn only_pcm_audio(probe: &Probe) -> bool {
+    probe.video.is_none()
+        && probe
             .audio
             .iter()
-            .all(|a| a.codec.as_deref().is_none_or(|c| c.starts_with("pcm_"))),
-    }
+            .all(|a| a.codec.as_deref().is_none_or(|c| c.starts_with("pcm_")))
 }
 
 /// The streams' bit rates as their headers declare them (ffprobe's format bit rate is
@@ -116,9 +104,9 @@ fn parse_bit_rates(csv: &str) -> Vec<u64> {
         .collect()
 }
 
-/// Samples the essence at a few places; a place where a block, one a second later and one
-/// `ZERO_RUN_S` later are all zero bytes is a zero-filled stretch.
-fn zero_run(path: &Path, size: u64, duration_s: f64, timeout: Duration) -> Option<String> {
+/// Samples the essence at a few places; where a block, one a second later and one
+/// `ZERO_RUN_S` later are all zero bytes, returns the time (by bytes) in the middle of them.
+fn zero_run(path: &Path, size: u64, duration_s: f64, timeout: Duration) -> Option<f64> {
     let mut file = GuardedFile::open(path, timeout).ok()?;
     let bytes_per_s = size as f64 / duration_s;
     let run = (bytes_per_s * ZERO_RUN_S) as u64;
@@ -133,13 +121,47 @@ fn zero_run(path: &Path, size: u64, duration_s: f64, timeout: Duration) -> Optio
             .map(|&o| is_zero_block(&mut file, o))
             .collect::<Option<Vec<bool>>>()?;
         if zeros.iter().all(|z| *z) {
-            return Some(format!(
-                "zero bytes where essence should be, around {:.1} s (byte {start} onwards)",
-                start as f64 / bytes_per_s
-            ));
+            return Some((start + run / 2) as f64 / bytes_per_s);
         }
     }
     None
+}
+
+/// Whether a few frames of the picture (else the first audio stream) decode from `at_s` on.
+fn decodes_at(path: &Path, at_s: f64, picture: bool, timeout: Duration) -> bool {
+    let mut args = ffmpeg::base_args();
+    args.extend([
+        "-v".into(),
+        "error".into(),
+        "-ss".into(),
+        format!("{at_s:.3}"),
+    ]);
+    args.extend(["-i".into(), media_url(path)]);
+    let (stream, frames) = if picture {
+        ("0:v:0", "-frames:v")
+    } else {
+        ("0:a:0", "-frames:a")
+    };
+    args.extend(
+        [
+            "-map",
+            stream,
+            frames,
+            CONFIRM_FRAMES,
+            "-f",
+            "framecrc",
+            "pipe:1",
+        ]
+        .map(String::from),
+    );
+    let (mut frames, mut errors) = (0usize, 0usize);
+    let outcome = ffmpeg::run_streaming(
+        &args,
+        timeout,
+        &mut |bytes| frames += bytes.windows(4).filter(|w| *w == b", 0x").count(),
+        &mut |line| errors += usize::from(ffmpeg::decode_error(line).is_some()),
+    );
+    outcome.is_ok() && errors == 0 && frames > 0
 }
 
 /// Whether `BLOCK` bytes at `offset` are all zero; `None` when they cannot be read.
