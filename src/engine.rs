@@ -173,10 +173,10 @@ fn measure(
 }
 
 /// Decoded seconds over declared seconds, rounded to 0.1 % so reruns give identical reports;
-/// `None` when the file declares no length.
+/// `None` when no decode ran (no rule needed one) or the file declares no length.
 fn coverage(decoded_s: Option<f64>, probe: &Probe) -> Option<f64> {
     let declared = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
-    let share = decoded_s.unwrap_or(0.0) / declared;
+    let share = decoded_s? / declared;
     Some((share * 1000.0).round() / 1000.0)
 }
 

@@ -127,7 +127,8 @@ pub fn analyse_sharing_audio(
     Pass {
         content,
         audio: decoded,
-        decoded_s: log.decoded_s,
+        // The pass ran: a decode that never reported progress decoded nothing.
+        decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
     }
 }
 
