@@ -145,6 +145,7 @@ fn measure(
         crate::analyze::marker::measure_into(path, probe, rules, sync);
     }
     let mut shared = None;
+    let full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
     if let Some(rules) = &spec.content {
         let first_audio = probe.audio.first().filter(|_| meter_first_audio);
         let mut meter = first_audio.map(|a| StreamMeter::new(a.channel_layout.as_deref()));
@@ -156,15 +157,18 @@ fn measure(
             Some(_) => Some(&mut feed),
             None => None,
         };
-        let pass = crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap);
+        let pass =
+            crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap, full_decode);
         measurements.content = Some(pass.content);
         measurements.coverage = coverage(pass.decoded_s, probe);
+        measurements.decode = pass.full_decode;
         shared = pass
             .audio
             .zip(meter)
             .map(|(decoded, meter)| SharedFirstStream { meter, decoded });
     }
-    if spec.integrity.as_ref().is_some_and(|i| i.decode) {
+    // On its own when no content pass ran to share it.
+    if full_decode && measurements.decode.is_none() {
         let decode = crate::analyze::full_decode::decode(path, probe);
         measurements.coverage = coverage(Some(decode.decoded_s), probe);
         measurements.decode = Some(decode);

@@ -285,3 +285,25 @@ fn content_checks_on_a_partly_decoded_mxf_do_not_pass() {
     assert!(ids_of(&report, "intact.mxf").is_empty(), "{report:#}");
     assert_eq!(report["files"][intact_at]["measurements"]["coverage"], 1.0);
 }
+
+#[test]
+fn a_full_decode_sharing_the_content_pass_finds_the_same_damage() {
+    let dir = temp_dir();
+    let zeroed = faststart_mov(dir.path(), "zeroed.mov", SINE);
+    zero_fill_middle(&zeroed);
+    let decode_of = |yaml: &str| {
+        let (_, report) = check(dir.path(), yaml, &[&zeroed]);
+        report["files"][0]["measurements"]["decode"].clone()
+    };
+    let alone = decode_of("name: t\nintegrity: {decode: true}\n");
+    let shared = decode_of(
+        "name: t\nintegrity: {decode: true}\ncontent:\n  black: {max_s: 2.0}\n  silence: {max_s: 2.0}\n",
+    );
+    assert!(alone["errors"][0]["end_s"].is_f64(), "{alone:#}");
+    assert_eq!(
+        alone["errors"][0]["start_s"],
+        shared["errors"][0]["start_s"]
+    );
+    assert_eq!(alone["errors"][0]["end_s"], shared["errors"][0]["end_s"]);
+    assert_eq!(alone["decoded_s"], shared["decoded_s"]);
+}

@@ -6,7 +6,8 @@
 
 use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
-use crate::measurements::{Content, Event};
+use super::full_decode::{self, FrameLog};
+use crate::measurements::{Content, Event, FullDecode};
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::ContentRules;
@@ -31,7 +32,7 @@ const DEFAULT_SILENCE_DB: f64 = -60.0;
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules) -> Content {
-    analyse_sharing_audio(path, probe, rules, None).content
+    analyse_sharing_audio(path, probe, rules, None, false).content
 }
 
 /// What one content pass found, and how far it got.
@@ -41,17 +42,21 @@ pub struct Pass {
     pub audio: Option<Decoded>,
     /// How far into the file the decode got, seconds; `None` when nothing was decoded.
     pub decoded_s: Option<f64>,
+    /// The full decode, when it was asked to share this pass.
+    pub full_decode: Option<FullDecode>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
 /// a file with both content and loudness rules is read and decoded once. Returns how that
 /// audio decode went in `Pass::audio`, `None` when no audio went to the tap (no content pass,
-/// no audio, a stream the probe gives no format for).
+/// no audio, a stream the probe gives no format for). With `full_decode`, the same ffmpeg
+/// also decodes every stream for `file.decode` (`Pass::full_decode`, unless no pass ran).
 pub fn analyse_sharing_audio(
     path: &Path,
     probe: &Probe,
     rules: &ContentRules,
     tap: Option<&mut Sink>,
+    full_decode: bool,
 ) -> Pass {
     let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
@@ -59,8 +64,10 @@ pub fn analyse_sharing_audio(
             content: Content::default(),
             audio: None,
             decoded_s: None,
+            full_decode: None,
         };
     }
+    plan.full_decode = full_decode;
     let audio = probe.audio.first();
     let format = audio.and_then(|a| match (a.channels, a.sample_rate) {
         (Some(channels), Some(rate)) if channels > 0 && rate > 0 => {
@@ -70,7 +77,7 @@ pub fn analyse_sharing_audio(
     });
     let mut tap = tap.filter(|_| format.is_some());
     plan.pipe_audio = plan.clipping_channels.is_some() || tap.is_some();
-    let args = plan.args(path);
+    let args = plan.args(path, probe);
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
     let channels = format.map_or(plan.clipping_channels.unwrap_or(2), |f| f.channels);
     let mut clipping = plan.clipping_channels.map(|_| {
@@ -97,7 +104,10 @@ pub fn analyse_sharing_audio(
         };
         frames += frames_of.push(bytes, &mut to_each).unwrap_or(0);
     };
-    let mut log = Log::default();
+    let mut log = Log {
+        frames: full_decode.then(|| FrameLog::new(probe)),
+        ..Log::default()
+    };
     let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples, &mut |line| log.add(line));
     let decoded = format
         .filter(|_| frames > 0 && plan.pipe_audio)
@@ -117,6 +127,7 @@ pub fn analyse_sharing_audio(
                 stopped_early,
             }
         });
+    let full_decode = log.frames.take().map(|f| f.finish(outcome.clone().err()));
     let content = match outcome {
         Ok(()) => plan.parse(&log.detectors, clipping.map(ClipCounter::finish), probe),
         Err(problem) => Content {
@@ -129,6 +140,7 @@ pub fn analyse_sharing_audio(
         audio: decoded,
         // The pass ran: a decode that never reported progress decoded nothing.
         decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
+        full_decode,
     }
 }
 
@@ -160,6 +172,8 @@ struct Log {
     decode_error: Option<(u32, String)>,
     /// The furthest output time ffmpeg's progress lines reported, seconds.
     decoded_s: Option<f64>,
+    /// The full decode sharing the pass, which reads the rest of the log.
+    frames: Option<FrameLog>,
 }
 
 impl Log {
@@ -172,7 +186,13 @@ impl Log {
                 let seconds = us as f64 / 1e6;
                 self.decoded_s = Some(self.decoded_s.map_or(seconds, |s| s.max(seconds)));
             }
-        } else if self.decode_error.is_none() {
+        } else {
+            if let Some(frames) = self.frames.as_mut() {
+                frames.add(line);
+            }
+            if self.decode_error.is_some() {
+                return;
+            }
             self.decode_error = ffmpeg::decode_error(line)
                 .map(|(index, reason)| (index, ffmpeg::without_context(reason)));
         }
@@ -200,6 +220,8 @@ struct Plan {
     clipping_channels: Option<u32>,
     /// The first audio stream goes to stdout as f32 samples (for clipping, or the loudness meter).
     pipe_audio: bool,
+    /// Every stream is also decoded for `file.decode`.
+    full_decode: bool,
 }
 
 impl Plan {
@@ -232,6 +254,7 @@ impl Plan {
                 .and(audio)
                 .map(|a| a.channels.unwrap_or(2).clamp(1, 64)),
             pipe_audio: false,
+            full_decode: false,
         }
     }
 
@@ -262,10 +285,14 @@ impl Plan {
         chains.join(";")
     }
 
-    fn args(&self, path: &Path) -> Vec<String> {
+    fn args(&self, path: &Path, probe: &Probe) -> Vec<String> {
         let mut args = ffmpeg::base_args();
         args.extend(["-v".into(), "info".into()]);
-        args.extend(["-threads".into(), decoder_threads().to_string()]);
+        if self.full_decode {
+            args.extend(full_decode::input_args());
+        } else {
+            args.extend(["-threads".into(), decoder_threads().to_string()]);
+        }
         args.extend(["-i".into(), media_url(path)]);
         // Progress lines (`out_time_us=`) on the log say how far the decode got: the coverage.
         args.extend(["-progress".into(), "pipe:2".into()]);
@@ -281,6 +308,9 @@ impl Plan {
             );
         } else if self.silence.is_some() {
             args.extend(["-map", "[a]", "-f", "null", "-"].map(String::from));
+        }
+        if self.full_decode {
+            args.extend(full_decode::output_args(probe));
         }
         args
     }

@@ -14,22 +14,36 @@ use std::path::Path;
 /// Damaged stretches kept; the rest are only counted (a broken file can fail every frame).
 const MAX_STRETCHES: usize = 20;
 
+/// Decodes the file on its own (no content pass to share).
 pub fn decode(path: &Path, probe: &Probe) -> FullDecode {
-    let streams = Streams::of(probe);
     let mut args = ffmpeg::base_args();
-    // Slice threads only: frame threads report errors in an order that changes from run to
-    // run, and two runs of one file must give identical reports.
-    args.extend(["-v", "error", "-thread_type", "slice", "-i"].map(String::from));
-    args.push(media_url(path));
-    for (index, _) in &streams.0 {
-        args.extend(["-map".to_owned(), format!("0:{index}")]);
-    }
-    // Each frame line written at once, so it lands between the errors where it belongs.
-    args.extend(["-flush_packets", "1", "-f", "framecrc", "pipe:2"].map(String::from));
+    args.extend(["-v".into(), "error".into()]);
+    args.extend(input_args());
+    args.extend(["-i".into(), media_url(path)]);
+    args.extend(output_args(probe));
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
-    let mut log = FrameLog::new(streams);
+    let mut log = FrameLog::new(probe);
     let outcome = ffmpeg::run_streaming(&args, timeout, &mut |_| {}, &mut |line| log.add(line));
     log.finish(outcome.err())
+}
+
+/// Decoder options of a full decode, before `-i`. Slice threads only: frame threads report
+/// errors in an order that changes from run to run, and two runs of one file must give
+/// identical reports.
+pub fn input_args() -> Vec<String> {
+    ["-thread_type", "slice"].map(String::from).to_vec()
+}
+
+/// The output of a full decode: every decoded stream's frame checksums on stderr, where
+/// `FrameLog` reads them. Each line is written at once, so it lands between the errors where
+/// it belongs.
+pub fn output_args(probe: &Probe) -> Vec<String> {
+    let mut args = Vec::new();
+    for (index, _) in Streams::of(probe).0 {
+        args.extend(["-map".to_owned(), format!("0:{index}")]);
+    }
+    args.extend(["-flush_packets", "1", "-f", "framecrc", "pipe:2"].map(String::from));
+    args
 }
 
 /// The decoded streams in output order: (ffprobe index, name in findings).
@@ -53,8 +67,8 @@ impl Streams {
     }
 }
 
-/// What the pass needs of ffmpeg's stderr, in memory that does not grow with it.
-struct FrameLog {
+/// What a full decode needs of ffmpeg's stderr, in memory that does not grow with it.
+pub struct FrameLog {
     streams: Streams,
     /// Time base of each output stream (`#tb 0: 1/25`).
     time_bases: BTreeMap<usize, f64>,
@@ -70,9 +84,9 @@ struct FrameLog {
 }
 
 impl FrameLog {
-    fn new(streams: Streams) -> FrameLog {
+    pub fn new(probe: &Probe) -> FrameLog {
         FrameLog {
-            streams,
+            streams: Streams::of(probe),
             time_bases: BTreeMap::new(),
             ends: BTreeMap::new(),
             detail: None,
@@ -82,7 +96,8 @@ impl FrameLog {
         }
     }
 
-    fn add(&mut self, line: &str) {
+    /// One line of ffmpeg's log: a time base, a frame, a decode error or a decoder's detail.
+    pub fn add(&mut self, line: &str) {
         let line = line.trim();
         if let Some((stream, base)) = time_base(line) {
             self.time_bases.insert(stream, base);
@@ -147,7 +162,7 @@ impl FrameLog {
 
     /// Errors still pending left no hole: the stream ended in them. They are placed at its
     /// last good frame (where they were logged depends on how ffmpeg interleaved its output).
-    fn finish(mut self, problem: Option<String>) -> FullDecode {
+    pub fn finish(mut self, problem: Option<String>) -> FullDecode {
         for (stream, mut stretch) in std::mem::take(&mut self.pending) {
             stretch.start_s = self.ends.get(&stream).copied().unwrap_or(0.0);
             self.keep(stretch);
@@ -208,7 +223,7 @@ mod tests {
             }],
             ..Probe::default()
         };
-        let mut log = FrameLog::new(Streams::of(&probe));
+        let mut log = FrameLog::new(&probe);
         let lines = "#tb 0: 1/25\n#tb 1: 1/44100\n\
                      0, 0, 0, 1, 86400, 0xab86dd0a\n\
                      1, 0, 0, 1024, 2048, 0x74b2003f\n\
