@@ -96,6 +96,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         .as_ref()
         .is_some_and(|a| a.loudness.is_some());
     let (mut measurements, shared) = measure(&spec.spec, path, &probe, wants_loudness);
+    measurements.damage = crate::analyze::integrity::damage(path, &probe, options.probe_timeout);
     if wants_loudness {
         measurements.loudness =
             crate::analyze::loudness::measure_file(path, &mut probe, options.probe_timeout, shared);
@@ -144,9 +145,8 @@ fn measure(
         ..AvSync::default()
     });
     let mut measurements = Measurements {
-        loudness: None,
         sync,
-        content: None,
+        ..Measurements::default()
     };
     if let (Some(rules), Some(sync)) = (
         spec.sync.as_ref().and_then(|s| s.marker.as_ref()),
@@ -155,6 +155,7 @@ fn measure(
         crate::analyze::marker::measure_into(path, probe, rules, sync);
     }
     let mut shared = None;
+    let full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
     if let Some(rules) = &spec.content {
         let first_audio = probe.audio.first().filter(|_| meter_first_audio);
         let mut meter = first_audio.map(|a| StreamMeter::new(a.channel_layout.as_deref()));
@@ -166,14 +167,31 @@ fn measure(
             Some(_) => Some(&mut feed),
             None => None,
         };
-        let (content, decoded) =
-            crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap);
-        measurements.content = Some(content);
-        shared = decoded
+        let pass =
+            crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap, full_decode);
+        measurements.content = Some(pass.content);
+        measurements.coverage = coverage(pass.decoded_s, probe);
+        measurements.decode = pass.full_decode;
+        shared = pass
+            .audio
             .zip(meter)
             .map(|(decoded, meter)| SharedFirstStream { meter, decoded });
     }
+    // On its own when no content pass ran to share it.
+    if full_decode && measurements.decode.is_none() {
+        let decode = crate::analyze::full_decode::decode(path, probe);
+        measurements.coverage = coverage(Some(decode.decoded_s), probe);
+        measurements.decode = Some(decode);
+    }
     (measurements, shared)
+}
+
+/// Decoded seconds over declared seconds, rounded to 0.1 % so reruns give identical reports;
+/// `None` when no decode ran (no rule needed one) or the file declares no length.
+fn coverage(decoded_s: Option<f64>, probe: &Probe) -> Option<f64> {
+    let declared = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
+    let share = decoded_s? / declared;
+    Some((share * 1000.0).round() / 1000.0)
 }
 
 fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {

@@ -11,6 +11,52 @@ pub struct Measurements {
     /// Black/freeze/silence/clipping events, when the spec has a `content:` section.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Content>,
+    /// Decoded seconds / declared seconds of the decode that fed the content checks (or of
+    /// the full decode, when the spec asks for one): below 0.99 the checks saw only part of
+    /// the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+    /// What the cheap look at the bytes found wrong (header promising more than the file
+    /// holds, zero-filled essence): `file.truncated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damage: Option<String>,
+    /// The full decode `integrity: {decode: true}` asks for: `file.decode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode: Option<FullDecode>,
+}
+
+/// A stretch of one stream where the decoder rejected packets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DecodeError {
+    /// Seconds from the start of the file to the end of the stream's last good frame before it.
+    pub start_s: f64,
+    /// Where the stream's next good frame starts; `None` when none followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_s: Option<f64>,
+    /// Packets rejected in the stretch.
+    pub errors: u64,
+    /// The first error: "video: Invalid data found when processing input ([mpeg4] header damaged)".
+    pub message: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// How a decode of every stream went.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FullDecode {
+    /// Seconds decoded (the longest stream's end).
+    pub decoded_s: f64,
+    /// The first few damaged stretches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<DecodeError>,
+    /// Damaged stretches not listed in `errors`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_errors: u64,
+    /// Why the decode could not run or stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// BS.1770-4 / EBU R128 figures of one audio stream.

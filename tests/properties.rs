@@ -498,6 +498,7 @@ fn any_measurements() -> impl Strategy<Value = Measurements> {
             loudness,
             sync,
             content,
+            ..Measurements::default()
         })
 }
 

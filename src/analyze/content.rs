@@ -6,7 +6,8 @@
 
 use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
-use crate::measurements::{Content, Event};
+use super::full_decode::{self, FrameLog};
+use crate::measurements::{Content, Event, FullDecode};
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::ContentRules;
@@ -32,23 +33,42 @@ const DEFAULT_SILENCE_DB: f64 = -60.0;
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules) -> Content {
-    analyse_sharing_audio(path, probe, rules, None).0
+    analyse_sharing_audio(path, probe, rules, None, false).content
+}
+
+/// What one content pass found, and how far it got.
+pub struct Pass {
+    pub content: Content,
+    /// How the first audio stream's decode into the tap went (see `analyse_sharing_audio`).
+    pub audio: Option<Decoded>,
+    /// How far into the file the decode got, seconds; `None` when nothing was decoded.
+    pub decoded_s: Option<f64>,
+    /// The full decode, when it was asked to share this pass.
+    pub full_decode: Option<FullDecode>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
 /// a file with both content and loudness rules is read and decoded once. Returns how that
-/// audio decode went, or `None` when no audio went to the tap (no content pass, no audio, a
-/// stream the probe gives no format for).
+/// audio decode went in `Pass::audio`, `None` when no audio went to the tap (no content pass,
+/// no audio, a stream the probe gives no format for). With `full_decode`, the same ffmpeg
+/// also decodes every stream for `file.decode` (`Pass::full_decode`, unless no pass ran).
 pub fn analyse_sharing_audio(
     path: &Path,
     probe: &Probe,
     rules: &ContentRules,
     tap: Option<&mut Sink>,
-) -> (Content, Option<Decoded>) {
+    full_decode: bool,
+) -> Pass {
     let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
-        return (Content::default(), None);
+        return Pass {
+            content: Content::default(),
+            audio: None,
+            decoded_s: None,
+            full_decode: None,
+        };
     }
+    plan.full_decode = full_decode;
     let audio = probe.audio.first();
     let format = audio.and_then(|a| match (a.channels, a.sample_rate) {
         (Some(channels), Some(rate)) if channels > 0 && rate > 0 => {
@@ -58,7 +78,7 @@ pub fn analyse_sharing_audio(
     });
     let mut tap = tap.filter(|_| format.is_some());
     plan.pipe_audio = plan.clipping_channels.is_some() || tap.is_some();
-    let args = plan.args(path);
+    let args = plan.args(path, probe);
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
     let channels = format.map_or(plan.clipping_channels.unwrap_or(2), |f| f.channels);
     let mut clipping = plan.clipping_channels.map(|_| {
@@ -85,7 +105,10 @@ pub fn analyse_sharing_audio(
         };
         frames += frames_of.push(bytes, &mut to_each).unwrap_or(0);
     };
-    let mut log = Log::default();
+    let mut log = Log {
+        frames: full_decode.then(|| FrameLog::new(probe)),
+        ..Log::default()
+    };
     let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples, &mut |line| log.add(line));
     let decoded = format
         .filter(|_| frames > 0 && plan.pipe_audio)
@@ -96,7 +119,7 @@ pub fn analyse_sharing_audio(
                 // ffmpeg skips a packet it cannot decode and carries on: for the meter that
                 // is a stream read with holes, so the loudness is measured again on its own.
                 Ok(()) => tap_error
-                    .or_else(|| log.decode_error.clone())
+                    .or_else(|| log.decode_error(probe))
                     .or_else(|| ended_early(seconds, audio.and_then(|a| a.duration_s))),
             };
             Decoded {
@@ -105,6 +128,7 @@ pub fn analyse_sharing_audio(
                 stopped_early,
             }
         });
+    let full_decode = log.frames.take().map(|f| f.finish(outcome.clone().err()));
     let content = match outcome {
         Ok(()) => plan.parse(&log.detectors, clipping.map(ClipCounter::finish), probe),
         Err(problem) => Content {
@@ -112,7 +136,13 @@ pub fn analyse_sharing_audio(
             ..Content::default()
         },
     };
-    (content, decoded)
+    Pass {
+        content,
+        audio: decoded,
+        // The pass ran: a decode that never reported progress decoded nothing.
+        decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
+        full_decode,
+    }
 }
 
 /// Where the first audio stream starts on ffmpeg's timeline, which counts from the earliest
@@ -139,7 +169,12 @@ fn audio_origin_s(probe: &Probe) -> f64 {
 struct Log {
     /// Lines logged by a `*detect` filter, one event each, `\n`-terminated.
     detectors: String,
-    decode_error: Option<String>,
+    /// The first `Error while decoding stream` line: (ffprobe index, reason).
+    decode_error: Option<(u32, String)>,
+    /// The furthest output time ffmpeg's progress lines reported, seconds.
+    decoded_s: Option<f64>,
+    /// The full decode sharing the pass, which reads the rest of the log.
+    frames: Option<FrameLog>,
 }
 
 impl Log {
@@ -147,16 +182,31 @@ impl Log {
         if is_detector_line(line) {
             self.detectors.push_str(line);
             self.detectors.push('\n');
-        } else if self.decode_error.is_none() {
-            self.decode_error = decode_error(line);
+        } else if let Some(us) = line.strip_prefix("out_time_us=") {
+            if let Ok(us) = us.trim().parse::<i64>() {
+                let seconds = us as f64 / 1e6;
+                self.decoded_s = Some(self.decoded_s.map_or(seconds, |s| s.max(seconds)));
+            }
+        } else {
+            if let Some(frames) = self.frames.as_mut() {
+                frames.add(line);
+            }
+            if self.decode_error.is_some() {
+                return;
+            }
+            self.decode_error = ffmpeg::decode_error(line)
+                .map(|(index, reason)| (index, ffmpeg::without_context(reason)));
         }
     }
-}
 
-/// ffmpeg's own report of a packet it could not decode (`Error while decoding stream #0:1: …`).
-fn decode_error(line: &str) -> Option<String> {
-    line.starts_with("Error while decoding stream")
-        .then(|| format!("ffmpeg: {}", line.trim()))
+    /// "ffmpeg could not decode audio stream 1: Invalid data found when processing input".
+    fn decode_error(&self, probe: &Probe) -> Option<String> {
+        let (index, reason) = self.decode_error.as_ref()?;
+        Some(format!(
+            "ffmpeg could not decode {}: {reason}",
+            ffmpeg::stream_name(probe, *index)
+        ))
+    }
 }
 
 /// Which detectors run, with the spec's thresholds.
@@ -171,6 +221,8 @@ struct Plan {
     clipping_channels: Option<u32>,
     /// The first audio stream goes to stdout as f32 samples (for clipping, or the loudness meter).
     pipe_audio: bool,
+    /// Every stream is also decoded for `file.decode`.
+    full_decode: bool,
 }
 
 impl Plan {
@@ -203,6 +255,7 @@ impl Plan {
                 .and(audio)
                 .map(|a| a.channels.unwrap_or(2).clamp(1, 64)),
             pipe_audio: false,
+            full_decode: false,
         }
     }
 
@@ -233,11 +286,17 @@ impl Plan {
         chains.join(";")
     }
 
-    fn args(&self, path: &Path) -> Vec<OsString> {
+    fn args(&self, path: &Path, probe: &Probe) -> Vec<OsString> {
         let mut args = ffmpeg::base_args();
         args.extend(["-v".into(), "info".into()]);
-        args.extend(["-threads".into(), decoder_threads().to_string().into()]);
+        if self.full_decode {
+            args.extend(full_decode::input_args());
+        } else {
+            args.extend(["-threads".into(), decoder_threads().to_string().into()]);
+        }
         args.extend(["-i".into(), media_url(path)]);
+        // Progress lines (`out_time_us=`) on the log say how far the decode got: the coverage.
+        args.extend(["-progress".into(), "pipe:2".into()]);
         args.extend(["-filter_complex".into(), self.filter_graph().into()]);
         // Map the graph's outputs explicitly: otherwise ffmpeg also auto-maps the input's
         // streams to the null output, decoding (say) the picture when only audio is checked.
@@ -250,6 +309,9 @@ impl Plan {
             );
         } else if self.silence.is_some() {
             args.extend(["-map", "[a]", "-f", "null", "-"].map(OsString::from));
+        }
+        if self.full_decode {
+            args.extend(full_decode::output_args(probe));
         }
         args
     }
@@ -517,10 +579,20 @@ mod tests {
     #[test]
     fn an_undecodable_packet_in_the_log_is_a_decode_error() {
         let log = "Input #0, mov, from 'file:/m/a.mov':\n[aac @ 0x1] Number of bands exceeds limit\nError while decoding stream #0:1: Invalid data found when processing input\n";
-        let error = logged(log).decode_error.expect("found");
-        assert!(error.contains("stream #0:1"), "{error}");
+        let probe = Probe {
+            audio: vec![crate::probe::AudioStream {
+                index: 1,
+                ..Default::default()
+            }],
+            ..Probe::default()
+        };
+        let error = logged(log).decode_error(&probe).expect("found");
         assert_eq!(
-            logged("[silencedetect @ 0x3] silence_start: 2\n").decode_error,
+            error,
+            "ffmpeg could not decode audio stream 1: Invalid data found when processing input"
+        );
+        assert_eq!(
+            logged("[silencedetect @ 0x3] silence_start: 2\n").decode_error(&probe),
             None
         );
     }

@@ -371,7 +371,7 @@ fn failure_of(outcome: Result<Output, RunError>) -> Result<Option<String>, Strin
                 .lines()
                 .map(str::trim)
                 .find(|l| !l.is_empty())
-                .map(str::to_owned);
+                .map(super::ffmpeg::without_context);
             Ok(if output.success {
                 first_error.map(|e| format!("ffmpeg: {e}"))
             } else {

@@ -1,5 +1,6 @@
 //! Small helpers shared by the ffmpeg-based analyses.
 
+use crate::probe::Probe;
 use crate::process::{self, Limits, RunError};
 use std::ffi::OsString;
 use std::time::Duration;
@@ -44,8 +45,10 @@ pub fn run_streaming(
         deadline: timeout,
         stall: None,
     };
-    // ffmpeg ends a failed run with its reason, however long the log before it.
+    // ffmpeg ends a failed run with its reason, however long the log before it, unless that
+    // is only "Conversion failed!": then the first error it logged says why.
     let mut last_line = String::new();
+    let mut first_error: Option<String> = None;
     let output = process::run_streaming(
         "ffmpeg",
         args,
@@ -58,6 +61,9 @@ pub fn run_streaming(
             if !line.trim().is_empty() {
                 last_line.clear();
                 last_line.push_str(line.trim());
+                if first_error.is_none() && is_error(line) && !is_generic(line) {
+                    first_error = Some(without_context(line.trim()));
+                }
             }
             on_stderr_line(line);
         },
@@ -69,11 +75,74 @@ pub fn run_streaming(
     if output.success {
         Ok(())
     } else {
-        if last_line.is_empty() {
-            last_line.push_str("no message");
-        }
-        Err(format!("ffmpeg could not decode the file: {last_line}"))
+        let cause = match first_error {
+            Some(first) if last_line.is_empty() || is_generic(&last_line) => first,
+            _ if last_line.is_empty() => "no message".to_owned(),
+            _ => without_context(&last_line),
+        };
+        Err(format!("ffmpeg could not decode the file: {cause}"))
     }
+}
+
+/// ffmpeg's report of a packet it could not decode, `Error while decoding stream #0:1: reason`:
+/// (ffprobe's index of the stream, reason).
+pub fn decode_error(line: &str) -> Option<(u32, &str)> {
+    let rest = line
+        .trim()
+        .strip_prefix("Error while decoding stream #0:")?;
+    let (index, reason) = rest.split_once(':')?;
+    Some((index.trim().parse().ok()?, reason.trim()))
+}
+
+/// How findings name the stream ffprobe numbers `index`: "video", or "audio stream 1" (from 1
+/// among the audio streams, as every finding counts them).
+pub fn stream_name(probe: &Probe, index: u32) -> String {
+    if probe.video.as_ref().is_some_and(|v| v.index == index) {
+        return "video".to_owned();
+    }
+    match probe.audio.iter().position(|a| a.index == index) {
+        Some(i) => format!("audio stream {}", i + 1),
+        None => format!("stream #{index}"),
+    }
+}
+
+/// ffmpeg's summary of a failed run, which names no cause.
+fn is_generic(line: &str) -> bool {
+    matches!(
+        line.trim(),
+        "Conversion failed!" | "Exiting normally, received signal 2."
+    )
+}
+
+/// A log line reporting a problem rather than progress or information.
+fn is_error(line: &str) -> bool {
+    const WORDS: [&str; 6] = [
+        "rror",
+        "nvalid",
+        "not found",
+        "failed",
+        "No such file",
+        "Permission denied",
+    ];
+    WORDS.iter().any(|w| line.contains(w))
+}
+
+/// `[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0c4a3b2c0] moov atom not found` →
+/// `[mov,mp4,m4a,3gp,3g2,mj2] moov atom not found`: the address differs from run to run, and two
+/// runs of one file must give identical reports.
+pub fn without_context(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(" @ 0x") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + " @ 0x".len()..];
+        let hex_end = after
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(after.len());
+        rest = &after[hex_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Arguments common to every analysis run: quiet, no stdin, no progress line. Arguments are
@@ -95,6 +164,30 @@ pub fn f32_samples(bytes: &[u8]) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_addresses_are_stripped() {
+        assert_eq!(
+            without_context("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55d0c4a3b2c0] moov atom not found"),
+            "[mov,mp4,m4a,3gp,3g2,mj2] moov atom not found"
+        );
+        assert_eq!(
+            without_context("[a @ 0x1] x [b @ 0xff] y @ home"),
+            "[a] x [b] y @ home"
+        );
+    }
+
+    #[test]
+    fn a_failed_run_names_its_first_cause_not_conversion_failed() {
+        let args: Vec<OsString> = ["-hide_banner", "-v", "error", "-i", "/nonexistent/x.mov"]
+            .into_iter()
+            .chain(["-f", "null", "-"])
+            .map(OsString::from)
+            .collect();
+        let error = run(&args, Duration::from_secs(30)).expect_err("no such file");
+        assert!(error.contains("No such file"), "{error}");
+        assert!(!error.contains(" @ 0x"), "{error}");
+    }
 
     #[test]
     fn the_timeout_grows_with_the_media() {

@@ -5,6 +5,8 @@
 pub mod content;
 pub mod decode;
 pub mod ffmpeg;
+pub mod full_decode;
 pub mod guarded_file;
+pub mod integrity;
 pub mod loudness;
 pub mod marker;

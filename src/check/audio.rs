@@ -108,8 +108,8 @@ mod tests {
         p.audio.push(second);
         let findings = all(&spec, &p);
         assert_eq!(ids(&findings), vec!["audio.sample_rate", "audio.bit_depth"]);
-        assert_eq!(findings[0].actual, "a:1 44100 Hz");
-        assert_eq!(findings[1].actual, "a:1 16 bit");
+        assert_eq!(findings[0].actual, "stream 2 44100 Hz");
+        assert_eq!(findings[1].actual, "stream 2 16 bit");
     }
 
     #[test]

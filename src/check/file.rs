@@ -1,8 +1,13 @@
-//! `file.name` and `container.format`.
+//! `file.name`, `container.format`, and the file's soundness: `file.truncated` (always) and
+//! `file.decode` (when the spec asks for a full decode).
 
-use super::{Finding, ids};
+use super::{At, Finding, ids};
+use crate::measurements::Measurements;
 use crate::probe::Probe;
 use crate::spec::Spec;
+
+/// A decode that reached less of the declared length than this saw only part of the file.
+pub const MIN_COVERAGE: f64 = 0.99;
 
 pub fn name(spec: &Spec, file_name: &str) -> Option<Finding> {
     let pattern = spec.files.as_ref()?.naming.as_ref()?;
@@ -35,6 +40,66 @@ pub fn container(spec: &Spec, probe: &Probe) -> Option<Finding> {
         allowed.describe(),
         actual,
     ))
+}
+
+/// The bytes cannot hold what the header declares, or essence is zero-filled.
+pub fn truncated(m: &Measurements) -> Option<Finding> {
+    let damage = m.damage.as_deref()?;
+    Some(
+        Finding::fail(ids::FILE_TRUNCATED, "file", "complete essence", damage)
+            .with_message(format!("damaged file: {damage}")),
+    )
+}
+
+/// Decode errors (each placed in the file) and a decode that ended short of the declared length.
+pub fn decode(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
+    if !spec.integrity.as_ref().is_some_and(|i| i.decode) {
+        return Vec::new();
+    }
+    let expected = "every stream decodes to its end";
+    let Some(decode) = &m.decode else {
+        return vec![Finding::not_measured(
+            ids::FILE_DECODE,
+            expected,
+            "the file was not decoded",
+        )];
+    };
+    let mut findings: Vec<Finding> = decode
+        .errors
+        .iter()
+        .map(|stretch| {
+            let actual = match stretch.errors {
+                1 => "1 decode error".to_owned(),
+                n => format!("{n} decode errors"),
+            };
+            Finding::fail(ids::FILE_DECODE, "decode", expected, &actual)
+                .with_message(format!("{actual}: {}", stretch.message))
+                .with_at(Some(At {
+                    start: super::locate(probe, stretch.start_s),
+                    end: stretch.end_s.map(|end| super::locate(probe, end)),
+                }))
+        })
+        .collect();
+    if let (Some(last), true) = (findings.last_mut(), decode.more_errors > 0) {
+        last.message += &format!(" (and {} more damaged stretches)", decode.more_errors);
+    }
+    if let Some(problem) = &decode.problem {
+        findings.push(
+            Finding::fail(ids::FILE_DECODE, "decode", expected, "decode stopped")
+                .with_message(format!("decode stopped: {problem}")),
+        );
+    }
+    if let Some(share) = m.coverage.filter(|c| *c < MIN_COVERAGE) {
+        let declared = probe.duration().unwrap_or(0.0);
+        let actual = format!("{:.2} s of {declared:.2} s", decode.decoded_s);
+        findings.push(
+            Finding::fail(ids::FILE_DECODE, "decode", expected, &actual).with_message(format!(
+                "decoded only {actual} ({:.1} %): the file ends early",
+                share * 100.0
+            )),
+        );
+    }
+    findings
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 pub const FILE_READABLE: &str = "file.readable";
 pub const FILE_NAME: &str = "file.name";
+pub const FILE_TRUNCATED: &str = "file.truncated";
+pub const FILE_DECODE: &str = "file.decode";
 pub const CONTAINER_FORMAT: &str = "container.format";
 pub const VIDEO_CODEC: &str = "video.codec";
 pub const VIDEO_PROFILE: &str = "video.profile";
@@ -33,6 +35,8 @@ pub const CONTENT_CLIPPING: &str = "content.clipping";
 pub const ALL: &[&str] = &[
     FILE_READABLE,
     FILE_NAME,
+    FILE_TRUNCATED,
+    FILE_DECODE,
     CONTAINER_FORMAT,
     VIDEO_CODEC,
     VIDEO_PROFILE,

@@ -2,8 +2,8 @@
 //! measurement is missing for a file yields an explicit "not measured" finding (severity info)
 //! rather than a pass.
 
-use super::At;
-use super::{Finding, ids};
+use super::file::MIN_COVERAGE;
+use super::{At, Finding, NO_AUDIO_STREAM, ids, locate};
 use crate::measurements::{Event, Loudness, Measurements};
 use crate::probe::Probe;
 use crate::spec::Spec;
@@ -139,15 +139,12 @@ mod loudness {
         {
             let expected = format!("≤ {:.1} dBTP", max.0);
             let actual = format!("{tp:.1} dBTP{suffix}");
+            // The place is the finding's `at`, which every view prints after the message.
             let at = l.true_peak_at.as_deref().map(at_tc);
-            let place = l
-                .true_peak_at
-                .as_deref()
-                .map_or(String::new(), |t| format!(" at {t}"));
             findings.push(
                 Finding::fail(ids::LOUDNESS_TRUE_PEAK, "true peak", &expected, &actual)
                     .with_message(format!(
-                        "true peak: expected {expected}, got {actual}{place} ({stream})"
+                        "true peak: expected {expected}, got {actual} ({stream})"
                     ))
                     .with_at(at),
             );
@@ -279,11 +276,6 @@ fn describe_offset(ms: f64) -> String {
     }
 }
 
-/// A time in the file as timecode (elapsed time when the file has none).
-fn locate(probe: &Probe, seconds: f64) -> String {
-    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.frame_rate())
-}
-
 fn span(probe: &Probe, event: &Event) -> Option<At> {
     Some(At {
         start: locate(probe, event.start_s),
@@ -298,12 +290,14 @@ type EventRule<'a> = (&'a str, &'a str, f64, Option<&'a Vec<Event>>, (f64, f64))
 /// scenes should not bury the report; the last finding says how many more there were.
 const MAX_EVENTS: usize = 50;
 
+/// Why a content rule has no measurement on a file that has the streams it needs.
+const NOT_RUN: &str = "content analysis did not run for this file";
+
 pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let Some(rules) = spec.content.as_ref() else {
         return Vec::new();
     };
     let mut findings = Vec::new();
-    let why = "content analysis did not run for this file";
     let measured = m.content.as_ref();
     let problem = measured.and_then(|c| c.problem.as_deref());
     let duration = probe.duration().unwrap_or(f64::INFINITY);
@@ -339,14 +333,23 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             (0.0, f64::INFINITY),
         ));
     }
+    let no_audio = probe.audio.is_empty();
+    let short = short_coverage(m);
     for (id, what, max_s, events, (from, to)) in kinds {
         let expected = format!("no {what} longer than {max_s} s");
         if let Some(problem) = problem {
             findings.push(could_not_analyse(id, what, expected, problem));
             continue;
         }
+        if no_audio && id == ids::CONTENT_SILENCE {
+            findings.push(no_audio_stream(id, what, expected));
+            continue;
+        }
+        if let Some(share) = short {
+            findings.push(partly_analysed(id, what, expected.clone(), share, probe));
+        }
         let Some(events) = events else {
-            findings.push(Finding::not_measured(id, expected, why));
+            findings.push(Finding::not_measured(id, expected, NOT_RUN));
             continue;
         };
         // Only the part of an event outside the ignored head/tail counts.
@@ -369,35 +372,73 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
         }
     }
     if let Some(c) = &rules.clipping {
-        let id = ids::CONTENT_CLIPPING;
-        let expected = format!("at most {} clipped samples", c.max_samples);
-        match (problem, measured.and_then(|m| m.clipped_samples)) {
-            (Some(problem), _) => {
-                findings.push(could_not_analyse(id, "clipping", expected, problem))
-            }
-            (None, None) => findings.push(Finding::not_measured(id, expected, why)),
-            (None, Some(total)) if total > c.max_samples => {
-                let runs = measured
-                    .and_then(|m| m.clipping.as_deref())
-                    .unwrap_or_default();
-                let actual = format!("{total} clipped samples");
-                let base = Finding::fail(id, "clipped audio", expected, actual);
-                if runs.is_empty() {
-                    findings.push(base.clone());
-                }
-                // One finding per clipped stretch, so the operator can jump to each.
-                for run in runs.iter().take(MAX_EVENTS) {
-                    findings.push(base.clone().with_at(span(probe, run)).with_message(format!(
-                        "clipped audio: {total} samples at full scale in {} stretch(es), this one {:.3} s",
-                        runs.len(),
-                        run.duration_s()
-                    )));
-                }
-            }
-            (None, Some(_)) => {}
-        }
+        findings.extend(clipping(c.max_samples, probe, m));
     }
     findings
+}
+
+/// `content.clipping`: one finding per clipped stretch, so the operator can jump to each.
+fn clipping(max_samples: u64, probe: &Probe, m: &Measurements) -> Vec<Finding> {
+    let id = ids::CONTENT_CLIPPING;
+    let expected = format!("at most {max_samples} clipped samples");
+    let measured = m.content.as_ref();
+    let problem = measured.and_then(|c| c.problem.as_deref());
+    let mut findings = Vec::new();
+    if let (None, Some(share), false) = (problem, short_coverage(m), probe.audio.is_empty()) {
+        findings.push(partly_analysed(
+            id,
+            "clipping",
+            expected.clone(),
+            share,
+            probe,
+        ));
+    }
+    match (problem, measured.and_then(|m| m.clipped_samples)) {
+        (Some(problem), _) => findings.push(could_not_analyse(id, "clipping", expected, problem)),
+        (None, None) if probe.audio.is_empty() => {
+            findings.push(no_audio_stream(id, "clipping", expected))
+        }
+        (None, None) => findings.push(Finding::not_measured(id, expected, NOT_RUN)),
+        (None, Some(total)) if total > max_samples => {
+            let runs = measured
+                .and_then(|m| m.clipping.as_deref())
+                .unwrap_or_default();
+            let actual = format!("{total} clipped samples");
+            let base = Finding::fail(id, "clipped audio", expected, actual);
+            if runs.is_empty() {
+                findings.push(base.clone());
+            }
+            for run in runs.iter().take(MAX_EVENTS) {
+                findings.push(base.clone().with_at(span(probe, run)).with_message(format!(
+                    "clipped audio: {total} samples at full scale in {} stretch(es), this one {:.3} s",
+                    runs.len(),
+                    run.duration_s()
+                )));
+            }
+        }
+        (None, Some(_)) => {}
+    }
+    findings
+}
+
+/// The share of the declared length the decode reached, when it fell short.
+fn short_coverage(m: &Measurements) -> Option<f64> {
+    m.coverage.filter(|c| *c < MIN_COVERAGE)
+}
+
+fn no_audio_stream(id: &str, what: &str, expected: String) -> Finding {
+    Finding::fail(id, what, expected, NO_AUDIO_STREAM).with_message(NO_AUDIO_STREAM)
+}
+
+/// The decode reached only `share` of the declared length: the events found are real, but the
+/// rest of the file was never looked at, so the check cannot pass.
+fn partly_analysed(id: &str, what: &str, expected: String, share: f64, probe: &Probe) -> Finding {
+    let declared = probe.duration().unwrap_or(0.0);
+    let actual = format!("{:.1} % analysed", share * 100.0);
+    Finding::fail(id, what, expected, &actual).with_message(format!(
+        "{what} only partly analysed: the decode reached {:.2} s of {declared:.2} s ({actual})",
+        share * declared
+    ))
 }
 
 fn could_not_analyse(id: &str, what: &str, expected: String, problem: &str) -> Finding {

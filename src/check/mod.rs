@@ -31,6 +31,8 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(file::name(spec, subject.file_name));
     findings.extend(file::container(spec, subject.probe));
+    findings.extend(file::truncated(subject.measurements));
+    findings.extend(file::decode(spec, subject.probe, subject.measurements));
     findings.extend(video::all(spec, subject.probe));
     findings.extend(audio::all(spec, subject.probe));
     findings.extend(sync::streams(spec, subject.probe));
@@ -47,8 +49,31 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
         subject.measurements,
     ));
     findings.extend(measured::content(spec, subject.probe, subject.measurements));
-    apply_severity(spec, findings)
+    apply_severity(spec, one_missing_audio_per_section(findings))
 }
+
+/// A file without audio fails every audio rule for that one reason: one "no audio stream"
+/// finding per spec section (`audio`, `sync`, `content`) says it without burying the report.
+fn one_missing_audio_per_section(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut reported: Vec<String> = Vec::new();
+    findings
+        .into_iter()
+        .filter(|f| {
+            if f.actual != NO_AUDIO_STREAM {
+                return true;
+            }
+            let section = f.check.split('.').next().unwrap_or_default().to_owned();
+            if reported.contains(&section) {
+                return false;
+            }
+            reported.push(section);
+            true
+        })
+        .collect()
+}
+
+/// What an audio rule reads on a file that has no audio.
+const NO_AUDIO_STREAM: &str = "no audio stream";
 
 /// The finding for a file ffprobe could not read.
 pub fn unreadable(spec: &Spec, message: &str) -> Vec<Finding> {
@@ -75,14 +100,20 @@ fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
-/// "a:0 44100, a:1 48000" — which audio streams break a rule, numbered as ffmpeg's `0:a:N`.
+/// A time in the file as timecode (elapsed time when the file has none).
+fn locate(probe: &Probe, seconds: f64) -> String {
+    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.frame_rate())
+}
+
+/// "stream 1 44100, stream 2 48000" — which audio streams break a rule, numbered from 1 among
+/// the audio streams, as every finding numbers them.
 fn per_stream<T: std::fmt::Display>(failing: &[(usize, T)], total: usize) -> String {
     if total == 1 && failing.len() == 1 {
         return failing[0].1.to_string();
     }
     failing
         .iter()
-        .map(|(i, v)| format!("a:{i} {v}"))
+        .map(|(i, v)| format!("stream {} {v}", i + 1))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -31,6 +31,8 @@ pub struct Spec {
     #[serde(default)]
     pub content: Option<ContentRules>,
     #[serde(default)]
+    pub integrity: Option<IntegrityRules>,
+    #[serde(default)]
     pub severity: BTreeMap<CheckId, Severity>,
 }
 
@@ -144,6 +146,15 @@ pub struct TimecodeRules {
 pub struct DurationRules {
     pub min: Option<Length>,
     pub max: Option<Length>,
+}
+
+/// Checks of the file's soundness beyond what the cheap always-on look (`file.truncated`) sees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrityRules {
+    /// Decode every stream completely (`file.decode`): slow, as slow as playing the file.
+    #[serde(default)]
+    pub decode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
