@@ -18,14 +18,7 @@ fn demo_folder_shows_the_planted_defects_and_nothing_else() {
         made.stdout
     );
     let spec = demo.join("ebu-r128-hd-broadcast.yaml");
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        demo.as_os_str(),
-    ]);
+    let outcome = check_json(&spec, &[&demo]);
     assert_eq!(outcome.code, 1);
     let report = outcome.json();
     let failing = |name: &str| -> Vec<String> {

@@ -25,14 +25,7 @@ fn apple_rate_clip(dir: &Path, rate: &str) -> PathBuf {
 }
 
 fn check(spec: &Path, media: &Path) -> (Outcome, serde_json::Value) {
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        media.as_os_str(),
-    ]);
+    let outcome = check_json(&spec, &[&media]);
     let report = outcome.json();
     (outcome, report)
 }

@@ -32,15 +32,7 @@ fn mkv_stream_lengths_come_from_duration_tags() {
     let same = mkv(dir.path(), "same.mkv", 3);
     let short = mkv(dir.path(), "short.mkv", 2);
     let spec = write_spec(dir.path(), "name: t\nsync: {max_duration_delta_ms: 80}\n");
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        same.as_os_str(),
-        short.as_os_str(),
-    ]);
+    let outcome = check_json(&spec, &[&same, &short]);
     let report = outcome.json();
     let same = index_of(&report, "same.mkv");
     assert_eq!(report["files"][same]["status"], "pass", "{report:#}");

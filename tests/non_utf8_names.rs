@@ -68,14 +68,7 @@ fn check_probes_both_files_under_their_own_names() {
     std::fs::create_dir(&media).expect("mkdir");
     let (ff, fe) = two_odd_clips(&media);
     let spec = write_spec(dir.path(), SPEC);
-    let out = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        media.as_os_str(),
-    ]);
+    let out = check_json(&spec, &[&media]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let report = out.json();
     let files = report["files"].as_array().expect("files");
@@ -123,14 +116,7 @@ fn a_utf8_name_has_no_raw_form_in_the_report() {
     let dir = temp_dir();
     let clip = make_clip(&Clip::small(1.0), &dir.path().join("Café.mov"));
     let spec = write_spec(dir.path(), SPEC);
-    let out = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        clip.as_os_str(),
-    ]);
+    let out = check_json(&spec, &[&clip]);
     let report = out.json();
     assert!(report["files"][0].get("path_raw").is_none(), "{report:#}");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{run, temp_dir, write_spec};
+use common::{check_json, temp_dir, write_spec};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -56,15 +56,7 @@ fn a_fifo_in_a_walked_folder_is_reported_and_a_file_named_three_ways_is_checked_
         .expect("symlink");
     mkfifo(&media.join("pipe.mov"));
     let spec = write_spec(dir.path(), "name: t\n");
-    let outcome = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        media.as_os_str(),
-        media.join("../media/notes.mov").as_os_str(),
-    ]);
+    let outcome = check_json(&spec, &[&media, &media.join("../media/notes.mov")]);
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     let report = outcome.json();
     let entries: Vec<(String, String)> = report["files"]

@@ -282,18 +282,7 @@ mod tests {
     use std::ffi::OsStr;
 
     fn file_at(path: &Path) -> FileReport {
-        let (path, path_raw) = FileReport::recorded_path(path);
-        FileReport {
-            path,
-            path_raw,
-            size: None,
-            mtime: None,
-            status: Status::Pass,
-            timecode_source: None,
-            probe: None,
-            measurements: Measurements::default(),
-            findings: Vec::new(),
-        }
+        FileReport::unchecked(path)
     }
 
     #[test]

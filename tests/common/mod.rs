@@ -133,6 +133,19 @@ pub fn index_of(report: &serde_json::Value, name: &str) -> usize {
         .unwrap_or_else(|| panic!("{name} not in report"))
 }
 
+/// `dailies-qc check --format json --spec SPEC PATHS…`, the report on standard output.
+pub fn check_json(spec: &Path, paths: &[&Path]) -> Outcome {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--spec".as_ref(),
+        spec.as_os_str(),
+    ];
+    args.extend(paths.iter().map(|p| p.as_os_str()));
+    run(&args)
+}
+
 /// `dailies-qc check --format json -o REPORT --spec SPEC MEDIA`.
 pub fn check_to_json_file(report: &Path, spec: &Path, media: &Path) -> Outcome {
     run(&[
