@@ -25,7 +25,7 @@ fn apple_rate_clip(dir: &Path, rate: &str) -> PathBuf {
 }
 
 fn check(spec: &Path, media: &Path) -> (Outcome, serde_json::Value) {
-    let outcome = check_json(&spec, &[&media]);
+    let outcome = check_json(spec, &[media]);
     let report = outcome.json();
     (outcome, report)
 }
