@@ -160,3 +160,50 @@ fn a_spec_without_kinds_records_no_kind() {
     assert!(report["files"][0].get("kind").is_none());
     assert_eq!(findings(&report, 0), []);
 }
+
+/// A sample file of kind `sound`.
+fn sound_sample() -> dailies_qc::report::FileReport {
+    dailies_qc::report::FileReport {
+        kind: Some("sound".into()),
+        ..dailies_qc::tui::sample::file(0)
+    }
+}
+
+#[test]
+fn the_review_screen_shows_the_kind_of_the_selected_file() {
+    use dailies_qc::tui::{model::Model, sample, views};
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut report = sample::report(0);
+    report.files = vec![sound_sample()];
+    let model = Model::new(
+        sample::spec_info(),
+        "bob".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    terminal.draw(|f| views::draw(f, &model)).expect("draws");
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("Kind     sound"), "{shown}");
+}
+
+#[test]
+fn the_html_export_shows_the_kind() {
+    let dir = temp_dir();
+    let mut report = dailies_qc::tui::sample::report(0);
+    report.files = vec![sound_sample()];
+    let path = dir.path().join("report.json");
+    std::fs::write(&path, serde_json::to_string(&report).expect("JSON")).expect("write report");
+    let outcome = run(&[
+        "export".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "html".as_ref(),
+    ]);
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(
+        outcome.stdout.contains("<dt>Kind</dt><dd>sound</dd>"),
+        "{}",
+        outcome.stdout
+    );
+}
