@@ -9,6 +9,10 @@ use std::borrow::Cow;
 
 /// What a file is checked against.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per file; boxing would only add an allocation"
+)]
 pub enum Selection<'a> {
     /// These rules; `kind` names the kind that selected the file (`None`: the top-level rules,
     /// when the spec has no kinds or none selects the file).
