@@ -82,37 +82,25 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
             return report;
         }
     };
-    probe.count_time_reference_at(
-        spec.spec
-            .timecode
-            .as_ref()
-            .and_then(|t| t.rate)
-            .map(|r| r.0),
-    );
-    // Decoding audio is the slow part: only when the spec has a loudness rule.
-    let wants_loudness = spec
-        .spec
-        .audio
-        .as_ref()
-        .is_some_and(|a| a.loudness.is_some());
-    let (mut measurements, shared) = measure(&spec.spec, path, &probe, wants_loudness);
-    measurements.damage = crate::analyze::integrity::damage(path, &probe, options.probe_timeout);
-    if wants_loudness {
-        measurements.loudness =
-            crate::analyze::loudness::measure_file(path, &mut probe, options.probe_timeout, shared);
-    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let findings = check::run(
-        &spec.spec,
-        &Subject {
-            file_name: &file_name,
-            probe: &probe,
-            measurements: &measurements,
-        },
-    );
+    let (kind, findings, measurements) = match check::rules_for(&spec.spec, &file_name, &probe) {
+        check::Selection::Rules { kind, rules } => {
+            let (measurements, findings) =
+                measure_and_check(&rules, path, &file_name, &mut probe, options);
+            (kind.map(str::to_owned), findings, measurements)
+        }
+        check::Selection::NotChecked => {
+            let kinds = spec.spec.kinds.as_deref().unwrap_or_default();
+            (
+                None,
+                vec![check::not_checked(kinds)],
+                Measurements::default(),
+            )
+        }
+    };
     let (path, path_raw) = FileReport::recorded_path(path);
     let mut report = FileReport {
         path,
@@ -120,6 +108,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         size: size.or(probe.size),
         mtime,
         status: crate::report::Status::Pass,
+        kind,
         timecode_source: probe.timecode_origin.source,
         probe: Some(probe),
         measurements,
@@ -127,6 +116,35 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
     };
     report.refresh_status();
     report
+}
+
+/// Runs the analyses `rules` ask for on the probed file, then the checks: the rules of the file's
+/// kind decide both, so a sound file is not decoded for a picture-only content rule.
+fn measure_and_check(
+    rules: &crate::spec::Spec,
+    path: &Path,
+    file_name: &str,
+    probe: &mut Probe,
+    options: &Options,
+) -> (Measurements, Vec<crate::check::Finding>) {
+    probe.count_time_reference_at(rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0));
+    // Decoding audio is the slow part: only when the spec has a loudness rule.
+    let wants_loudness = rules.audio.as_ref().is_some_and(|a| a.loudness.is_some());
+    let (mut measurements, shared) = measure(rules, path, probe, wants_loudness);
+    measurements.damage = crate::analyze::integrity::damage(path, probe, options.probe_timeout);
+    if wants_loudness {
+        measurements.loudness =
+            crate::analyze::loudness::measure_file(path, probe, options.probe_timeout, shared);
+    }
+    let findings = check::run(
+        rules,
+        &Subject {
+            file_name,
+            probe,
+            measurements: &measurements,
+        },
+    );
+    (measurements, findings)
 }
 
 /// Stream offsets and lengths from the probe, plus the analyses the spec asks for. With
@@ -203,6 +221,7 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         size,
         mtime: None,
         status: FileReport::status_of(&findings),
+        kind: None,
         timecode_source: None,
         probe: None,
         measurements: Measurements::default(),

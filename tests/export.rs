@@ -318,6 +318,7 @@ fn hostile_report() -> Report {
         size: Some(1),
         mtime: None,
         status: Status::Fail,
+        kind: None,
         timecode_source: None,
         probe: None,
         measurements: Default::default(),

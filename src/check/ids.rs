@@ -4,6 +4,7 @@ pub const FILE_READABLE: &str = "file.readable";
 pub const FILE_NAME: &str = "file.name";
 pub const FILE_TRUNCATED: &str = "file.truncated";
 pub const FILE_DECODE: &str = "file.decode";
+pub const FILE_KIND: &str = "file.kind";
 pub const CONTAINER_FORMAT: &str = "container.format";
 pub const VIDEO_CODEC: &str = "video.codec";
 pub const VIDEO_PROFILE: &str = "video.profile";
@@ -37,6 +38,7 @@ pub const ALL: &[&str] = &[
     FILE_NAME,
     FILE_TRUNCATED,
     FILE_DECODE,
+    FILE_KIND,
     CONTAINER_FORMAT,
     VIDEO_CODEC,
     VIDEO_PROFILE,

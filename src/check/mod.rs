@@ -5,12 +5,14 @@ mod duration;
 mod file;
 mod finding;
 pub mod ids;
+mod kind;
 mod measured;
 mod sync;
 mod timecode;
 mod video;
 
 pub use finding::{At, Basis, Finding, Review, Severity, StaleReview, Verdict};
+pub use kind::{Selection, not_checked, rules_for};
 pub use sync::{
     duration_deltas_ms as sync_duration_deltas_ms, start_offsets_ms as sync_start_offsets_ms,
 };

@@ -144,6 +144,9 @@ fn metadata(file: &FileReport) -> Vec<(String, String)> {
     if let Some(size) = file.size {
         rows.push(("Size".to_owned(), format!("{size} bytes")));
     }
+    if let Some(kind) = &file.kind {
+        rows.push(("Kind".to_owned(), kind.clone()));
+    }
     let Some(probe) = &file.probe else {
         return rows;
     };

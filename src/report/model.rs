@@ -90,6 +90,10 @@ pub struct FileReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
     pub status: Status,
+    /// The spec kind that selected the file (`picture`, `sound`); absent when the spec has no
+    /// kinds or none selected it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_source: Option<TimecodeSource>,
@@ -109,6 +113,7 @@ impl FileReport {
             size: None,
             mtime: None,
             status: Status::Pass,
+            kind: None,
             timecode_source: None,
             probe: None,
             measurements: Measurements::default(),

@@ -2,37 +2,89 @@
 //! block-style mappings; a key inside a flow mapping such as `{a: 1}` falls back to its nearest
 //! block-style parent), bytes that are not UTF-8, and a second document.
 
-/// 1-based (line, column) of the key at `path` (e.g. `["video", "width"]`).
+/// 1-based (line, column) of the key at `path` (e.g. `["video", "width"]`; a list item is its
+/// index, `["kinds", "1", "name"]`, counted among the block-style `- ` items of its parent).
 pub fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
-    let mut stack: Vec<(usize, String)> = Vec::new();
+    let mut stack: Vec<Node> = Vec::new();
     let mut best: Option<(usize, (usize, usize))> = None;
+    let mut consider = |stack: &[Node], line: usize, column: usize| {
+        let depth = stack.len();
+        if depth <= path.len()
+            && stack.iter().zip(path).all(|(node, p)| node.key == *p)
+            && best.is_none_or(|(d, _)| depth > d)
+        {
+            best = Some((depth, (line, column)));
+        }
+    };
     for (number, line) in text.lines().enumerate() {
         let content = line.split(" #").next().unwrap_or("");
-        let indent = content.len() - content.trim_start().len();
-        let trimmed = content.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
+        let mut indent = content.len() - content.trim_start().len();
+        let mut trimmed = content.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
+        }
+        if let Some(item) = trimmed.strip_prefix('-')
+            && (item.is_empty() || item.starts_with(' '))
+        {
+            // An item at the indentation of its parent's key (`kinds:\n- name: a`) still
+            // belongs to that key.
+            while stack
+                .last()
+                .is_some_and(|n| n.indent > indent || (n.indent == indent && n.is_item))
+            {
+                stack.pop();
+            }
+            let index = stack.last_mut().map_or(0, |parent| {
+                parent.items += 1;
+                parent.items - 1
+            });
+            stack.push(Node::item(indent, index));
+            consider(&stack, number + 1, indent + 1);
+            let rest = item.trim_start();
+            indent += trimmed.len() - rest.len();
+            trimmed = rest;
         }
         let Some((key, _)) = trimmed.split_once(':') else {
             continue;
         };
-        let key = key
-            .trim()
-            .trim_matches(|c| c == '"' || c == '\'')
-            .to_owned();
-        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        if key.starts_with(['-', '{', '[']) {
+            continue;
+        }
+        while stack.last().is_some_and(|n| n.indent >= indent) {
             stack.pop();
         }
-        stack.push((indent, key));
-        let depth = stack.len();
-        if depth <= path.len()
-            && stack.iter().zip(path).all(|((_, k), p)| k == p)
-            && best.is_none_or(|(d, _)| depth > d)
-        {
-            best = Some((depth, (number + 1, indent + 1)));
-        }
+        stack.push(Node::key(indent, key));
+        consider(&stack, number + 1, indent + 1);
     }
     best.map(|(_, position)| position)
+}
+
+/// A key, or a list item named by its index, on the way down to the current line.
+struct Node {
+    indent: usize,
+    key: String,
+    is_item: bool,
+    /// `- ` items seen under this node so far.
+    items: usize,
+}
+
+impl Node {
+    fn key(indent: usize, key: &str) -> Node {
+        Node {
+            indent,
+            key: key.to_owned(),
+            is_item: false,
+            items: 0,
+        }
+    }
+
+    fn item(indent: usize, index: usize) -> Node {
+        Node {
+            is_item: true,
+            ..Node::key(indent, &index.to_string())
+        }
+    }
 }
 
 /// 1-based (line, column) of the value of `path` when it sits on the key's line (`width: wide`
@@ -144,6 +196,25 @@ mod tests {
         assert_eq!(second_document("--- # one\nname: a\n...\n"), None);
         assert_eq!(second_document("name: a\ndescription: |\n  ---\n"), None);
         assert_eq!(second_document("name: ---x\n"), None);
+    }
+
+    #[test]
+    fn finds_keys_inside_list_items() {
+        let text = "name: x\nkinds:\n  - name: a\n    match: {has: [video]}\n  - name: b\n    match:\n      has: [sound]\nvideo: {}\n";
+        assert_eq!(key_position(text, &["kinds", "1", "name"]), Some((5, 5)));
+        assert_eq!(
+            key_position(text, &["kinds", "1", "match", "has"]),
+            Some((7, 7))
+        );
+        assert_eq!(
+            key_position(text, &["kinds", "0", "match", "has"]),
+            Some((4, 5))
+        );
+        assert_eq!(key_position(text, &["kinds", "1"]), Some((5, 3)));
+        assert_eq!(key_position(text, &["video"]), Some((8, 1)));
+        let flush = "kinds:\n- name: a\n- name: b\n  audio: {}\nvideo: {}\n";
+        assert_eq!(key_position(flush, &["kinds", "1", "audio"]), Some((4, 3)));
+        assert_eq!(key_position(flush, &["video"]), Some((5, 1)));
     }
 
     #[test]

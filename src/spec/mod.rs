@@ -140,7 +140,7 @@ fn model_error(
     let message = if keys.is_empty() {
         message
     } else {
-        format!("{}: {message}", keys.join("."))
+        format!("{}: {message}", key_path(&key_refs))
     };
     SpecError {
         path: path.to_path_buf(),
@@ -177,20 +177,69 @@ fn without_locations(message: &str) -> String {
     LOCATION.replace_all(message, "").into_owned()
 }
 
+/// `kinds[1].match.has`: keys joined by dots, list indices in brackets.
+fn key_path(keys: &[&str]) -> String {
+    let mut text = String::new();
+    for key in keys {
+        if key.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
+            text.push_str(&format!("[{key}]"));
+        } else {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(key);
+        }
+    }
+    text
+}
+
 /// Rules that involve more than one key.
 fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
     let fail = |keys: &[&str], message: String| {
         let (line, column) = locate::key_position(text, keys).unzip();
-        Err(SpecError {
+        SpecError {
             path: path.to_path_buf(),
             line,
             column,
-            message: format!("{}: {message}", keys.join(".")),
-        })
+            message: format!("{}: {message}", key_path(keys)),
+        }
     };
     if spec.name.trim().is_empty() {
-        return fail(&["name"], "must not be empty".to_owned());
+        return Err(fail(&["name"], "must not be empty".to_owned()));
     }
+    validate_rules(spec, &[]).map_err(|(keys, message)| fail(&keys, message))?;
+    for (i, kind) in spec.kinds.iter().flatten().enumerate() {
+        let index = i.to_string();
+        let name_key = ["kinds", index.as_str(), "name"];
+        if kind.name.trim().is_empty() {
+            return Err(fail(&name_key, "must not be empty".to_owned()));
+        }
+        if let Some(first) = spec
+            .kinds
+            .iter()
+            .flatten()
+            .position(|k| k.name == kind.name)
+            && first < i
+        {
+            return Err(fail(
+                &name_key,
+                format!("{:?} is already the name of kinds[{first}]", kind.name),
+            ));
+        }
+        // A kind's sections can break a rule only together with inherited ones (its timecode
+        // start against the top-level frame rate), so the combination is what is checked.
+        validate_rules(&spec.for_kind(kind), &["kinds", &index])
+            .map_err(|(keys, message)| fail(&keys, message))?;
+    }
+    Ok(())
+}
+
+/// A broken cross-key rule: the keys it is reported at, and the problem.
+type RuleProblem<'a> = (Vec<&'a str>, String);
+
+/// The cross-key rules of one rule set; keys are reported under `prefix` (a kind's place).
+fn validate_rules<'a>(spec: &Spec, prefix: &[&'a str]) -> Result<(), RuleProblem<'a>> {
+    let fail = |keys: &[&'a str], message: String| Err(([prefix, keys].concat(), message));
     if let Some(video) = &spec.video {
         match (video.width, video.height) {
             (Some(_), None) => return fail(&["video", "width"], "width needs height too".into()),

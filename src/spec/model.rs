@@ -8,32 +8,97 @@ use crate::check::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Declares [`Spec`] and [`Kind`] around one list of rule sections, so a section added to the
+/// spec is at once allowed in a kind and overlaid by [`Spec::for_kind`]. (serde's `flatten`
+/// would share the list too, but it silently drops `deny_unknown_fields`.)
+macro_rules! with_rule_sections {
+    ($($section:ident: $rules:ty,)*) => {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Spec {
+            pub name: String,
+            #[serde(default)]
+            pub description: Option<String>,
+            #[serde(default)]
+            pub files: Option<FilesRules>,
+            /// Rule sets by kind of file; the first kind whose `match` holds wins.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub kinds: Option<Vec<Kind>>,
+            $(
+                #[serde(default)]
+                pub $section: Option<$rules>,
+            )*
+            #[serde(default)]
+            pub severity: BTreeMap<CheckId, Severity>,
+        }
+
+        /// The rules for one kind of file: the sections it names replace the spec's, the
+        /// others are inherited.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Kind {
+            pub name: String,
+            #[serde(rename = "match")]
+            pub selector: KindMatch,
+            $(
+                #[serde(default)]
+                pub $section: Option<$rules>,
+            )*
+        }
+
+        impl Spec {
+            /// The rules a file of `kind` is checked against: the kind's sections over the
+            /// spec's. `files` (scan scope and naming) and `severity` stay spec-wide.
+            pub fn for_kind(&self, kind: &Kind) -> Spec {
+                Spec {
+                    name: self.name.clone(),
+                    description: self.description.clone(),
+                    files: self.files.clone(),
+                    kinds: None,
+                    $($section: kind.$section.clone().or_else(|| self.$section.clone()),)*
+                    severity: self.severity.clone(),
+                }
+            }
+
+            /// Whether the spec has rules of its own for files no kind selects.
+            pub fn has_default_rules(&self) -> bool {
+                false $(|| self.$section.is_some())*
+            }
+        }
+    };
+}
+
+with_rule_sections! {
+    container: ContainerRules,
+    video: VideoRules,
+    audio: AudioRules,
+    sync: SyncRules,
+    timecode: TimecodeRules,
+    duration: DurationRules,
+    content: ContentRules,
+    integrity: IntegrityRules,
+}
+
+/// Which files a kind selects: all of the given conditions hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Spec {
-    pub name: String,
+pub struct KindMatch {
+    /// Globs on the file name, case-insensitive like `files.include`; absent: any name.
     #[serde(default)]
-    pub description: Option<String>,
+    pub include: Option<Vec<Glob>>,
+    /// Streams the file must carry.
     #[serde(default)]
-    pub files: Option<FilesRules>,
+    pub has: Vec<StreamType>,
+    /// Streams the file must not carry.
     #[serde(default)]
-    pub container: Option<ContainerRules>,
-    #[serde(default)]
-    pub video: Option<VideoRules>,
-    #[serde(default)]
-    pub audio: Option<AudioRules>,
-    #[serde(default)]
-    pub sync: Option<SyncRules>,
-    #[serde(default)]
-    pub timecode: Option<TimecodeRules>,
-    #[serde(default)]
-    pub duration: Option<DurationRules>,
-    #[serde(default)]
-    pub content: Option<ContentRules>,
-    #[serde(default)]
-    pub integrity: Option<IntegrityRules>,
-    #[serde(default)]
-    pub severity: BTreeMap<CheckId, Severity>,
+    pub lacks: Vec<StreamType>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StreamType {
+    Video,
+    Audio,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -138,6 +138,7 @@ pub fn file(i: usize) -> FileReport {
         size: Some(41_300_000),
         mtime: None,
         status: crate::report::Status::Pass,
+        kind: None,
         timecode_source: None,
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {

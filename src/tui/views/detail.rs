@@ -1,5 +1,5 @@
 //! The selected finding in full (message, expected/actual, where, note, unconfirmed draft), then
-//! the file's probe summary and measurements.
+//! the file's kind (when the spec has kinds), probe summary and measurements.
 
 use super::findings::{severity_label, verdict_label};
 use super::{Theme, pane};
@@ -25,6 +25,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
     if entry.is_pending() {
         lines.push(Line::styled("· being checked…", theme.dim()));
+    }
+    if let Some(kind) = &entry.report.kind {
+        lines.push(labelled("Kind", escape_control(kind).into_owned()));
     }
     if let Some(probe) = &entry.report.probe {
         probe_lines(probe, entry.report.timecode_source, &mut lines);
