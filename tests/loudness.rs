@@ -646,3 +646,86 @@ fn a_cut_file_reads_partial_with_content_rules_too() {
         "a partial reading must not pass: {json:#}"
     );
 }
+
+/// Writes an `aevalsrc`/lavfi `source` (with optional `-af filter`) as `name` in `codec`.
+fn write_source(
+    dir: &Path,
+    name: &str,
+    source: &str,
+    filter: Option<&str>,
+    codec: &str,
+) -> PathBuf {
+    let path = dir.join(name);
+    let mut args = strings(&["-v", "error", "-y", "-f", "lavfi", "-i", source]);
+    if let Some(filter) = filter {
+        args.extend(strings(&["-af", filter]));
+    }
+    args.extend(strings(&[
+        "-c:a",
+        codec,
+        path.to_str().expect("utf-8 temp path"),
+    ]));
+    ffmpeg(&args).expect("ffmpeg writes the test signal");
+    path
+}
+
+/// ffmpeg's own `ebur128` filter's summary figure `label` ("LRA:", "Peak:" …) for `file`.
+fn ffmpeg_ebur128(file: &Path, options: &str, label: &str) -> f64 {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-nostats", "-i"])
+        .arg(file)
+        .args(["-af", &format!("ebur128{options}"), "-f", "null", "-"])
+        .output()
+        .expect("run ffmpeg");
+    let log = String::from_utf8_lossy(&out.stderr);
+    let summary = log.rsplit("Summary:").next().unwrap_or_default();
+    summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(label))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {label} in ffmpeg's summary:\n{summary}"))
+}
+
+/// Loudness range of programme-like material (Tech 3342, short-term values every 100 ms) agrees
+/// with ffmpeg's `ebur128` filter within 0.5 LU: music-like (a chord under a slow level
+/// envelope) and speech-like (syllable bursts with pauses, phrases rising and falling).
+#[test]
+fn loudness_range_of_programme_agrees_with_ffmpeg() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chord = "(sin(2*PI*220*t)+0.6*sin(2*PI*330*t)+0.4*sin(2*PI*554*t))";
+    let music = format!(
+        "aevalsrc=exprs={chord}*0.2*pow(10\\,(9*sin(2*PI*t/23)+4*sin(2*PI*t/7.3))/20):s=48000:d=90"
+    );
+    let speech = "aevalsrc=exprs=sin(2*PI*(180+40*sin(2*PI*3*t))*t)*gt(sin(2*PI*4.1*t)\\,0)\
+                  *gt(sin(2*PI*t/5.7)\\,-0.4)*0.3*pow(10\\,6*sin(2*PI*t/31)/20):s=44100:d=90";
+    for (name, source) in [("music.wav", music.as_str()), ("speech.wav", speech)] {
+        let file = write_source(
+            dir.path(),
+            name,
+            source,
+            Some("pan=stereo|c0=c0|c1=0.8*c0"),
+            "pcm_s24le",
+        );
+        let want = ffmpeg_ebur128(&file, "", "LRA:");
+        let rate = if name == "speech.wav" { 44100 } else { 48000 };
+        let request = StreamRequest {
+            path: &file,
+            audio_index: 0,
+            audio_streams: 1,
+            channels: Some(2),
+            rate: Some(rate),
+            duration_s: Some(90.0),
+            stall_timeout: Duration::from_secs(60),
+        };
+        let got = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}"))
+            .expect("measured")
+            .loudness
+            .lra_lu;
+        assert!(
+            want > 3.0,
+            "{name}: the test signal should have some range, has {want}"
+        );
+        assert_near(name, got, want, 0.5, 0.5);
+    }
+}

@@ -5,6 +5,9 @@
 use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
 use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
+use range::LoudnessRange;
+
+mod range;
 
 /// One measured stream: its figures and the decoder that fed the meter.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +245,8 @@ pub struct StreamMeter {
     step_energies: std::collections::VecDeque<f64>,
     max_short_term: f64,
     max_short_term_end_frame: u64,
+    /// Every short-term reading, for the loudness range.
+    range: LoudnessRange,
 }
 
 impl StreamMeter {
@@ -258,11 +263,14 @@ impl StreamMeter {
             step_energies: std::collections::VecDeque::with_capacity(31),
             max_short_term: f64::NEG_INFINITY,
             max_short_term_end_frame: 0,
+            range: LoudnessRange::new(),
         }
     }
 
     fn start(&mut self, format: AudioFormat) -> Result<(), String> {
-        let mode = Mode::I | Mode::LRA | Mode::S | Mode::SAMPLE_PEAK;
+        // Short-term loudness and its range are ours (see `range`); the meter keeps the 400 ms
+        // blocks of the integrated loudness.
+        let mode = Mode::I | Mode::SAMPLE_PEAK;
         let mut ebu = EbuR128::new(format.channels, format.rate, mode)
             .map_err(|e| format!("loudness meter cannot take {format:?}: {e:?}"))?;
         ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
@@ -324,6 +332,7 @@ impl StreamMeter {
             // Only full 3 s windows count as short-term readings.
             if self.step_energies.len() == 30 {
                 let mean = self.step_energies.iter().sum::<f64>() / 30.0;
+                self.range.add(mean);
                 let short_term = -0.691 + 10.0 * mean.log10();
                 if short_term > self.max_short_term {
                     self.max_short_term = short_term;
@@ -354,7 +363,7 @@ impl StreamMeter {
             // Silence sits below the −70 LUFS absolute gate: the meter says −∞; we say None.
             integrated_lufs: ebu.loudness_global().ok().and_then(finite),
             true_peak_dbtp: db(true_peak),
-            lra_lu: ebu.loudness_range().ok().and_then(finite),
+            lra_lu: self.range.finish(),
             sample_peak_dbfs: db(sample_peak),
             true_peak_at: db(true_peak).map(|_| locate(true_peak_at_frame as f64 / rate)),
             max_short_term_at: max_short_term
