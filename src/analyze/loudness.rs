@@ -6,8 +6,10 @@ use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_dec
 use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
 use range::LoudnessRange;
+use true_peak::TruePeakMeter;
 
 mod range;
+mod true_peak;
 
 /// One measured stream: its figures and the decoder that fed the meter.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,7 +240,7 @@ pub struct StreamMeter {
     /// Frames into the current 100 ms step.
     in_step: usize,
     /// True peak runs on its own thread: its 4× oversampling costs as much as the rest of the
-    /// meter, so two cores halve the wall time.
+    /// meter, so two cores halve the wall time. It is ours, not the crate's (see `true_peak`).
     peaks: Option<PeakWorker>,
     /// Mean-square energy of the last 30 steps (3 s), for the short-term loudness: summing 30
     /// step energies is ~30× cheaper than asking the meter for its 3 s window every step.
@@ -276,7 +278,7 @@ impl StreamMeter {
         ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
             .map_err(|e| format!("channel map: {e:?}"))?;
         self.step_frames = (format.rate / 10).max(1) as usize;
-        self.peaks = Some(PeakWorker::start(format)?);
+        self.peaks = Some(PeakWorker::start(format));
         self.ebu = Some(ebu);
         self.format = Some(format);
         Ok(())
@@ -382,29 +384,30 @@ impl StreamMeter {
 /// memory); it remembers the step holding the highest peak.
 struct PeakWorker {
     queue: std::sync::mpsc::SyncSender<(u64, Vec<f32>)>,
-    thread: std::thread::JoinHandle<Result<(f64, u64), String>>,
+    thread: std::thread::JoinHandle<(f64, u64)>,
 }
 
 impl PeakWorker {
-    fn start(format: AudioFormat) -> Result<PeakWorker, String> {
-        let mut ebu = EbuR128::new(format.channels, format.rate, Mode::TRUE_PEAK)
-            .map_err(|e| format!("true-peak meter cannot take {format:?}: {e:?}"))?;
+    fn start(format: AudioFormat) -> PeakWorker {
+        let mut meter = TruePeakMeter::new(format.channels, format.rate);
         let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(8);
         let thread = std::thread::spawn(move || {
-            let (mut peak, mut at) = (0.0_f64, 0_u64);
+            let (mut peak, mut at, mut last_start) = (0.0_f32, 0_u64, 0_u64);
             for (start, samples) in steps {
-                ebu.add_frames_f32(&samples)
-                    .map_err(|e| format!("true-peak meter: {e:?}"))?;
-                let step_peak = (0..format.channels)
-                    .filter_map(|c| ebu.prev_true_peak(c).ok())
-                    .fold(0.0_f64, f64::max);
+                let step_peak = meter.add(&samples);
                 if step_peak > peak {
                     (peak, at) = (step_peak, start);
                 }
+                last_start = start;
             }
-            Ok((peak, at))
+            // What the interpolator still holds belongs to the last step.
+            let tail = meter.finish();
+            if tail > peak {
+                (peak, at) = (tail, last_start);
+            }
+            (f64::from(peak), at)
         });
-        Ok(PeakWorker { queue, thread })
+        PeakWorker { queue, thread }
     }
 
     fn send(&self, start: u64, samples: &[f32]) -> Result<(), String> {
@@ -418,7 +421,7 @@ impl PeakWorker {
         drop(self.queue);
         self.thread
             .join()
-            .map_err(|_| "the true-peak meter failed".to_owned())?
+            .map_err(|_| "the true-peak meter failed".to_owned())
     }
 }
 
