@@ -1,14 +1,15 @@
 //! EBU R128 / ITU-R BS.1770-4 loudness of one audio stream: integrated loudness, loudness range,
-//! true peak and sample peak, with where the peaks are. The meter is the `ebur128` crate (a port
-//! of libebur128 that passes EBU Tech 3341/3342) rather than a hand-written one.
+//! true peak and sample peak, with where the peaks are. The `ebur128` crate (a port of
+//! libebur128) does the K-weighting, channel weights and sample peak; the gating (`gating`) and
+//! the true peak (`true_peak`) are ours, each module saying why.
 
 use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
 use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
-use range::LoudnessRange;
+use gating::GatedBlocks;
 use true_peak::TruePeakMeter;
 
-mod range;
+mod gating;
 mod true_peak;
 
 /// One measured stream: its figures and the decoder that fed the meter.
@@ -247,8 +248,10 @@ pub struct StreamMeter {
     step_energies: std::collections::VecDeque<f64>,
     max_short_term: f64,
     max_short_term_end_frame: u64,
+    /// Every 400 ms block, for the integrated loudness.
+    momentary: GatedBlocks,
     /// Every short-term reading, for the loudness range.
-    range: LoudnessRange,
+    short_term: GatedBlocks,
 }
 
 impl StreamMeter {
@@ -265,14 +268,14 @@ impl StreamMeter {
             step_energies: std::collections::VecDeque::with_capacity(31),
             max_short_term: f64::NEG_INFINITY,
             max_short_term_end_frame: 0,
-            range: LoudnessRange::new(),
+            momentary: GatedBlocks::new(),
+            short_term: GatedBlocks::new(),
         }
     }
 
     fn start(&mut self, format: AudioFormat) -> Result<(), String> {
-        // Short-term loudness and its range are ours (see `range`); the meter keeps the 400 ms
-        // blocks of the integrated loudness.
-        let mode = Mode::I | Mode::SAMPLE_PEAK;
+        // The meter gives 100 ms energies; the blocks and their gating are ours (see `gating`).
+        let mode = Mode::M | Mode::SAMPLE_PEAK;
         let mut ebu = EbuR128::new(format.channels, format.rate, mode)
             .map_err(|e| format!("loudness meter cannot take {format:?}: {e:?}"))?;
         ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
@@ -331,11 +334,16 @@ impl StreamMeter {
                 self.step_energies.pop_front();
             }
             self.step_energies.push_back(energy);
-            // Only full 3 s windows count as short-term readings.
-            if self.step_energies.len() == 30 {
+            // 400 ms gating blocks every 100 ms, and 3 s short-term windows once there are 3 s.
+            let steps = self.step_energies.len();
+            if steps >= 4 {
+                let block = self.step_energies.range(steps - 4..).sum::<f64>() / 4.0;
+                self.momentary.add(block);
+            }
+            if steps == 30 {
                 let mean = self.step_energies.iter().sum::<f64>() / 30.0;
-                self.range.add(mean);
-                let short_term = -0.691 + 10.0 * mean.log10();
+                self.short_term.add(mean);
+                let short_term = gating::loudness(mean);
                 if short_term > self.max_short_term {
                     self.max_short_term = short_term;
                     self.max_short_term_end_frame = self.frames;
@@ -363,9 +371,9 @@ impl StreamMeter {
         let max_short_term = finite(self.max_short_term).filter(|l| *l > -70.0);
         Ok(Loudness {
             // Silence sits below the −70 LUFS absolute gate: the meter says −∞; we say None.
-            integrated_lufs: ebu.loudness_global().ok().and_then(finite),
+            integrated_lufs: self.momentary.integrated(),
             true_peak_dbtp: db(true_peak),
-            lra_lu: self.range.finish(),
+            lra_lu: self.short_term.range(),
             sample_peak_dbfs: db(sample_peak),
             true_peak_at: db(true_peak).map(|_| locate(true_peak_at_frame as f64 / rate)),
             max_short_term_at: max_short_term
