@@ -810,3 +810,38 @@ fn true_peak_agrees_with_16x_oversampling_at_44_1_48_and_96_khz() {
         }
     }
 }
+
+/// Audio shorter than one 400 ms gating block: "too short for integrated loudness" (info, with
+/// its sample peak), not silence; the louder last 30 ms, inside a trailing partial 100 ms
+/// step, still count for the peaks.
+#[test]
+fn a_quarter_second_file_is_too_short_not_silent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = r128_spec(dir.path(), "r128", "");
+    let short = write_wav(
+        dir.path(),
+        "blip",
+        &stereo(&[(-20.0, 0.22), (-6.0, 0.03)]),
+        "stereo",
+        0.25,
+    );
+    let reading = measure(&short, 2, "stereo", 0.25).loudness;
+    assert_eq!(reading.integrated_lufs, None);
+    assert_near("sample peak", reading.sample_peak_dbfs, -6.0, 0.1, 0.1);
+    assert_near("true peak", reading.true_peak_dbtp, -6.0, 0.1, 0.6);
+
+    let (code, json) = run_check(&spec, &[&short]);
+    let findings = json["files"][0]["findings"].as_array().expect("findings");
+    let integrated = findings
+        .iter()
+        .find(|f| f["check"] == "audio.loudness.integrated")
+        .unwrap_or_else(|| panic!("no integrated finding: {json:#}"));
+    assert_eq!(integrated["severity"], "info", "{integrated}");
+    let message = integrated["message"].as_str().expect("message");
+    assert!(
+        message.contains("too short for integrated loudness") && message.contains("-6.0 dBFS"),
+        "{message}"
+    );
+    assert!(!message.contains("silen"), "{message}");
+    assert_eq!(code, 0, "an info finding alone does not fail QC: {json:#}");
+}
