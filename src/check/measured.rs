@@ -128,24 +128,7 @@ mod loudness {
                         .with_at(Some(at_tc(at))),
                     );
                 }
-                (None, None) if too_short => {
-                    let peak = l
-                        .sample_peak_dbfs
-                        .map_or("silent".to_owned(), |p| format!("sample peak {p:.1} dBFS"));
-                    findings.push(
-                        Finding::fail(
-                            ids::LOUDNESS_INTEGRATED,
-                            "integrated loudness",
-                            &expected,
-                            "too short for integrated loudness",
-                        )
-                        .with_severity(Severity::Info)
-                        .with_message(format!(
-                            "integrated loudness: too short for integrated loudness (under one \
-                             400 ms gating block); {peak} ({stream})"
-                        )),
-                    );
-                }
+                (None, None) if too_short => findings.push(too_short_for_integrated(&expected, l, stream)),
                 (None, None) => findings.push(
                     Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, "silent")
                         .with_message(format!(
@@ -195,6 +178,24 @@ mod loudness {
             );
         }
         findings
+    }
+
+    /// Not a failure: a stream this short has no integrated loudness to judge.
+    fn too_short_for_integrated(expected: &str, l: &Loudness, stream: &str) -> Finding {
+        let peak = l
+            .sample_peak_dbfs
+            .map_or("silent".to_owned(), |p| format!("sample peak {p:.1} dBFS"));
+        Finding::fail(
+            ids::LOUDNESS_INTEGRATED,
+            "integrated loudness",
+            expected,
+            "too short for integrated loudness",
+        )
+        .with_severity(Severity::Info)
+        .with_message(format!(
+            "integrated loudness: too short for integrated loudness (under one 400 ms gating \
+             block); {peak} ({stream})"
+        ))
     }
 
     /// The stream could not be measured at all: every asked rule fails with the reason.

@@ -45,10 +45,12 @@ impl TruePeakMeter {
     /// half-sample one is, and the others only where that grid comes within `GRID_MARGIN` of
     /// the peak: a few samples in a thousand on programme material.
     pub fn new(channels: u32, rate: u32) -> TruePeakMeter {
-        let factor = match rate {
-            ..=48_000 => 8,
-            ..=96_000 => 4,
-            _ => 2,
+        let factor = if rate <= 48_000 {
+            8
+        } else if rate <= 96_000 {
+            4
+        } else {
+            2
         };
         let channels = channels.max(1) as usize;
         TruePeakMeter {
