@@ -252,6 +252,12 @@ fn tech_3341_true_peak_cases_15_to_19() {
         );
         let channels = vec![one.clone(), one];
         for reading in both_decoders(dir.path(), name, &channels, "stereo", seconds) {
+            // A file read short ends on a step, whose real overshoot would pass for the case's.
+            assert_eq!(
+                reading.loudness.partial_reason, None,
+                "{name} via {:?} was read short",
+                reading.decoder
+            );
             assert_near(
                 &format!("{name} via {:?}", reading.decoder),
                 reading.loudness.true_peak_dbtp,

@@ -388,7 +388,7 @@ impl StreamMeter {
     }
 }
 
-/// A true-peak meter on its own thread, fed 100 ms steps through a short queue (constant
+/// A true-peak meter on its own thread, fed 100 ms steps through a bounded queue (constant
 /// memory); it remembers the step holding the highest peak.
 struct PeakWorker {
     queue: std::sync::mpsc::SyncSender<(u64, Vec<f32>)>,
@@ -398,7 +398,11 @@ struct PeakWorker {
 impl PeakWorker {
     fn start(format: AudioFormat) -> PeakWorker {
         let mut meter = TruePeakMeter::new(format.channels, format.rate);
-        let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(8);
+        // 3.2 s of audio (1.2 MiB of stereo): when the peak thread falls behind (a loaded
+        // machine, an unoptimised build), decoding goes on rather than waiting on it. The
+        // ffmpeg pipe is read only this fast, and once ffmpeg has exited what it left in the
+        // pipe must be read within `process`'s one-second grace.
+        let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(32);
         let thread = std::thread::spawn(move || {
             let (mut peak, mut at, mut last_start) = (0.0_f32, 0_u64, 0_u64);
             for (start, samples) in steps {
