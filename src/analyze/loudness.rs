@@ -1,10 +1,16 @@
 //! EBU R128 / ITU-R BS.1770-4 loudness of one audio stream: integrated loudness, loudness range,
-//! true peak and sample peak, with where the peaks are. The meter is the `ebur128` crate (a port
-//! of libebur128 that passes EBU Tech 3341/3342) rather than a hand-written one.
+//! true peak and sample peak, with where the peaks are. The `ebur128` crate (a port of
+//! libebur128) does the K-weighting, channel weights and sample peak; the gating (`gating`) and
+//! the true peak (`true_peak`) are ours, each module saying why.
 
 use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_decoder};
 use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
+use gating::GatedBlocks;
+use true_peak::TruePeakMeter;
+
+mod gating;
+mod true_peak;
 
 /// One measured stream: its figures and the decoder that fed the meter.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,13 +241,17 @@ pub struct StreamMeter {
     /// Frames into the current 100 ms step.
     in_step: usize,
     /// True peak runs on its own thread: its 4× oversampling costs as much as the rest of the
-    /// meter, so two cores halve the wall time.
+    /// meter, so two cores halve the wall time. It is ours, not the crate's (see `true_peak`).
     peaks: Option<PeakWorker>,
     /// Mean-square energy of the last 30 steps (3 s), for the short-term loudness: summing 30
     /// step energies is ~30× cheaper than asking the meter for its 3 s window every step.
     step_energies: std::collections::VecDeque<f64>,
     max_short_term: f64,
     max_short_term_end_frame: u64,
+    /// Every 400 ms block, for the integrated loudness.
+    momentary: GatedBlocks,
+    /// Every short-term reading, for the loudness range.
+    short_term: GatedBlocks,
 }
 
 impl StreamMeter {
@@ -258,17 +268,20 @@ impl StreamMeter {
             step_energies: std::collections::VecDeque::with_capacity(31),
             max_short_term: f64::NEG_INFINITY,
             max_short_term_end_frame: 0,
+            momentary: GatedBlocks::new(),
+            short_term: GatedBlocks::new(),
         }
     }
 
     fn start(&mut self, format: AudioFormat) -> Result<(), String> {
-        let mode = Mode::I | Mode::LRA | Mode::S | Mode::SAMPLE_PEAK;
+        // The meter gives 100 ms energies; the blocks and their gating are ours (see `gating`).
+        let mode = Mode::M | Mode::SAMPLE_PEAK;
         let mut ebu = EbuR128::new(format.channels, format.rate, mode)
             .map_err(|e| format!("loudness meter cannot take {format:?}: {e:?}"))?;
         ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
             .map_err(|e| format!("channel map: {e:?}"))?;
         self.step_frames = (format.rate / 10).max(1) as usize;
-        self.peaks = Some(PeakWorker::start(format)?);
+        self.peaks = Some(PeakWorker::start(format));
         self.ebu = Some(ebu);
         self.format = Some(format);
         Ok(())
@@ -321,10 +334,16 @@ impl StreamMeter {
                 self.step_energies.pop_front();
             }
             self.step_energies.push_back(energy);
-            // Only full 3 s windows count as short-term readings.
-            if self.step_energies.len() == 30 {
+            // 400 ms gating blocks every 100 ms, and 3 s short-term windows once there are 3 s.
+            let steps = self.step_energies.len();
+            if steps >= 4 {
+                let block = self.step_energies.range(steps - 4..).sum::<f64>() / 4.0;
+                self.momentary.add(block);
+            }
+            if steps == 30 {
                 let mean = self.step_energies.iter().sum::<f64>() / 30.0;
-                let short_term = -0.691 + 10.0 * mean.log10();
+                self.short_term.add(mean);
+                let short_term = gating::loudness(mean);
                 if short_term > self.max_short_term {
                     self.max_short_term = short_term;
                     self.max_short_term_end_frame = self.frames;
@@ -352,9 +371,9 @@ impl StreamMeter {
         let max_short_term = finite(self.max_short_term).filter(|l| *l > -70.0);
         Ok(Loudness {
             // Silence sits below the −70 LUFS absolute gate: the meter says −∞; we say None.
-            integrated_lufs: ebu.loudness_global().ok().and_then(finite),
+            integrated_lufs: self.momentary.integrated(),
             true_peak_dbtp: db(true_peak),
-            lra_lu: ebu.loudness_range().ok().and_then(finite),
+            lra_lu: self.short_term.range(),
             sample_peak_dbfs: db(sample_peak),
             true_peak_at: db(true_peak).map(|_| locate(true_peak_at_frame as f64 / rate)),
             max_short_term_at: max_short_term
@@ -369,33 +388,38 @@ impl StreamMeter {
     }
 }
 
-/// A true-peak meter on its own thread, fed 100 ms steps through a short queue (constant
+/// A true-peak meter on its own thread, fed 100 ms steps through a bounded queue (constant
 /// memory); it remembers the step holding the highest peak.
 struct PeakWorker {
     queue: std::sync::mpsc::SyncSender<(u64, Vec<f32>)>,
-    thread: std::thread::JoinHandle<Result<(f64, u64), String>>,
+    thread: std::thread::JoinHandle<(f64, u64)>,
 }
 
 impl PeakWorker {
-    fn start(format: AudioFormat) -> Result<PeakWorker, String> {
-        let mut ebu = EbuR128::new(format.channels, format.rate, Mode::TRUE_PEAK)
-            .map_err(|e| format!("true-peak meter cannot take {format:?}: {e:?}"))?;
-        let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(8);
+    fn start(format: AudioFormat) -> PeakWorker {
+        let mut meter = TruePeakMeter::new(format.channels, format.rate);
+        // 3.2 s of audio (1.2 MiB of stereo): when the peak thread falls behind (a loaded
+        // machine, an unoptimised build), decoding goes on rather than waiting on it. The
+        // ffmpeg pipe is read only this fast, and once ffmpeg has exited what it left in the
+        // pipe must be read within `process`'s one-second grace.
+        let (queue, steps) = std::sync::mpsc::sync_channel::<(u64, Vec<f32>)>(32);
         let thread = std::thread::spawn(move || {
-            let (mut peak, mut at) = (0.0_f64, 0_u64);
+            let (mut peak, mut at, mut last_start) = (0.0_f32, 0_u64, 0_u64);
             for (start, samples) in steps {
-                ebu.add_frames_f32(&samples)
-                    .map_err(|e| format!("true-peak meter: {e:?}"))?;
-                let step_peak = (0..format.channels)
-                    .filter_map(|c| ebu.prev_true_peak(c).ok())
-                    .fold(0.0_f64, f64::max);
+                let step_peak = meter.add(&samples);
                 if step_peak > peak {
                     (peak, at) = (step_peak, start);
                 }
+                last_start = start;
             }
-            Ok((peak, at))
+            // What the interpolator still holds belongs to the last step.
+            let tail = meter.finish();
+            if tail > peak {
+                (peak, at) = (tail, last_start);
+            }
+            (f64::from(peak), at)
         });
-        Ok(PeakWorker { queue, thread })
+        PeakWorker { queue, thread }
     }
 
     fn send(&self, start: u64, samples: &[f32]) -> Result<(), String> {
@@ -409,7 +433,7 @@ impl PeakWorker {
         drop(self.queue);
         self.thread
             .join()
-            .map_err(|_| "the true-peak meter failed".to_owned())?
+            .map_err(|_| "the true-peak meter failed".to_owned())
     }
 }
 

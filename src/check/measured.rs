@@ -48,8 +48,11 @@ pub fn loudness(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
         .enumerate()
         .flat_map(|(i, l)| {
             let stream = format!("stream {}", i + 1);
+            let too_short = probe.audio[i]
+                .duration_s
+                .is_some_and(|s| s < loudness::GATING_BLOCK_S);
             match l {
-                Some(l) => loudness::stream(rules, l, &stream),
+                Some(l) => loudness::stream(rules, l, &stream, too_short),
                 None => Vec::new(),
             }
         })
@@ -75,13 +78,22 @@ fn loudness_per_stream<'a>(probe: &'a Probe, m: &'a Measurements) -> Vec<Option<
 /// expected vs measured to one decimal.
 mod loudness {
     use super::{Finding, ids};
-    use crate::check::At;
+    use crate::check::{At, Severity};
     use crate::measurements::Loudness;
     use crate::spec::LoudnessRules;
 
     const SILENT: &str = "silent (below the −70 LUFS absolute gate)";
+    /// BS.1770's gating block: audio shorter than one has no integrated loudness at all.
+    pub const GATING_BLOCK_S: f64 = 0.4;
 
-    pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str) -> Vec<Finding> {
+    /// `too_short`: the stream lasts less than one gating block, so a missing integrated
+    /// loudness means "not measurable", not silence.
+    pub fn stream(
+        rules: &LoudnessRules,
+        l: &Loudness,
+        stream: &str,
+        too_short: bool,
+    ) -> Vec<Finding> {
         let nothing_measured = l.integrated_lufs.is_none()
             && l.true_peak_dbtp.is_none()
             && l.partial.is_none()
@@ -116,6 +128,7 @@ mod loudness {
                         .with_at(Some(at_tc(at))),
                     );
                 }
+                (None, None) if too_short => findings.push(too_short_for_integrated(&expected, l, stream)),
                 (None, None) => findings.push(
                     Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, "silent")
                         .with_message(format!(
@@ -162,6 +175,24 @@ mod loudness {
             );
         }
         findings
+    }
+
+    /// Not a failure: a stream this short has no integrated loudness to judge.
+    fn too_short_for_integrated(expected: &str, l: &Loudness, stream: &str) -> Finding {
+        let peak = l
+            .sample_peak_dbfs
+            .map_or("silent".to_owned(), |p| format!("sample peak {p:.1} dBFS"));
+        Finding::fail(
+            ids::LOUDNESS_INTEGRATED,
+            "integrated loudness",
+            expected,
+            "too short for integrated loudness",
+        )
+        .with_severity(Severity::Info)
+        .with_message(format!(
+            "integrated loudness: too short for integrated loudness (under one 400 ms gating \
+             block); {peak} ({stream})"
+        ))
     }
 
     /// The stream could not be measured at all: every asked rule fails with the reason.
@@ -534,6 +565,26 @@ mod tests {
             findings[0].message
         );
         assert_eq!(findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn audio_shorter_than_a_gating_block_is_too_short_not_silent() {
+        let spec = spec("name: t\naudio: {loudness: {integrated: -23}}\n");
+        let mut short = probe();
+        short.audio[0].duration_s = Some(0.25);
+        let m = measured(Loudness {
+            true_peak_dbtp: Some(-5.8),
+            sample_peak_dbfs: Some(-6.02),
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &short, &m);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].severity, Severity::Info);
+        assert_eq!(
+            findings[0].message,
+            "integrated loudness: too short for integrated loudness (under one 400 ms gating \
+             block); sample peak -6.0 dBFS (stream 1)"
+        );
     }
 
     #[test]

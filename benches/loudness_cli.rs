@@ -1,0 +1,92 @@
+//! Loudness end to end, as a user runs it: `dailies-qc check` (release build) with a loudness
+//! rule against `ffmpeg -af ebur128=peak=true` on the same 10-minute 48 kHz 24-bit stereo WAV.
+//!
+//! `cargo bench --bench loudness_cli` builds the release binary, makes the file once, then
+//! times one run of each, three times over, and prints the median ratio. Target ≤ 0.45.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const SECONDS: u32 = 600;
+const ROUNDS: usize = 3;
+const TARGET: f64 = 0.45;
+
+fn main() {
+    let binary = release_binary();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wav = dir.path().join("programme.wav");
+    let made = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!(
+            "anoisesrc=d={SECONDS}:c=pink:r=48000:a=0.2:seed=1,pan=stereo|c0=c0|c1=0.7*c0"
+        ))
+        .args(["-c:a", "pcm_s24le"])
+        .arg(&wav)
+        .status()
+        .expect("run ffmpeg");
+    assert!(made.success(), "ffmpeg could not make the test file");
+    let spec = dir.path().join("r128.yaml");
+    std::fs::write(
+        &spec,
+        "name: r128\naudio:\n  loudness: {integrated: -23.0, true_peak_max: -1.0, lra_max: 20}\n",
+    )
+    .expect("spec");
+
+    let mut ratios = Vec::new();
+    println!("round   ffmpeg ebur128   dailies-qc check   ratio");
+    for round in 1..=ROUNDS {
+        let ffmpeg = time(
+            Command::new("ffmpeg")
+                .args(["-nostdin", "-nostats", "-i"])
+                .arg(&wav)
+                .args(["-af", "ebur128=peak=true", "-f", "null", "-"]),
+        );
+        let ours = time(
+            Command::new(&binary)
+                .args(["check", "--spec"])
+                .arg(&spec)
+                .args(["--format", "json"])
+                .arg(&wav),
+        );
+        let ratio = ours.as_secs_f64() / ffmpeg.as_secs_f64();
+        println!(
+            "{round:>5} {:>14.2} s {:>16.2} s {ratio:>7.2}",
+            ffmpeg.as_secs_f64(),
+            ours.as_secs_f64()
+        );
+        ratios.push(ratio);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ROUNDS / 2];
+    let verdict = if median <= TARGET { "met" } else { "MISSED" };
+    println!("median ratio {median:.2} (target ≤ {TARGET:.2}: {verdict})");
+}
+
+/// Builds `dailies-qc` in release mode (a no-op when it is up to date) and returns its path.
+fn release_binary() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--bin", "dailies-qc"])
+        .current_dir(root)
+        .status()
+        .expect("run cargo");
+    assert!(built.success(), "release build failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("release").join("dailies-qc")
+}
+
+/// Wall time of one run; its output is discarded (a failing QC verdict is exit 1, not an error).
+fn time(command: &mut Command) -> Duration {
+    let start = Instant::now();
+    let out = command.output().expect("run");
+    let elapsed = start.elapsed();
+    assert!(
+        out.status.code().is_some_and(|code| code <= 1),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    elapsed
+}
