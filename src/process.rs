@@ -161,8 +161,12 @@ pub fn run_streaming(
             }
         }
         // A pipe still open after the group is gone belongs to a process that left the group:
-        // it is not waited for.
-        if exited_at.is_some_and(|at| at.elapsed() > PIPE_GRACE) {
+        // it is not waited for — once it has been quiet for the grace too. Output the child
+        // wrote before it exited may still be queued behind a slow consumer (a meter): all of
+        // it is read.
+        if exited_at.is_some_and(|at| at.elapsed() > PIPE_GRACE)
+            && last_stdout.elapsed() > PIPE_GRACE
+        {
             break;
         }
         if let Some(stall) = limits.stall
@@ -321,6 +325,27 @@ mod tests {
             deadline,
             stall: None,
         }
+    }
+
+    #[test]
+    fn output_queued_behind_a_slow_consumer_is_read_after_the_child_exits() {
+        // The child writes 400 kB and exits as soon as the pipe and the reader's queue hold the
+        // rest (~320 kB); the consumer takes ~1.5 s more to get through that, past the grace
+        // given to pipes after an exit.
+        let mut total = 0usize;
+        let result = run_streaming(
+            "sh",
+            &["-c".to_owned(), "yes | head -c 400000".to_owned()],
+            within(Duration::from_secs(60)),
+            &mut |bytes| {
+                total += bytes.len();
+                thread::sleep(Duration::from_millis(300));
+                Ok(())
+            },
+            &mut |_| {},
+        );
+        assert!(result.expect("ran").success);
+        assert_eq!(total, 400_000, "output was dropped");
     }
 
     /// Processes of group `pgid` that are still alive (zombies, dead but not yet reaped by
