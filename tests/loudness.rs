@@ -534,45 +534,68 @@ fn content_pass_meters_the_first_stream_once() {
     assert!((second_lufs + 14.0).abs() < 0.1, "{second_lufs}");
 }
 
-/// A mount that stops answering mid-file (a FIFO whose writer sends half a WAV and then hangs):
-/// the in-process decoder gives up after the stall timeout with the figures up to there,
-/// marked partial, instead of blocking its worker forever.
+/// A mount that stops answering mid-file: a FIFO whose writer sends `bytes` and then holds the
+/// pipe open without another word, until released.
+struct HungMount {
+    path: PathBuf,
+    release: std::sync::mpsc::Sender<()>,
+    writer: std::thread::JoinHandle<()>,
+}
+
+impl HungMount {
+    fn new(dir: &Path, bytes: Vec<u8>) -> HungMount {
+        let path = dir.join("stale.wav");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let writer_path = path.clone();
+        let writer = std::thread::spawn(move || {
+            let mut pipe = std::fs::OpenOptions::new()
+                .write(true)
+                .open(writer_path)
+                .expect("open");
+            let _ = std::io::Write::write_all(&mut pipe, &bytes);
+            let _ = hold.recv();
+        });
+        HungMount {
+            path,
+            release,
+            writer,
+        }
+    }
+
+    /// Lets the writer go. A reader killed before it opened the FIFO leaves the writer waiting
+    /// in `open`: opening the read end here lets it on.
+    fn release(self) {
+        let read_end = std::fs::File::open(&self.path).expect("open the read end");
+        self.release.send(()).expect("release the writer");
+        self.writer.join().expect("writer");
+        drop(read_end);
+    }
+}
+
+/// The first half of an 8 s stereo −23 LUFS WAV, behind a hung mount.
+fn half_a_wav_on_a_hung_mount(dir: &Path) -> HungMount {
+    let wav = write_wav(dir, "source", &stereo(&[(-23.0, 8.0)]), "stereo", 8.0);
+    let bytes = std::fs::read(&wav).expect("wav bytes");
+    HungMount::new(dir, bytes[..bytes.len() / 2].to_vec())
+}
+
+/// The in-process decoder gives up on a hung mount after the stall timeout with the figures up
+/// to there, marked partial, instead of blocking its worker forever.
 #[cfg(unix)]
 #[test]
 fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
-    use std::io::Write;
     let dir = tempfile::tempdir().expect("tempdir");
-    let wav = write_wav(
-        dir.path(),
-        "source",
-        &stereo(&[(-23.0, 8.0)]),
-        "stereo",
-        8.0,
-    );
-    let bytes = std::fs::read(&wav).expect("wav bytes");
-    let fifo = dir.path().join("stale.wav");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
-    let (release, hold) = std::sync::mpsc::channel::<()>();
-    let writer_path = fifo.clone();
-    let writer = std::thread::spawn(move || {
-        let mut pipe = std::fs::OpenOptions::new()
-            .write(true)
-            .open(writer_path)
-            .expect("open");
-        // Half the file, then silence with the pipe still open: a read that never returns.
-        let _ = pipe.write_all(&bytes[..bytes.len() / 2]);
-        let _ = hold.recv();
-    });
+    let mount = half_a_wav_on_a_hung_mount(dir.path());
     let started = std::time::Instant::now();
     let reading =
-        try_measure(&fifo, 2, "stereo", 8.0, Duration::from_millis(500)).expect("partial");
+        try_measure(&mount.path, 2, "stereo", 8.0, Duration::from_millis(500)).expect("partial");
     let waited = started.elapsed();
-    release.send(()).expect("release the writer");
-    writer.join().expect("writer");
+    mount.release();
     assert_eq!(reading.decoder, Decoder::Symphonia);
     let l = &reading.loudness;
     let reason = l.partial_reason.as_deref().expect("marked partial");
@@ -590,6 +613,37 @@ fn a_hung_read_ends_the_measurement_after_the_stall_timeout() {
         -23.0,
         0.1,
         0.1,
+    );
+    assert!(waited < Duration::from_secs(10), "took {waited:?}");
+}
+
+/// The ffmpeg pipe on a hung mount: ffmpeg blocks in its read, delivers nothing more, and is
+/// killed as stalled by the process supervisor.
+#[cfg(unix)]
+#[test]
+fn ffmpeg_that_stops_delivering_is_killed_as_stalled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mount = half_a_wav_on_a_hung_mount(dir.path());
+    let request = StreamRequest {
+        path: &mount.path,
+        audio_index: 0,
+        audio_streams: 1,
+        channels: Some(2),
+        rate: Some(48000),
+        duration_s: Some(8.0),
+        stall_timeout: Duration::from_secs(1),
+    };
+    let started = std::time::Instant::now();
+    let why = match dailies_qc::analyze::decode::ffmpeg_decoder(request).decode(&mut |_, _| Ok(()))
+    {
+        Ok(decoded) => decoded.stopped_early.expect("stopped early"),
+        Err(why) => why,
+    };
+    let waited = started.elapsed();
+    mount.release();
+    assert_eq!(
+        why,
+        "ffmpeg delivered no audio for 1 s (hung or very slow storage?); killed"
     );
     assert!(waited < Duration::from_secs(10), "took {waited:?}");
 }

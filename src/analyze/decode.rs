@@ -426,57 +426,6 @@ mod tests {
         header
     }
 
-    /// A mount that stops answering mid-file (a FIFO whose writer sends half a WAV and then
-    /// hangs): ffmpeg blocks in its read, delivers nothing more, and is killed as stalled.
-    #[test]
-    fn ffmpeg_that_stops_delivering_is_killed_as_stalled() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let fifo = dir.path().join("stale.wav");
-        let made = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo");
-        assert!(made.success());
-        let (release, hold) = std::sync::mpsc::channel::<()>();
-        let writer_path = fifo.clone();
-        let writer = std::thread::spawn(move || {
-            let mut pipe = std::fs::OpenOptions::new()
-                .write(true)
-                .open(writer_path)
-                .expect("open");
-            let mut half = wav_header(8000, 4);
-            half.resize(half.len() + 8000 * 2 * 2, 0);
-            let _ = std::io::Write::write_all(&mut pipe, &half);
-            let _ = hold.recv();
-        });
-        let request = StreamRequest {
-            path: &fifo,
-            audio_index: 0,
-            audio_streams: 1,
-            channels: Some(1),
-            rate: Some(8000),
-            duration_s: Some(4.0),
-            stall_timeout: Duration::from_secs(1),
-        };
-        let started = std::time::Instant::now();
-        let why = match ffmpeg_decoder(request).decode(&mut |_, _| Ok(())) {
-            Ok(decoded) => decoded.stopped_early.expect("stopped early"),
-            Err(why) => why,
-        };
-        let waited = started.elapsed();
-        // On a busy machine ffmpeg may be killed before it opens the FIFO: opening the read
-        // end lets a writer still waiting in `open` go on (it holds the pipe until released).
-        let read_end = std::fs::File::open(&fifo).expect("open the read end");
-        release.send(()).expect("release the writer");
-        writer.join().expect("writer");
-        drop(read_end);
-        assert_eq!(
-            why,
-            "ffmpeg delivered no audio for 1 s (hung or very slow storage?); killed"
-        );
-        assert!(waited < Duration::from_secs(10), "took {waited:?}");
-    }
-
     #[test]
     fn a_sink_that_refuses_stops_the_ffmpeg_decode_with_its_reason() {
         let dir = tempfile::tempdir().expect("tempdir");
