@@ -185,7 +185,8 @@ fn metadata(file: &FileReport) -> Vec<(String, String)> {
         .into_iter()
         .flatten()
         .collect();
-        rows.push((format!("Audio a:{i}"), parts.join(", ")));
+        // Numbered from 1, as every finding names an audio stream.
+        rows.push((format!("Audio {}", i + 1), parts.join(", ")));
     }
     if let Some(tc) = &probe.timecode {
         let end = probe
