@@ -1,13 +1,14 @@
 //! The cheap look at a file's bytes that runs on every file (`file.truncated`): a header can
 //! declare far more media than the bytes hold (a cut transfer with its index at the front), or
 //! the essence can be zero-filled (a sparse copy, a failed block). Neither shows in the probe,
-//! and neither is noticed unless something decodes the file; here it costs one header-only
-//! ffprobe and a few KB of reads (plus a decode of three frames where the reads find zeros).
+//! and neither is noticed unless something decodes the file; here it costs the streams' bit rates
+//! the probe already read and a few KB of reads (plus a decode of three frames where the reads
+//! find zeros).
 
 use super::ffmpeg;
 use super::guarded_file::GuardedFile;
 use crate::probe::Probe;
-use crate::process::{media_url, run_with_timeout};
+use crate::process::media_url;
 use std::ffi::OsString;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -31,7 +32,7 @@ const CONFIRM_FRAMES: &str = "3";
 pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
     let size = probe.size?;
     let duration = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
-    let declared_bits_per_s: u64 = stream_bit_rates(path, timeout).iter().sum();
+    let declared_bits_per_s: u64 = probe.stream_bit_rates.iter().sum();
     if let Some(short) = too_small(size, duration, declared_bits_per_s) {
         return Some(short);
     }
@@ -74,35 +75,6 @@ fn only_pcm_audio(probe: &Probe) -> bool {
             .audio
             .iter()
             .all(|a| a.codec.as_deref().is_none_or(|c| c.starts_with("pcm_")))
-}
-
-/// The streams' bit rates as their headers declare them (ffprobe's format bit rate is
-/// computed from the file size, so it would agree with a cut file). Streams without one are
-/// left out, which only makes the size check more lenient.
-fn stream_bit_rates(path: &Path, timeout: Duration) -> Vec<u64> {
-    let args: Vec<OsString> = [
-        "-v",
-        "error",
-        "-show_entries",
-        "stream=bit_rate",
-        "-of",
-        "csv=p=0",
-    ]
-    .map(OsString::from)
-    .into_iter()
-    .chain([media_url(path)])
-    .collect();
-    run_with_timeout("ffprobe", &args, timeout)
-        .ok()
-        .filter(|o| o.success)
-        .map(|o| parse_bit_rates(&String::from_utf8_lossy(&o.stdout)))
-        .unwrap_or_default()
-}
-
-fn parse_bit_rates(csv: &str) -> Vec<u64> {
-    csv.lines()
-        .filter_map(|l| l.trim().trim_end_matches(',').parse().ok())
-        .collect()
 }
 
 /// Samples the essence at a few places; where a block, one a second later and one
@@ -188,9 +160,11 @@ mod tests {
 
     #[test]
     fn bit_rates_skip_streams_without_one() {
-        assert_eq!(
-            parse_bit_rates("1157494\nN/A\n705600,\n"),
-            vec![1157494, 705600]
-        );
+        let probe = crate::probe::parse_json(
+            br#"{"streams": [{"bit_rate": "1157494"}, {"bit_rate": "N/A"}, {}, {"bit_rate": "705600"}],
+                "format": {}}"#,
+        )
+        .expect("probe JSON");
+        assert_eq!(probe.stream_bit_rates, vec![1157494, 705600]);
     }
 }

@@ -26,6 +26,11 @@ pub struct Probe {
     /// Where `timecode` came from; the report keeps the source as `files[].timecode_source`.
     #[serde(skip)]
     pub timecode_origin: TimecodeOrigin,
+    /// Each stream's bit rate as its header declares it (bit/s), where one does: what
+    /// `file.truncated` weighs the file size against (the format's rate is computed from the
+    /// size, so it would agree with a cut file). Not kept in the report.
+    #[serde(skip)]
+    pub stream_bit_rates: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -199,6 +204,11 @@ impl Probe {
             timecode: timecode.map(|tc| tc.to_string()),
             timecode_end: None,
             timecode_origin,
+            stream_bit_rates: raw
+                .streams
+                .iter()
+                .filter_map(|s| number(&s.bit_rate))
+                .collect(),
         };
         probe.timecode_end = probe.compute_timecode_end();
         probe.count_time_reference_at(None);

@@ -51,6 +51,7 @@ pub struct RawStream {
     pub start_time: Option<String>,
     pub duration: Option<String>,
     pub nb_frames: Option<String>,
+    pub bit_rate: Option<String>,
     #[serde(default)]
     pub disposition: BTreeMap<String, i64>,
     #[serde(default)]
