@@ -282,3 +282,38 @@ fn malformed_mhl_files_are_findings_naming_file_and_line() {
     );
     assert_eq!(out.code, 1);
 }
+
+#[test]
+fn the_review_screen_receives_the_integrity_findings() {
+    use dailies_qc::tui::update::Msg;
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::remove_file(card.join("A001C001.mov")).expect("delete");
+    std::fs::copy(card.join("A001C002.mov"), card.join("A001C003.mov")).expect("add");
+    let spec = dailies_qc::spec::load(&spec(dir.path(), "required")).expect("spec");
+    let (events, received) = std::sync::mpsc::channel();
+    let options = dailies_qc::engine::Options::default();
+    let job = dailies_qc::tui::jobs::spawn(spec, vec![card.clone()], options, events)
+        .expect("checks start");
+    let mut last: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for message in received.iter() {
+        match message {
+            Msg::Checked(report) => {
+                let checks = report.findings.iter().map(|f| f.check.clone()).collect();
+                last.insert(report.name().to_owned(), checks);
+            }
+            Msg::ChecksDone => break,
+            _ => {}
+        }
+    }
+    job.join().expect("checks end");
+    assert!(
+        last["A001C003.mov"].contains(&"integrity.unlisted".to_owned()),
+        "{last:?}"
+    );
+    assert!(
+        last["A001C001.mov"].contains(&"integrity.missing".to_owned()),
+        "{last:?}"
+    );
+}
