@@ -82,17 +82,26 @@ pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
     if verdict != SignOff::Approved {
         return Err(SealError::NotApproved { verdict });
     }
+    let files: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| !is_history_entry(f))
+        .collect();
+    if files.iter().all(|f| f.measurements.mhl.is_none()) {
+        return Err(SealError::NotVerified);
+    }
     let mut folders: BTreeMap<PathBuf, Vec<Entry>> = BTreeMap::new();
-    for file in report.files.iter().filter(|f| !is_history_entry(f)) {
+    for file in files {
         let Some(verified) = &file.measurements.mhl else {
-            continue;
+            return Err(SealError::Refused {
+                path: file.file_path(),
+                why: "was not verified against an MHL history in this report: check it again"
+                    .into(),
+            });
         };
         let folder = PathBuf::from(&verified.history);
         let entry = entry_for(file, verified, &folder)?;
         folders.entry(folder).or_default().push(entry);
-    }
-    if folders.is_empty() {
-        return Err(SealError::NotVerified);
     }
     let plans = folders
         .into_iter()
@@ -357,4 +366,42 @@ fn hostname() -> String {
         .ok()
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_reads_back_with_its_names_and_hashes_intact() {
+        let entries = [Entry {
+            relative: "day 1/R&D <take 2>.mov".into(),
+            size: 3,
+            modified: None,
+            hashes: vec![(HashFormat::Xxh64, "d50463dd92503d34".into(), "verified")],
+        }];
+        let seal = Seal {
+            operator: "ana & bo",
+            report_path: Path::new("r.json"),
+            now: chrono::DateTime::UNIX_EPOCH,
+        };
+        let xml = generation_xml(&entries, &seal);
+        let root = crate::mhl::xml::parse(xml.as_bytes()).expect("well-formed");
+        let author = root
+            .child("creatorinfo")
+            .and_then(|c| c.child("author"))
+            .expect("author");
+        assert_eq!(author.text, "ana & bo");
+        let hash = root
+            .child("hashes")
+            .and_then(|h| h.child("hash"))
+            .expect("hash");
+        assert_eq!(
+            hash.child("path").map(|p| p.text.as_str()),
+            Some("day 1/R&D <take 2>.mov")
+        );
+        let xxh64 = hash.child("xxh64").expect("xxh64");
+        assert_eq!(xxh64.attribute("action"), Some("verified"));
+        assert_eq!(xxh64.text, "d50463dd92503d34");
+    }
 }
