@@ -317,3 +317,34 @@ fn the_review_screen_receives_the_integrity_findings() {
         "{last:?}"
     );
 }
+
+#[test]
+fn a_generation_the_chain_lists_but_that_is_gone_names_the_chain_line() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let first = std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("0001_"))
+        .expect("generation 1");
+    std::fs::remove_file(first.path()).expect("delete");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let message = finding(
+        &report,
+        index_of(&report, "ascmhl_chain.xml"),
+        "integrity.chain",
+    )["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    let name = first.file_name().to_string_lossy().into_owned();
+    assert_eq!(
+        message,
+        format!(
+            "ascmhl/ascmhl_chain.xml:3: generation 1 ({name}) is listed in the chain but cannot be read"
+        )
+    );
+}

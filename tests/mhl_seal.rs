@@ -285,3 +285,30 @@ fn a_read_only_mount_is_refused_with_a_clear_message() {
     );
     assert_eq!(generations(&card).len(), 1);
 }
+
+#[test]
+fn a_folder_without_history_gets_its_first_generation_and_chain() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let report = dir.path().join("report.json");
+    let out = check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = seal(&report);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let names = generations(&card);
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("0001_A001_"), "{names:?}");
+    let (code, info) = ascmhl(&["info", "-v", s(&card)]);
+    assert_eq!(code, 0, "{info}");
+    assert!(
+        info.contains("Generation 1") && info.contains("dailies-qc"),
+        "{info}"
+    );
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh128"]);
+    assert_eq!(
+        code, 0,
+        "the reference verifies our first generation: {text}"
+    );
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+}

@@ -56,6 +56,8 @@ pub struct ChainLink {
     pub number: u32,
     pub file_name: String,
     pub c4: String,
+    /// Where the chain file lists it.
+    pub line: usize,
 }
 
 /// The MHL history of one folder: everything its MHL files list, and what is wrong with them.
@@ -183,6 +185,7 @@ fn chain_links(chain: &Element, file: &Path, problems: &mut Vec<Problem>) -> Vec
                     number,
                     file_name,
                     c4,
+                    line: entry.line,
                 });
             }
             (_, Some(name), _) if !is_plain_file_name(&name) => problems.push(Problem {
@@ -209,7 +212,7 @@ fn read_generation(folder: &Path, link: &ChainLink, chain_path: &Path, history: 
         history.problems.push(Problem {
             source: Source {
                 file: chain_path.to_path_buf(),
-                line: 0,
+                line: link.line,
             },
             message: format!(
                 "generation {} ({}) is listed in the chain but cannot be read",
