@@ -447,6 +447,84 @@ mod tests {
         }
     }
 
+    /// A v2 history with `generation` as its one generation, chained with its true c4.
+    fn v2_history(generation: &str, chained_name: &str) -> (tempfile::TempDir, History) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join(ASCMHL_FOLDER);
+        std::fs::create_dir(&folder).expect("mkdir");
+        std::fs::write(folder.join("0001_card.mhl"), generation).expect("write");
+        let c4 = hash::hash_bytes(generation.as_bytes(), HashFormat::C4);
+        let chain = format!(
+            "<?xml version=\"1.0\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n  \
+             <hashlist sequencenr=\"1\">\n    <path>{chained_name}</path>\n    <c4>{c4}</c4>\n  \
+             </hashlist>\n</ascmhldirectory>\n"
+        );
+        std::fs::write(folder.join(CHAIN_FILE), chain).expect("write");
+        let history = read_v2(dir.path());
+        (dir, history)
+    }
+
+    fn messages(history: &History) -> Vec<String> {
+        history
+            .problems
+            .iter()
+            .map(|p| {
+                let name = p.source.file.file_name().unwrap_or_default();
+                format!("{}:{} {}", name.to_string_lossy(), p.source.line, p.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_v2_generation_with_bad_entries_keeps_the_good_ones() {
+        let generation = "<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<hashes>\n\
+            <hash><path>ok.mov</path><xxh64>d50463dd92503d34</xxh64></hash>\n\
+            <hash><path>../../etc/passwd</path><md5>0</md5></hash>\n\
+            <hash><path>odd.mov</path><crc32>1</crc32><md5>00</md5></hash>\n\
+            </hashes>\n</hashlist>\n";
+        let (dir, history) = v2_history(generation, "0001_card.mhl");
+        assert_eq!(
+            messages(&history),
+            [
+                "0001_card.mhl:4 path \"../../etc/passwd\" leaves the folder ".to_owned()
+                    + &dir.path().display().to_string(),
+                "0001_card.mhl:5 unknown hash type <crc32>".to_owned(),
+            ]
+        );
+        let listed: Vec<_> = history.listed.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(
+            listed,
+            [dir.path().join("ok.mov"), dir.path().join("odd.mov")]
+        );
+        assert_eq!(history.listed[1].hashes.len(), 1);
+    }
+
+    #[test]
+    fn a_v2_chain_naming_a_path_outside_its_folder_is_a_problem() {
+        let (_dir, history) = v2_history("<hashlist/>", "../../0001_card.mhl");
+        assert_eq!(
+            messages(&history),
+            [
+                "ascmhl_chain.xml:3 generation path \"../../0001_card.mhl\" is not a file name in ascmhl/",
+                "0001_card.mhl:0 generation 0001_card.mhl is not in ascmhl_chain.xml",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_v2_generation_is_a_problem_with_its_line() {
+        let (_dir, history) = v2_history(
+            "<hashlist>\n<hashes>\n<hash>\n</hashlist>\n",
+            "0001_card.mhl",
+        );
+        let problems = messages(&history);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("0001_card.mhl:4 broken XML"),
+            "{problems:?}"
+        );
+    }
+
     #[test]
     fn v1_hashes_are_read_in_the_v2_spelling() {
         let element = |name: &str, text: &str| Element {
