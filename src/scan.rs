@@ -261,6 +261,26 @@ mod tests {
     }
 
     #[test]
+    fn history_folders_are_skipped_and_the_folders_found_in_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("card/ascmhl")).unwrap();
+        fs::create_dir_all(root.join("loose")).unwrap();
+        for name in ["card/a.mov", "card/ascmhl/0001_card.mhl", "loose/b.mov"] {
+            fs::write(root.join(name), b"x").unwrap();
+        }
+        let found = scan(
+            &[root.join("card"), root.join("loose/b.mov")],
+            &include_set(Some(&["*".into()])),
+        );
+        assert_eq!(
+            found.files,
+            vec![root.join("card/a.mov"), root.join("loose/b.mov")]
+        );
+        assert_eq!(found.roots, vec![root.join("card"), root.join("loose")]);
+    }
+
+    #[test]
     fn explicit_files_always_taken_and_missing_reported() {
         let dir = tempfile::tempdir().unwrap();
         let txt = dir.path().join("notes.txt");
