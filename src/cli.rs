@@ -24,6 +24,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Generate a folder of sample dailies (some with real defects) to try the tool on
     Demo(DemoArgs),
+    /// Write an ASC MHL v2 generation into the media folders of an approved report
+    Seal(SealArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +118,16 @@ pub struct DemoArgs {
     pub dir: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// An approved report made with `integrity: {mhl: …}` in its spec
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: PathBuf,
+    /// Name recorded as the generation's author [default: $USER]
+    #[arg(long, value_name = "NAME")]
+    pub operator: Option<String>,
+}
+
 /// A timeout in seconds: finite, from 0.1 s to a day.
 fn parse_timeout(text: &str) -> Result<f64, String> {
     let seconds: f64 = text
@@ -128,7 +140,7 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
     }
 }
 
-const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "help"];
+const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "seal", "help"];
 
 /// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
 /// Arguments stay `OsString`s: a media, spec or output path need not be UTF-8.

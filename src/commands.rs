@@ -2,7 +2,7 @@
 //! `main`, which prints it and decides the exit code.
 
 use crate::cli::{
-    CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs,
+    CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs, SealArgs,
 };
 use crate::output_target::{self, Inputs};
 use color_eyre::eyre::{Result, WrapErr};
@@ -31,6 +31,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Merge(args) => merge(args),
         Command::Demo(args) => demo(args),
         Command::Review(args) => review(args),
+        Command::Seal(args) => seal(args),
     }
 }
 
@@ -166,6 +167,29 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         outcome.counts.files,
         outcome.counts.open
     );
+    Ok(Outcome::Pass)
+}
+
+fn seal(args: SealArgs) -> Result<Outcome> {
+    let report = load_report(&args.report)?;
+    let operator = args.operator.unwrap_or_else(engine::default_operator);
+    let seal = dailies_qc::mhl::seal::Seal {
+        operator: &operator,
+        report_path: &args.report,
+        now: chrono::Utc::now(),
+    };
+    let sealed = dailies_qc::mhl::seal::seal(&report, &seal)
+        .wrap_err_with(|| format!("not sealed: {}", args.report.display()))?;
+    for generation in sealed {
+        let _ = writeln!(
+            std::io::stdout(),
+            "Sealed {}: generation {} ({} files) in {}",
+            generation.folder.display(),
+            generation.number,
+            generation.files,
+            generation.generation.display()
+        );
+    }
     Ok(Outcome::Pass)
 }
 

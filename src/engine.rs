@@ -46,6 +46,8 @@ impl Default for Options {
 pub struct Plan {
     pub files: Vec<PathBuf>,
     pub unlisted: Vec<FileReport>,
+    /// The folders the files were found in (see `scan::Scan::roots`).
+    pub roots: Vec<PathBuf>,
 }
 
 pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
@@ -64,6 +66,7 @@ pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
     Plan {
         files: found.files,
         unlisted,
+        roots: found.roots,
     }
 }
 
@@ -258,6 +261,7 @@ pub fn run(
             .collect()
     });
     reports.extend(plan.unlisted);
+    pool.install(|| crate::mhl::verify::apply(&spec.spec, &plan.roots, &mut reports));
     Ok(reports)
 }
 

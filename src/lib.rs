@@ -10,6 +10,7 @@ pub mod demo;
 pub mod engine;
 pub mod escape;
 pub mod measurements;
+pub mod mhl;
 pub mod output;
 pub mod probe;
 pub mod process;

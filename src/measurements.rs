@@ -23,6 +23,9 @@ pub struct Measurements {
     /// The full decode `integrity: {decode: true}` asks for: `file.decode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decode: Option<FullDecode>,
+    /// The ASC MHL verification `integrity: {mhl: …}` asks for: `integrity.*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mhl: Option<crate::mhl::Verified>,
 }
 
 /// A stretch of one stream where the decoder rejected packets.

@@ -4,6 +4,7 @@
 //! many ways it was named (`one/../one/x.mov`, two symlinks, a folder and a file in it).
 //! FIFOs, sockets and devices are reported, never opened: reading a FIFO waits for a writer.
 
+use crate::mhl::history::ASCMHL_FOLDER;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
 use std::fs::{FileType, Metadata};
@@ -20,6 +21,9 @@ pub struct Scan {
     /// Paths that could not be read (missing, permission denied, symlink loop) or are not
     /// regular files (FIFO, socket, device), with why.
     pub problems: Vec<(PathBuf, String)>,
+    /// The folders the files were found in: each folder walked, and the folder of each file
+    /// named on its own. Folder-wide checks (an MHL history) look no higher than these.
+    pub roots: Vec<PathBuf>,
 }
 
 /// Builds the include matcher: the spec's globs, or the default extensions. Case-insensitive.
@@ -75,25 +79,35 @@ struct Found {
 pub fn scan(paths: &[PathBuf], include: &GlobSet) -> Scan {
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    let mut roots = Vec::new();
     for path in paths {
         let path = tidy(path);
         match std::fs::metadata(&path) {
             Err(e) => problems.push((path, e.to_string())),
-            Ok(meta) if meta.is_dir() => walk(&path, include, &mut found, &mut problems),
+            Ok(meta) if meta.is_dir() => {
+                walk(&path, include, &mut found, &mut problems);
+                roots.push(path);
+            }
             Ok(meta) => match special_file_problem(&meta.file_type()) {
                 Some(why) => problems.push((path, why)),
-                None => found.push(Found {
-                    id: FileId::of(&meta),
-                    path,
-                }),
+                None => {
+                    roots.extend(path.parent().map(Path::to_path_buf));
+                    found.push(Found {
+                        id: FileId::of(&meta),
+                        path,
+                    });
+                }
             },
         }
     }
+    roots.sort();
+    roots.dedup();
     let mut reported = HashSet::new();
     problems.retain(|(path, _)| reported.insert(path.clone()));
     Scan {
         files: once_each(found),
         problems,
+        roots,
     }
 }
 
@@ -103,9 +117,14 @@ fn walk(
     found: &mut Vec<Found>,
     problems: &mut Vec<(PathBuf, String)>,
 ) {
+    // An `ascmhl/` folder holds the MHL history of the media beside it, never media.
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name();
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !(e.file_type().is_dir() && e.file_name() == ASCMHL_FOLDER)
+        });
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -239,6 +258,26 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["A2.MOV", "A10.mov", "sub/B1.mxf"]);
         assert!(found.problems.is_empty());
+    }
+
+    #[test]
+    fn history_folders_are_skipped_and_the_folders_found_in_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("card/ascmhl")).unwrap();
+        fs::create_dir_all(root.join("loose")).unwrap();
+        for name in ["card/a.mov", "card/ascmhl/0001_card.mhl", "loose/b.mov"] {
+            fs::write(root.join(name), b"x").unwrap();
+        }
+        let found = scan(
+            &[root.join("card"), root.join("loose/b.mov")],
+            &include_set(Some(&["*".into()])),
+        );
+        assert_eq!(
+            found.files,
+            vec![root.join("card/a.mov"), root.join("loose/b.mov")]
+        );
+        assert_eq!(found.roots, vec![root.join("card"), root.join("loose")]);
     }
 
     #[test]

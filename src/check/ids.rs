@@ -32,6 +32,11 @@ pub const CONTENT_BLACK: &str = "content.black";
 pub const CONTENT_FREEZE: &str = "content.freeze";
 pub const CONTENT_SILENCE: &str = "content.silence";
 pub const CONTENT_CLIPPING: &str = "content.clipping";
+pub const INTEGRITY_MISMATCH: &str = "integrity.mismatch";
+pub const INTEGRITY_MISSING: &str = "integrity.missing";
+pub const INTEGRITY_UNLISTED: &str = "integrity.unlisted";
+pub const INTEGRITY_CHAIN: &str = "integrity.chain";
+pub const INTEGRITY_NO_MHL: &str = "integrity.no_mhl";
 
 pub const ALL: &[&str] = &[
     FILE_READABLE,
@@ -66,4 +71,9 @@ pub const ALL: &[&str] = &[
     CONTENT_FREEZE,
     CONTENT_SILENCE,
     CONTENT_CLIPPING,
+    INTEGRITY_MISMATCH,
+    INTEGRITY_MISSING,
+    INTEGRITY_UNLISTED,
+    INTEGRITY_CHAIN,
+    INTEGRITY_NO_MHL,
 ];

@@ -226,6 +226,13 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
                 format!("{:?} is already the name of kinds[{first}]", kind.name),
             ));
         }
+        if kind.integrity.as_ref().is_some_and(|i| i.mhl.is_some()) {
+            return Err(fail(
+                &["kinds", index.as_str(), "integrity", "mhl"],
+                "an MHL history covers a folder, not a kind of file: set it at the top level"
+                    .to_owned(),
+            ));
+        }
         // A kind's sections can break a rule only together with inherited ones (its timecode
         // start against the top-level frame rate), so the combination is what is checked.
         validate_rules(&spec.for_kind(kind), &["kinds", &index])

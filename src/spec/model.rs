@@ -220,6 +220,17 @@ pub struct IntegrityRules {
     /// Decode every stream completely (`file.decode`): slow, as slow as playing the file.
     #[serde(default)]
     pub decode: bool,
+    /// Verify the files against their folder's ASC MHL / MHL v1 history (`integrity.*`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mhl: Option<MhlRequirement>,
+}
+
+/// Whether a folder without an MHL history fails (`integrity.no_mhl`) or is simply not verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MhlRequirement {
+    Required,
+    IfPresent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

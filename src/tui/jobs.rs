@@ -29,10 +29,15 @@ pub fn spawn(
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));
             };
             let files = plan.files.clone();
-            if engine::run(&spec, plan, &options, &|_, _, report| send(report)).is_err() {
+            match engine::run(&spec, plan, &options, &|_, _, report| send(report)) {
+                // The passes over the whole run (MHL verification) amend and add entries after
+                // the per-file results went out: send the final reports too.
+                Ok(reports) => reports.iter().for_each(send),
                 // No worker threads to be had: check on this thread, one file at a time.
-                for path in &files {
-                    send(&engine::inspect(&spec, path, &options));
+                Err(_) => {
+                    for path in &files {
+                        send(&engine::inspect(&spec, path, &options));
+                    }
                 }
             }
             let _ = events.send(Msg::ChecksDone);

@@ -1,0 +1,407 @@
+//! Sealing an approved report: a new ASC MHL v2 generation in the history folder of each
+//! checked file (creator dailies-qc and the operator, process `in-place`), and the chain
+//! extended to list it, so the next vendor can verify what QC approved.
+//!
+//! The one place the tool writes next to media, and only inside `ascmhl/`. Everything is
+//! checked before anything is written: the report is approved, each file still has the bytes
+//! QC hashed (hashed again now), and every history's chain can be extended.
+
+use super::Verified;
+use super::hash::{self, HashFormat};
+use super::history::{self, ASCMHL_FOLDER, CHAIN_FILE};
+use crate::check::{Verdict, ids};
+use crate::report::{FileReport, Report, SignOff};
+use quick_xml::escape::escape;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The format a file no MHL listed is sealed with: `ascmhl`'s default.
+const NEW_FILE_FORMAT: HashFormat = HashFormat::Xxh128;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error(
+        "the report is {verdict}, not approved: every error finding must be waived with a note \
+         (and none rejected) before it is sealed"
+    )]
+    NotApproved { verdict: SignOff },
+    #[error(
+        "the report holds no MHL verification: check the media with a spec that sets \
+         `integrity: {{mhl: required}}` (or if_present), review, then seal"
+    )]
+    NotVerified,
+    #[error("{}: changed since QC ({format} was {was}, is now {now}): check it again", path.display())]
+    Changed {
+        path: PathBuf,
+        format: &'static str,
+        was: String,
+        now: String,
+    },
+    #[error("{}: cannot be hashed: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {why}", path.display())]
+    Refused { path: PathBuf, why: String },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A generation written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealed {
+    pub folder: PathBuf,
+    pub generation: PathBuf,
+    pub number: u32,
+    pub files: usize,
+}
+
+/// Who seals, and when (passed in so the output can be pinned).
+pub struct Seal<'a> {
+    pub operator: &'a str,
+    pub report_path: &'a Path,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// One file as it goes into a generation.
+struct Entry {
+    relative: String,
+    size: u64,
+    modified: Option<String>,
+    hashes: Vec<(HashFormat, String, &'static str)>,
+}
+
+/// Seals every history folder of `report`, or refuses before writing anything.
+pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
+    let verdict = SignOff::of(report);
+    if verdict != SignOff::Approved {
+        return Err(SealError::NotApproved { verdict });
+    }
+    let files: Vec<&FileReport> = report
+        .files
+        .iter()
+        .filter(|f| !is_history_entry(f))
+        .collect();
+    if files.iter().all(|f| f.measurements.mhl.is_none()) {
+        return Err(SealError::NotVerified);
+    }
+    let mut folders: BTreeMap<PathBuf, Vec<Entry>> = BTreeMap::new();
+    for file in files {
+        let Some(verified) = &file.measurements.mhl else {
+            return Err(SealError::Refused {
+                path: file.file_path(),
+                why: "was not verified against an MHL history in this report: check it again"
+                    .into(),
+            });
+        };
+        let folder = PathBuf::from(&verified.history);
+        let entry = entry_for(file, verified, &folder)?;
+        folders.entry(folder).or_default().push(entry);
+    }
+    let plans = folders
+        .into_iter()
+        .map(|(folder, entries)| plan(folder, entries))
+        .collect::<Result<Vec<_>, _>>()?;
+    plans.into_iter().map(|p| write(p, seal)).collect()
+}
+
+/// The entries verification added for what is not a checked file (a missing path, an MHL
+/// file at fault, an absent history): nothing of theirs goes into a generation.
+fn is_history_entry(file: &FileReport) -> bool {
+    file.probe.is_none()
+        && file.measurements.mhl.is_none()
+        && file
+            .findings
+            .iter()
+            .all(|f| f.check.starts_with("integrity."))
+}
+
+/// Hashes `file` again in the formats QC verified (or the new-file format) and says how each
+/// hash enters the history: `verified`, `failed` (a waived mismatch), `original` (new file).
+fn entry_for(file: &FileReport, verified: &Verified, folder: &Path) -> Result<Entry, SealError> {
+    let path = file.file_path();
+    let relative = path
+        .strip_prefix(folder)
+        .ok()
+        .and_then(Path::to_str)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| SealError::Refused {
+            path: path.clone(),
+            why: format!(
+                "not a UTF-8 path inside {}: an ASC MHL cannot list it",
+                folder.display()
+            ),
+        })?
+        .to_owned();
+    let recorded: Vec<(HashFormat, &str)> = verified
+        .hashes
+        .iter()
+        .filter_map(|(name, value)| Some((HashFormat::from_v2_name(name)?, value.as_str())))
+        .collect();
+    let formats: Vec<HashFormat> = match recorded.is_empty() {
+        true => vec![NEW_FILE_FORMAT],
+        false => recorded.iter().map(|(f, _)| *f).collect(),
+    };
+    let unreadable = |source| SealError::Unreadable {
+        path: path.clone(),
+        source,
+    };
+    let metadata = std::fs::metadata(&path).map_err(unreadable)?;
+    let now = hash::hash_file(&path, &formats).map_err(unreadable)?;
+    let failed = file.findings.iter().any(|f| {
+        f.check == ids::INTEGRITY_MISMATCH && !f.stale && f.review.verdict == Verdict::Waived
+    });
+    let mut hashes = Vec::new();
+    for (format, value) in now {
+        let action = match recorded.iter().find(|(f, _)| *f == format) {
+            Some((_, was)) if !format.same(was, &value) => {
+                return Err(SealError::Changed {
+                    path,
+                    format: format.name(),
+                    was: (*was).to_owned(),
+                    now: value,
+                });
+            }
+            Some(_) if failed => "failed",
+            Some(_) => "verified",
+            None => "original",
+        };
+        hashes.push((format, value, action));
+    }
+    Ok(Entry {
+        relative,
+        size: metadata.len(),
+        modified: metadata.modified().ok().map(seconds_utc),
+        hashes,
+    })
+}
+
+/// What will be written in one folder, decided before anything is.
+struct Plan {
+    folder: PathBuf,
+    entries: Vec<Entry>,
+    number: u32,
+    /// The chain file as it is now (`None`: the history starts here).
+    chain: Option<String>,
+}
+
+fn plan(folder: PathBuf, entries: Vec<Entry>) -> Result<Plan, SealError> {
+    let history_folder = folder.join(ASCMHL_FOLDER);
+    let refuse = |path: &Path, why: String| SealError::Refused {
+        path: path.to_path_buf(),
+        why,
+    };
+    match std::fs::symlink_metadata(&history_folder) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(refuse(
+                &history_folder,
+                "is not a folder (a symlink or a file): refusing to write through it".into(),
+            ));
+        }
+        Ok(_) | Err(_) => {}
+    }
+    let chain_path = history_folder.join(CHAIN_FILE);
+    let chain = match std::fs::read_to_string(&chain_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(refuse(&chain_path, format!("cannot be read: {e}"))),
+    };
+    if chain.as_deref().is_some_and(|c| !c.contains(CHAIN_CLOSE)) {
+        return Err(refuse(
+            &chain_path,
+            format!("has no {CHAIN_CLOSE}: not a chain this tool can extend"),
+        ));
+    }
+    let history = history::read_v2(&folder);
+    let numbered_files = std::fs::read_dir(&history_folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.get(..4)?.parse::<u32>().ok());
+    let last = history
+        .chain
+        .iter()
+        .map(|link| link.number)
+        .chain(numbered_files)
+        .max()
+        .unwrap_or(0);
+    Ok(Plan {
+        folder,
+        entries,
+        number: last + 1,
+        chain,
+    })
+}
+
+const CHAIN_CLOSE: &str = "</ascmhldirectory>";
+
+fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
+    let history_folder = plan.folder.join(ASCMHL_FOLDER);
+    let write_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SealError::Write { path, source }
+    };
+    match std::fs::create_dir(&history_folder) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            return Err(write_error(&history_folder)(e));
+        }
+        _ => {}
+    }
+    let folder_name = plan
+        .folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "root".into());
+    let name = format!(
+        "{:04}_{folder_name}_{}.mhl",
+        plan.number,
+        seal.now.format("%Y-%m-%d_%H%M%SZ")
+    );
+    let generation = history_folder.join(&name);
+    let bytes = generation_xml(&plan.entries, seal);
+    crate::write_target::write_atomic(&generation, bytes.as_bytes())
+        .map_err(write_error(&generation))?;
+    let link = format!(
+        "  <hashlist sequencenr=\"{}\">\n    <path>{}</path>\n    <c4>{}</c4>\n  </hashlist>\n",
+        plan.number,
+        escape(name.as_str()),
+        hash::hash_bytes(bytes.as_bytes(), HashFormat::C4)
+    );
+    let chain = match &plan.chain {
+        Some(text) => {
+            // On a line of its own, before the line that closes the chain.
+            let close = text.rfind(CHAIN_CLOSE).unwrap_or(text.len());
+            let at = text
+                .get(..close)
+                .and_then(|h| h.rfind('\n'))
+                .map_or(0, |n| n + 1);
+            let (head, tail) = text.split_at(at);
+            format!("{head}{link}{tail}")
+        }
+        None => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n{link}{CHAIN_CLOSE}\n"
+        ),
+    };
+    let chain_path = history_folder.join(CHAIN_FILE);
+    if let Err(e) = crate::write_target::write_atomic(&chain_path, chain.as_bytes()) {
+        // A generation the chain does not list would read as tampering: take it back.
+        let _ = std::fs::remove_file(&generation);
+        return Err(write_error(&chain_path)(e));
+    }
+    Ok(Sealed {
+        folder: plan.folder,
+        generation,
+        number: plan.number,
+        files: plan.entries.len(),
+    })
+}
+
+/// The generation, laid out as `ascmhl` 1.2 writes its own.
+fn generation_xml(entries: &[Entry], seal: &Seal) -> String {
+    let created = seal.now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let hashed = seal
+        .now
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n",
+    );
+    let _ = write!(
+        xml,
+        "  <creatorinfo>\n    <creationdate>{created}</creationdate>\n    \
+         <hostname>{}</hostname>\n    <tool version=\"{}\">{}</tool>\n    \
+         <author role=\"operator\">{}</author>\n    <comment>{}</comment>\n  </creatorinfo>\n",
+        escape(hostname()),
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_NAME"),
+        escape(seal.operator),
+        escape(format!(
+            "QC approved in {}",
+            seal.report_path.to_string_lossy()
+        )),
+    );
+    xml.push_str(
+        "  <processinfo>\n    <process>in-place</process>\n    <ignore>\n      \
+         <pattern>.DS_Store</pattern>\n      <pattern>ascmhl</pattern>\n      \
+         <pattern>ascmhl/</pattern>\n    </ignore>\n  </processinfo>\n  <hashes>\n",
+    );
+    for entry in entries {
+        let modified = entry
+            .modified
+            .as_deref()
+            .map(|m| format!(" lastmodificationdate=\"{m}\""))
+            .unwrap_or_default();
+        let _ = writeln!(
+            xml,
+            "    <hash>\n      <path size=\"{}\"{modified}>{}</path>",
+            entry.size,
+            escape(entry.relative.as_str())
+        );
+        for (format, value, action) in &entry.hashes {
+            let name = format.name();
+            let _ = writeln!(
+                xml,
+                "      <{name} action=\"{action}\" hashdate=\"{hashed}\">{value}</{name}>"
+            );
+        }
+        xml.push_str("    </hash>\n");
+    }
+    xml.push_str("  </hashes>\n</hashlist>\n");
+    xml
+}
+
+fn seconds_utc(time: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// This machine's name, as `ascmhl` records it.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generation_reads_back_with_its_names_and_hashes_intact() {
+        let entries = [Entry {
+            relative: "day 1/R&D <take 2>.mov".into(),
+            size: 3,
+            modified: None,
+            hashes: vec![(HashFormat::Xxh64, "d50463dd92503d34".into(), "verified")],
+        }];
+        let seal = Seal {
+            operator: "ana & bo",
+            report_path: Path::new("r.json"),
+            now: chrono::DateTime::UNIX_EPOCH,
+        };
+        let xml = generation_xml(&entries, &seal);
+        let root = crate::mhl::xml::parse(xml.as_bytes()).expect("well-formed");
+        let author = root
+            .child("creatorinfo")
+            .and_then(|c| c.child("author"))
+            .expect("author");
+        assert_eq!(author.text, "ana & bo");
+        let hash = root
+            .child("hashes")
+            .and_then(|h| h.child("hash"))
+            .expect("hash");
+        assert_eq!(
+            hash.child("path").map(|p| p.text.as_str()),
+            Some("day 1/R&D <take 2>.mov")
+        );
+        let xxh64 = hash.child("xxh64").expect("xxh64");
+        assert_eq!(xxh64.attribute("action"), Some("verified"));
+        assert_eq!(xxh64.text, "d50463dd92503d34");
+    }
+}

@@ -1,0 +1,350 @@
+//! `integrity.mhl`: verifying media against MHL histories made by the ASC's reference
+//! implementation, `ascmhl` (PyPI), and against MHL v1 files written here.
+
+mod common;
+mod mhl_common;
+
+use common::*;
+use mhl_common::*;
+use std::process::Command;
+
+#[test]
+fn every_hash_format_the_reference_writes_verifies() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let formats = ["md5", "sha1", "xxh64", "xxh3", "xxh128", "c4"];
+    let mut args = vec!["create", s(&card)];
+    for format in formats {
+        args.extend(["-h", format]);
+    }
+    let (code, text) = ascmhl(&args);
+    assert_eq!(code, 0, "{text}");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    let report = out.json();
+    assert_eq!(integrity_findings(&report), [], "{}", out.stdout);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // The hashes recorded for the seal are the reference's, format by format.
+    let generation = std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("0001_"))
+        .expect("generation 1");
+    let xml = std::fs::read_to_string(generation.path()).expect("read generation");
+    let index = index_of(&report, "A001C002.mov");
+    let hashes = &report["files"][index]["measurements"]["mhl"]["hashes"];
+    for format in formats {
+        let ours = hashes[format].as_str().expect("hash recorded");
+        assert!(
+            xml.contains(&format!(">{ours}</{format}>")),
+            "{format} {ours}"
+        );
+    }
+    assert_eq!(
+        report["files"][index]["measurements"]["mhl"]["history"],
+        s(&card)
+    );
+}
+
+#[test]
+fn a_flipped_byte_a_deleted_and_an_added_file_are_findings() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
+    assert_eq!(code, 0, "{text}");
+    let before = std::fs::read_to_string(card.join("ascmhl/ascmhl_chain.xml")).expect("chain");
+    flip_a_byte(&card.join("A001C002.mov"));
+    std::fs::remove_file(card.join("sound/T001.wav")).expect("delete");
+    std::fs::copy(card.join("A001C001.mov"), card.join("A001C003.mov")).expect("add");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let report = out.json();
+    assert_eq!(
+        integrity_findings(&report),
+        [
+            triple("A001C002.mov", "integrity.mismatch", "error"),
+            triple("A001C003.mov", "integrity.unlisted", "warning"),
+            triple("T001.wav", "integrity.missing", "error"),
+        ]
+    );
+    let mismatch = finding(
+        &report,
+        index_of(&report, "A001C002.mov"),
+        "integrity.mismatch",
+    );
+    let (expected, actual) = (
+        mismatch["expected"].as_str().expect("expected"),
+        mismatch["actual"].as_str().expect("actual"),
+    );
+    assert_ne!(expected, actual);
+    assert_eq!((expected.len(), actual.len()), (16, 16), "{mismatch:#}");
+    let message = mismatch["message"].as_str().expect("message");
+    assert!(
+        message.contains(expected) && message.contains(actual) && message.contains(":"),
+        "{message}"
+    );
+    let missing = &report["files"][index_of(&report, "T001.wav")];
+    assert_eq!(missing["path"], s(&card.join("sound/T001.wav")));
+    assert_eq!(missing["status"], "fail");
+    // Verifying wrote nothing next to the media.
+    let after = std::fs::read_to_string(card.join("ascmhl/ascmhl_chain.xml")).expect("chain");
+    assert_eq!(before, after);
+    assert_eq!(
+        std::fs::read_dir(card.join("ascmhl")).expect("ls").count(),
+        2
+    );
+}
+
+#[test]
+fn a_generation_changed_after_it_was_chained_is_a_chain_finding() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "md5"]).0, 0);
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let second = std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("0002_"))
+        .expect("generation 2")
+        .path();
+    let mut xml = std::fs::read_to_string(&second).expect("read");
+    xml.push_str("<!-- edited by hand -->\n");
+    std::fs::write(&second, xml).expect("write");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let name = second.file_name().and_then(|n| n.to_str()).expect("name");
+    assert_eq!(
+        integrity_findings(&report),
+        [triple(name, "integrity.chain", "error")]
+    );
+    let chain = finding(&report, index_of(&report, name), "integrity.chain");
+    assert!(
+        chain["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("changed since it was chained")),
+        "{chain:#}"
+    );
+}
+
+#[test]
+fn a_folder_without_history_fails_only_when_one_is_required() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let out = check_json(&spec(dir.path(), "if_present"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), []);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    assert_eq!(
+        integrity_findings(&report),
+        [triple("ascmhl", "integrity.no_mhl", "error")]
+    );
+    let entry = &report["files"][index_of(&report, "/ascmhl")];
+    assert_eq!(entry["path"], s(&card.join("ascmhl")));
+    assert!(
+        entry["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("3 media file(s)")),
+        "{entry:#}"
+    );
+}
+
+#[test]
+fn the_scanner_takes_nothing_from_the_history_folder() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let spec = write_spec(
+        dir.path(),
+        "name: everything\nfiles:\n  include: ['*']\nintegrity:\n  mhl: required\n",
+    );
+    let report = check_json(&spec, &[&card]).json();
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths.iter().all(|p| !p.contains("/ascmhl")), "{paths:?}");
+}
+
+/// An MHL v1 file as older offload tools write it (mediahashlist.org 1.1).
+fn v1_mhl(entries: &[(&str, &str, &str)]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"1.1\">\n  \
+         <creatorinfo><name>DIT</name><tool>offload 1.0</tool></creatorinfo>\n",
+    );
+    for (file, element, value) in entries {
+        xml.push_str(&format!(
+            "  <hash>\n    <file>{file}</file>\n    <size>1</size>\n    \
+             <{element}>{value}</{element}>\n    <hashdate>2026-11-30T10:00:00Z</hashdate>\n  </hash>\n"
+        ));
+    }
+    xml.push_str("</hashlist>\n");
+    xml
+}
+
+fn hashes_of(report: &serde_json::Value, name: &str) -> serde_json::Value {
+    report["files"][index_of(report, name)]["measurements"]["mhl"]["hashes"].clone()
+}
+
+#[test]
+fn an_mhl_v1_file_is_verified_in_each_of_its_spellings() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    // First learn the files' hashes from a run with the reference's v2 history.
+    assert_eq!(
+        ascmhl(&["create", s(&card), "-h", "md5", "-h", "xxh64"]).0,
+        0
+    );
+    let report = check_json(&spec(dir.path(), "required"), &[&card]).json();
+    let one = hashes_of(&report, "A001C001.mov");
+    let two = hashes_of(&report, "A001C002.mov");
+    let wav = hashes_of(&report, "T001.wav");
+    std::fs::remove_dir_all(card.join("ascmhl")).expect("rm ascmhl");
+    let xxh64 = |h: &serde_json::Value| h["xxh64"].as_str().expect("xxh64").to_owned();
+    let little_endian = u64::from_str_radix(&xxh64(&two), 16)
+        .expect("hex")
+        .swap_bytes();
+    let mhl = v1_mhl(&[
+        ("A001C001.mov", "md5", one["md5"].as_str().expect("md5")),
+        ("A001C002.mov", "xxhash64", &format!("{little_endian:016x}")),
+        ("sound/T001.wav", "xxhash64be", &xxh64(&wav)),
+    ]);
+    std::fs::write(card.join("A001_offload.mhl"), mhl).expect("write v1");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+    assert_eq!(out.code, 0);
+
+    flip_a_byte(&card.join("sound/T001.wav"));
+    let report = check_json(&spec(dir.path(), "required"), &[&card]).json();
+    assert_eq!(
+        integrity_findings(&report),
+        [triple("T001.wav", "integrity.mismatch", "error")]
+    );
+    let message = finding(&report, index_of(&report, "T001.wav"), "integrity.mismatch")["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(message.contains("A001_offload.mhl:19"), "{message}");
+}
+
+#[test]
+fn malformed_mhl_files_are_findings_naming_file_and_line() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    // Outside the card, a FIFO: reading it would hang the run.
+    let trap = dir.path().join("trap.mov");
+    let made = Command::new("mkfifo").arg(&trap).status().expect("mkfifo");
+    assert!(made.success());
+    std::fs::write(
+        card.join("broken.mhl"),
+        "<?xml version=\"1.0\"?>\n<hashlist version=\"1.1\">\n  <hash>\n    <file>A001C001.mov\n  </hash>\n</hashlist>\n",
+    )
+    .expect("write");
+    std::fs::write(
+        card.join("unknown.mhl"),
+        v1_mhl(&[("A001C001.mov", "crc32", "12345678")]),
+    )
+    .expect("write");
+    std::fs::write(
+        card.join("escape.mhl"),
+        v1_mhl(&[("../trap.mov", "md5", "d41d8cd98f00b204e9800998ecf8427e")]),
+    )
+    .expect("write");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    let report = out.json();
+    let chain = |name: &str| {
+        finding(&report, index_of(&report, name), "integrity.chain")["message"]
+            .as_str()
+            .expect("message")
+            .to_owned()
+    };
+    let broken = chain("broken.mhl");
+    assert!(broken.starts_with("broken.mhl:5: broken XML"), "{broken}");
+    assert_eq!(
+        chain("unknown.mhl"),
+        "unknown.mhl:7: unknown hash type <crc32>"
+    );
+    let escape = chain("escape.mhl");
+    assert!(
+        escape.starts_with("escape.mhl:5: path \"../trap.mov\" leaves the folder"),
+        "{escape}"
+    );
+    assert!(
+        report["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .all(|f| !f["path"].as_str().is_some_and(|p| p.ends_with("trap.mov")))
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn the_review_screen_receives_the_integrity_findings() {
+    use dailies_qc::tui::update::Msg;
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::remove_file(card.join("A001C001.mov")).expect("delete");
+    std::fs::copy(card.join("A001C002.mov"), card.join("A001C003.mov")).expect("add");
+    let spec = dailies_qc::spec::load(&spec(dir.path(), "required")).expect("spec");
+    let (events, received) = std::sync::mpsc::channel();
+    let options = dailies_qc::engine::Options::default();
+    let job = dailies_qc::tui::jobs::spawn(spec, vec![card.clone()], options, events)
+        .expect("checks start");
+    let mut last: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for message in received.iter() {
+        match message {
+            Msg::Checked(report) => {
+                let checks = report.findings.iter().map(|f| f.check.clone()).collect();
+                last.insert(report.name().to_owned(), checks);
+            }
+            Msg::ChecksDone => break,
+            _ => {}
+        }
+    }
+    job.join().expect("checks end");
+    assert!(
+        last["A001C003.mov"].contains(&"integrity.unlisted".to_owned()),
+        "{last:?}"
+    );
+    assert!(
+        last["A001C001.mov"].contains(&"integrity.missing".to_owned()),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn a_generation_the_chain_lists_but_that_is_gone_names_the_chain_line() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let first = std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("0001_"))
+        .expect("generation 1");
+    std::fs::remove_file(first.path()).expect("delete");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let message = finding(
+        &report,
+        index_of(&report, "ascmhl_chain.xml"),
+        "integrity.chain",
+    )["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    let name = first.file_name().to_string_lossy().into_owned();
+    assert_eq!(
+        message,
+        format!(
+            "ascmhl/ascmhl_chain.xml:3: generation 1 ({name}) is listed in the chain but cannot be read"
+        )
+    );
+}

@@ -1,0 +1,314 @@
+//! `dailies-qc seal --report R.json`: a new ASC MHL v2 generation for an approved report,
+//! read and re-verified by the ASC's reference implementation, and every refusal (exit 2).
+
+mod common;
+mod mhl_common;
+
+use common::*;
+use mhl_common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `check -o report.json` of `card`, with `integrity.mhl: required`.
+fn checked(dir: &Path, card: &Path) -> PathBuf {
+    let report = dir.join("report.json");
+    let out = check_to_json_file(&report, &spec(dir, "required"), card);
+    assert!(out.code <= 1, "{}", out.stderr);
+    report
+}
+
+fn seal(report: &Path) -> Outcome {
+    run(&[
+        "seal".as_ref(),
+        "--report".as_ref(),
+        report.as_os_str(),
+        "--operator".as_ref(),
+        "ana".as_ref(),
+    ])
+}
+
+/// Every file under `folder` and its bytes.
+fn contents(folder: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![folder.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("read_dir")
+            .map(|e| e.expect("entry"))
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(path.clone(), std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    files
+}
+
+fn generations(card: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(card.join("ascmhl"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".mhl"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_sealed_generation_is_read_and_reverified_by_the_reference() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(
+        ascmhl(&["create", s(&card), "-h", "xxh64", "-h", "md5"]).0,
+        0
+    );
+    std::fs::copy(card.join("A001C001.mov"), card.join("A001C003.mov")).expect("add");
+    let report = checked(dir.path(), &card);
+    let before = contents(&card);
+
+    let out = seal(&report);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with(&format!("Sealed {}: generation 2 (4 files)", s(&card)))
+    );
+    let after = contents(&card);
+    let changed: Vec<&PathBuf> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(
+        changed
+            .iter()
+            .all(|p| p.parent() == Some(&card.join("ascmhl")))
+    );
+    let new = generations(&card).pop().expect("a generation");
+    assert!(new.starts_with("0002_A001_"), "{new}");
+    let xml = std::fs::read_to_string(card.join("ascmhl").join(&new)).expect("read");
+    assert!(xml.contains("<process>in-place</process>"), "{xml}");
+    assert!(xml.contains("<xxh64 action=\"verified\""), "{xml}");
+    assert!(xml.contains("<xxh128 action=\"original\""), "{xml}");
+
+    let (code, info) = ascmhl(&["info", "-v", s(&card)]);
+    assert_eq!(code, 0, "{info}");
+    assert!(info.contains("Generation 2"), "{info}");
+    assert!(info.contains("dailies-qc"), "{info}");
+    assert!(info.contains("ana [operator]"), "{info}");
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
+    assert_eq!(code, 0, "the reference re-verifies the history: {text}");
+
+    // Our own verification reads the history the reference and we wrote together.
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+
+    flip_a_byte(&card.join("A001C003.mov"));
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
+    assert_eq!(
+        code, 11,
+        "a flipped byte fails the reference's verification: {text}"
+    );
+}
+
+/// Waives every open error finding of the report at `path`, with or without a note.
+fn waive_all(path: &Path, note: &str) {
+    let mut report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+    for file in report["files"].as_array_mut().expect("files") {
+        for finding in file["findings"].as_array_mut().expect("findings") {
+            if finding["severity"] == "error" {
+                finding["review"]["verdict"] = "waived".into();
+                finding["review"]["note"] = note.into();
+            }
+        }
+    }
+    std::fs::write(path, serde_json::to_vec_pretty(&report).expect("JSON")).expect("write");
+}
+
+#[test]
+fn an_unapproved_report_is_refused_and_a_waived_mismatch_is_sealed_as_failed() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    flip_a_byte(&card.join("A001C002.mov"));
+    let report = checked(dir.path(), &card);
+
+    let out = seal(&report);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("is incomplete, not approved"),
+        "{}",
+        out.stderr
+    );
+    waive_all(&report, "");
+    assert!(seal(&report).stderr.contains("is incomplete, not approved"));
+    assert_eq!(generations(&card).len(), 1, "nothing written");
+
+    waive_all(&report, "camera original re-offloaded; client accepts");
+    let out = seal(&report);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let new = generations(&card).pop().expect("a generation");
+    let xml = std::fs::read_to_string(card.join("ascmhl").join(new)).expect("read");
+    let entry = xml
+        .split("<hash>")
+        .find(|h| h.contains("A001C002.mov"))
+        .expect("the file is listed");
+    assert!(entry.contains("<xxh64 action=\"failed\""), "{entry}");
+}
+
+#[test]
+fn a_file_changed_since_qc_or_a_report_without_verification_is_refused() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "md5"]).0, 0);
+    let report = checked(dir.path(), &card);
+    flip_a_byte(&card.join("sound/T001.wav"));
+    let out = seal(&report);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("T001.wav: changed since QC (md5 was "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(generations(&card).len(), 1, "nothing written");
+
+    let plain = dir.path().join("plain.json");
+    let spec = write_spec(dir.path(), "name: no integrity\n");
+    assert_eq!(check_to_json_file(&plain, &spec, &card).code, 0);
+    let out = seal(&plain);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("holds no MHL verification"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A folder made read-only for real: a tmpfs remounted read-only when root (CI runs as root,
+/// and root writes through any mode bits), else the folder's write bits taken away.
+struct ReadOnly {
+    mount: Option<PathBuf>,
+    folder: PathBuf,
+}
+
+impl ReadOnly {
+    /// A writable folder at `path`, to be made read-only with [`ReadOnly::seal_off`].
+    fn new(path: &Path) -> ReadOnly {
+        std::fs::create_dir_all(path).expect("mkdir");
+        let root = is_root();
+        if root {
+            let mounted = Command::new("mount")
+                .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+                .arg(path)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                mounted,
+                "as root, this test mounts a tmpfs at {}",
+                path.display()
+            );
+        }
+        ReadOnly {
+            mount: root.then(|| path.to_path_buf()),
+            folder: path.to_path_buf(),
+        }
+    }
+
+    fn seal_off(&self) {
+        let done = match &self.mount {
+            Some(mount) => Command::new("mount")
+                .args(["-o", "remount,ro"])
+                .arg(mount)
+                .status()
+                .is_ok_and(|s| s.success()),
+            None => Command::new("chmod")
+                .args(["-R", "a-w"])
+                .arg(&self.folder)
+                .status()
+                .is_ok_and(|s| s.success()),
+        };
+        assert!(done, "cannot make {} read-only", self.folder.display());
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        match &self.mount {
+            Some(mount) => {
+                let _ = Command::new("umount").arg(mount).status();
+            }
+            None => {
+                let _ = Command::new("chmod")
+                    .args(["-R", "u+w"])
+                    .arg(&self.folder)
+                    .status();
+            }
+        }
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[test]
+fn a_read_only_mount_is_refused_with_a_clear_message() {
+    let dir = temp_dir();
+    let mount = ReadOnly::new(&dir.path().join("mnt"));
+    let card = card(&mount.folder);
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let report = checked(dir.path(), &card);
+    mount.seal_off();
+    let out = seal(&report);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains(&format!("cannot write {}/ascmhl/0002_A001_", s(&card))),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("Read-only file system") || out.stderr.contains("Permission denied"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(generations(&card).len(), 1);
+}
+
+#[test]
+fn a_folder_without_history_gets_its_first_generation_and_chain() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let report = dir.path().join("report.json");
+    let out = check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = seal(&report);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let names = generations(&card);
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(names[0].starts_with("0001_A001_"), "{names:?}");
+    let (code, info) = ascmhl(&["info", "-v", s(&card)]);
+    assert_eq!(code, 0, "{info}");
+    assert!(
+        info.contains("Generation 1") && info.contains("dailies-qc"),
+        "{info}"
+    );
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh128"]);
+    assert_eq!(
+        code, 0,
+        "the reference verifies our first generation: {text}"
+    );
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+}
