@@ -37,6 +37,10 @@ pub struct EngineArgs {
     /// Seconds before a hung ffprobe (stale network mount) is killed
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_timeout)]
     pub probe_timeout: f64,
+    /// Check only share K of N (1-based), split by a hash of each file's path relative to the
+    /// PATH it was found under: give every machine the same PATHs, then `merge` the reports
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<dailies_qc::shard::Shard>,
     /// Media files and folders (folders are walked recursively)
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,

@@ -46,6 +46,7 @@ fn engine_options(args: &EngineArgs) -> Options {
     Options {
         jobs: jobs.min(engine::MAX_JOBS),
         probe_timeout: Duration::from_secs_f64(args.probe_timeout.max(0.1)),
+        shard: args.shard,
     }
 }
 
@@ -65,13 +66,18 @@ fn check(args: CheckArgs) -> Result<Outcome> {
             let _ = err.flush();
         }
     };
-    let plan = engine::plan(&spec, &args.engine.paths);
+    let mut plan = engine::plan(&spec, &args.engine.paths);
+    let found_any = !plan.files.is_empty() || !plan.unlisted.is_empty();
     let inputs = Inputs {
         media: &plan.files,
         spec: Some(&args.engine.spec),
         ..Inputs::default()
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
+    // After choosing the output: -o must not name a file of another machine's share either.
+    if let Some(shard) = options.shard {
+        shard.keep_share(&mut plan, &args.engine.paths);
+    }
     let files = engine::run(&spec, plan, &options, &progress)?;
     let report = Report::new(engine::spec_info(&spec), operator, files);
     let color = target == Target::Stdout
@@ -79,7 +85,11 @@ fn check(args: CheckArgs) -> Result<Outcome> {
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     emit(&report, args.format, &target, color)?;
-    if report.files.is_empty() {
+    if report.files.is_empty() && found_any {
+        // A share of a delivery may hold none of its files: a job array must not fail for it.
+        let shard = options.shard.map(|s| s.to_string()).unwrap_or_default();
+        eprintln!("dailies-qc: shard {shard} holds none of the files found");
+    } else if report.files.is_empty() {
         // An empty delivery is almost always a wrong path or include glob: never a silent pass.
         eprintln!(
             "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"

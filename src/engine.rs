@@ -31,6 +31,8 @@ pub struct Options {
     /// default is the number of CPUs rather than more.
     pub jobs: usize,
     pub probe_timeout: Duration,
+    /// `--shard K/N`: check only this share of the files found.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 impl Default for Options {
@@ -38,6 +40,7 @@ impl Default for Options {
         Options {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             probe_timeout: Duration::from_secs(60),
+            shard: None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod process;
 pub mod rational;
 pub mod report;
 pub mod scan;
+pub mod shard;
 pub mod spec;
 pub mod synth;
 pub mod timecode;

@@ -20,6 +20,9 @@ pub fn spawn(
         .name("checks".into())
         .spawn(move || {
             let mut plan = engine::plan(&spec, &paths);
+            if let Some(shard) = options.shard {
+                shard.keep_share(&mut plan, &paths);
+            }
             let files = plan.files.clone();
             let unlisted = std::mem::take(&mut plan.unlisted);
             if events.send(Msg::Planned { files, unlisted }).is_err() {
