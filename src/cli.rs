@@ -41,6 +41,10 @@ pub struct EngineArgs {
     /// PATH it was found under: give every machine the same PATHs, then `merge` the reports
     #[arg(long, value_name = "K/N")]
     pub shard: Option<dailies_qc::shard::Shard>,
+    /// Inspect every file afresh: neither read nor write the cache of earlier results
+    /// ($XDG_CACHE_HOME/dailies-qc)
+    #[arg(long)]
+    pub no_cache: bool,
     /// Media files and folders (folders are walked recursively)
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,

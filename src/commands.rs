@@ -47,6 +47,11 @@ fn engine_options(args: &EngineArgs) -> Options {
         jobs: jobs.min(engine::MAX_JOBS),
         probe_timeout: Duration::from_secs_f64(args.probe_timeout.max(0.1)),
         shard: args.shard,
+        cache: if args.no_cache {
+            None
+        } else {
+            dailies_qc::cache::Cache::user()
+        },
     }
 }
 

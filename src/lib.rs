@@ -5,6 +5,7 @@
 //! belongs to the binary (`src/main.rs`), out of the library's reach.
 
 pub mod analyze;
+pub mod cache;
 pub mod check;
 pub mod demo;
 pub mod engine;

@@ -1,0 +1,96 @@
+//! What a cached result is valid for: the file as it is on disk now, the spec that judged it,
+//! and the version of the tool that did.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+/// Everything a cached report depends on. Any field that differs makes the entry a miss: a file
+/// rewritten in place (new mtime or size), replaced (new inode) or touched, another spec (any
+/// change to it, thresholds included), another release of the tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryKey {
+    /// The canonical path's bytes, hex: two spellings of one file share an entry.
+    pub path_hex: String,
+    pub size: u64,
+    pub mtime_ns: i128,
+    /// Changes on any in-place write, even one that puts the old mtime back.
+    pub ctime_ns: i128,
+    pub device: u64,
+    pub inode: u64,
+    pub spec_sha256: String,
+    pub tool_version: String,
+}
+
+impl EntryKey {
+    /// The key for `path` judged by the spec whose sha256 is `spec_sha256`; `None` when the file
+    /// cannot be looked at (it is then never cached: the run reports why).
+    pub fn of(path: &Path, spec_sha256: &str) -> Option<EntryKey> {
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let meta = std::fs::metadata(&canonical).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let ns = |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+        Some(EntryKey {
+            path_hex: hex(canonical.as_os_str().as_bytes()),
+            size: meta.len(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+            device: meta.dev(),
+            inode: meta.ino(),
+            spec_sha256: spec_sha256.to_owned(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        })
+    }
+
+    /// The entry's file name: a digest of the whole key, so entries never collide by path.
+    pub fn file_name(&self) -> String {
+        let mut digest = Sha256::new();
+        for part in [
+            self.path_hex.as_bytes(),
+            &self.size.to_le_bytes(),
+            &self.mtime_ns.to_le_bytes(),
+            &self.ctime_ns.to_le_bytes(),
+            &self.device.to_le_bytes(),
+            &self.inode.to_le_bytes(),
+            self.spec_sha256.as_bytes(),
+            self.tool_version.as_bytes(),
+        ] {
+            digest.update((part.len() as u64).to_le_bytes());
+            digest.update(part);
+        }
+        hex(&digest.finalize())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_changes_the_key_and_a_second_spelling_does_not() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("a.mov");
+        std::fs::write(&file, b"one").expect("write");
+        let first = EntryKey::of(&file, "spec").expect("key");
+        let dotted = dir.path().join(".").join("a.mov");
+        assert_eq!(EntryKey::of(&dotted, "spec"), Some(first.clone()));
+        assert_ne!(EntryKey::of(&file, "other spec"), Some(first.clone()));
+        std::fs::write(&file, b"three").expect("rewrite");
+        let second = EntryKey::of(&file, "spec").expect("key");
+        assert_ne!(second, first);
+        assert_ne!(second.file_name(), first.file_name());
+        assert_eq!(
+            EntryKey::of(dir.path(), "spec"),
+            None,
+            "a folder has no entry"
+        );
+    }
+}
