@@ -58,6 +58,9 @@ fn engine_options(args: &EngineArgs) -> Options {
 fn check(args: CheckArgs) -> Result<Outcome> {
     let spec = spec::load(&args.engine.spec)?;
     let options = engine_options(&args.engine);
+    if args.engine.watch {
+        return crate::watching::check(&args, &spec, &options);
+    }
     let operator = args.operator.unwrap_or_else(engine::default_operator);
     let show_progress = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize, file: &FileReport| {
@@ -166,6 +169,10 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         paths: args.engine.paths,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         respec: args.respec,
+        watch: args
+            .engine
+            .watch
+            .then(|| Duration::from_secs_f64(args.engine.settle)),
     };
     let outcome = tui::review(options)?;
     // After a hang-up these lines have nowhere to go: writing them is best effort (`println!`

@@ -22,4 +22,5 @@ pub mod spec;
 pub mod synth;
 pub mod timecode;
 pub mod tui;
+pub mod watch;
 pub mod write_target;
