@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Everything a cached report depends on. Any field that differs makes the entry a miss: a file
 /// rewritten in place (new mtime or size), replaced (new inode) or touched, another spec (any
@@ -21,7 +22,8 @@ pub struct EntryKey {
     pub device: u64,
     pub inode: u64,
     pub spec_sha256: String,
-    pub tool_version: String,
+    /// This build of dailies-qc and the ffprobe and ffmpeg it runs ([`tools`]).
+    pub tools: String,
 }
 
 impl EntryKey {
@@ -42,7 +44,7 @@ impl EntryKey {
             device: meta.dev(),
             inode: meta.ino(),
             spec_sha256: spec_sha256.to_owned(),
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            tools: tools().to_owned(),
         })
     }
 
@@ -57,13 +59,42 @@ impl EntryKey {
             &self.device.to_le_bytes(),
             &self.inode.to_le_bytes(),
             self.spec_sha256.as_bytes(),
-            self.tool_version.as_bytes(),
+            self.tools.as_bytes(),
         ] {
             digest.update((part.len() as u64).to_le_bytes());
             digest.update(part);
         }
         hex(&digest.finalize())
     }
+}
+
+/// The tools a report depends on: the version of dailies-qc, and the size and modification
+/// time of its own executable and of the `ffprobe` and `ffmpeg` found on PATH. A rebuild (the
+/// version alone does not change between builds) or an upgraded ffmpeg makes every entry a miss.
+/// A `stat` of each, not `ffprobe -version`: that alone costs more than a whole cached rescan.
+pub fn tools() -> &'static str {
+    static TOOLS: OnceLock<String> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let stamp = |path: Option<PathBuf>| {
+            path.and_then(|p| std::fs::metadata(p).ok())
+                .map(|m| format!("{}/{}.{}", m.len(), m.mtime(), m.mtime_nsec()))
+                .unwrap_or_else(|| "none".to_owned())
+        };
+        format!(
+            "dailies-qc {} {}; ffprobe {}; ffmpeg {}",
+            env!("CARGO_PKG_VERSION"),
+            stamp(std::env::current_exe().ok()),
+            stamp(on_path("ffprobe")),
+            stamp(on_path("ffmpeg")),
+        )
+    })
+}
+
+/// Where `program` is found on PATH, as the process runner will find it.
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
 }
 
 fn hex(bytes: &[u8]) -> String {
