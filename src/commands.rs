@@ -86,13 +86,30 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     if let Some(shard) = options.shard {
         shard.keep_share(&mut plan, &args.engine.paths);
     }
-    let files = engine::run(&spec, plan, &options, &progress)?;
+    // JSON lines on standard output go out as each file finishes; to a file, all at once.
+    let stream_lines = args.format == Format::Jsonl && target == Target::Stdout;
+    let unlisted = plan.unlisted.len();
+    let on_done = |done: usize, total: usize, file: &FileReport| {
+        progress(done, total, file);
+        if stream_lines {
+            print_json_line(file);
+        }
+    };
+    let files = engine::run(&spec, plan, &options, &on_done)?;
+    if stream_lines {
+        // Paths that could not be listed never reach a worker.
+        files[files.len().saturating_sub(unlisted)..]
+            .iter()
+            .for_each(print_json_line);
+    }
     let report = Report::new(engine::spec_info(&spec), operator, files);
     let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    emit(&report, args.format, &target, color)?;
+    if !stream_lines {
+        emit(&report, args.format, &target, color)?;
+    }
     if report.files.is_empty() && found_any {
         // A share of a delivery may hold none of its files: a job array must not fail for it.
         let shard = options.shard.map(|s| s.to_string()).unwrap_or_default();
@@ -109,6 +126,16 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::QcFailed
     })
+}
+
+/// `file` as one JSON line on standard output, written whole (lines from worker threads never
+/// interleave). Best effort, as progress is: a closed pipe loses the line, not the run.
+fn print_json_line(file: &FileReport) {
+    let mut line = Vec::new();
+    if output::write_json_line(file, &mut line).is_ok() {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&line).and_then(|()| out.flush());
+    }
 }
 
 /// Writes `report` in `format` to `target`.

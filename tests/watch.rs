@@ -127,11 +127,12 @@ fn watch_takes_text_or_jsonl_and_settle_needs_watch() {
 }
 
 #[test]
-fn jsonl_without_watch_is_one_object_per_file() {
+fn jsonl_without_watch_is_one_object_per_file_as_each_finishes() {
     let dir = temp_dir();
     make_clip(&Clip::small(0.5), &dir.path().join("a.mov"));
     make_clip(&Clip::small(0.5), &dir.path().join("b.mov"));
     let spec = write_spec(dir.path(), "name: lines\n");
+    let gone = dir.path().join("gone.mov");
     let out = run(&[
         "check".as_ref(),
         "--format".as_ref(),
@@ -139,16 +140,26 @@ fn jsonl_without_watch_is_one_object_per_file() {
         "--spec".as_ref(),
         spec.as_os_str(),
         dir.path().as_os_str(),
+        gone.as_os_str(),
     ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let names: Vec<String> = out
+    assert_eq!(out.code, 1, "gone.mov is unreadable: {}", out.stderr);
+    let mut lines: Vec<(String, String)> = out
         .stdout
         .lines()
-        .map(|line| parse(line)["path"].as_str().expect("path").to_owned())
+        .map(|line| {
+            let file = parse(line);
+            let name = file["path"].as_str().expect("path");
+            let name = name.rsplit('/').next().expect("name").to_owned();
+            (name, file["status"].as_str().expect("status").to_owned())
+        })
         .collect();
-    assert_eq!(names.len(), 2, "{}", out.stdout);
-    assert!(
-        names[0].ends_with("a.mov") && names[1].ends_with("b.mov"),
-        "{names:?}"
+    // In the order the files finished: any order.
+    lines.sort();
+    let expected = [("a.mov", "pass"), ("b.mov", "pass"), ("gone.mov", "error")];
+    assert_eq!(
+        lines,
+        expected.map(|(n, s)| (n.to_owned(), s.to_owned())),
+        "{}",
+        out.stdout
     );
 }
