@@ -39,6 +39,20 @@ pub struct EngineArgs {
     /// Seconds before a hung ffprobe (stale network mount) is killed
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_timeout)]
     pub probe_timeout: f64,
+    /// Check only share K of N (1-based), split by a hash of each file's path relative to the
+    /// PATH it was found under: give every machine the same PATHs, then `merge` the reports
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<dailies_qc::shard::Shard>,
+    /// Keep running and check files as they land (stop with Ctrl-C)
+    #[arg(long)]
+    pub watch: bool,
+    /// With --watch: judge a file once its size and modification time have held this long
+    #[arg(long, value_name = "SECONDS", default_value_t = dailies_qc::watch::DEFAULT_SETTLE.as_secs_f64(), value_parser = parse_settle, requires = "watch")]
+    pub settle: f64,
+    /// Inspect every file afresh: neither read nor write the cache of earlier results
+    /// ($XDG_CACHE_HOME/dailies-qc)
+    #[arg(long)]
+    pub no_cache: bool,
     /// Media files and folders (folders are walked recursively)
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
@@ -137,6 +151,18 @@ fn parse_timeout(text: &str) -> Result<f64, String> {
         Ok(seconds)
     } else {
         Err(format!("{text} is out of range: give 0.1 to 86400 seconds"))
+    }
+}
+
+/// A settle time in seconds: finite, from 0 to a day.
+fn parse_settle(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if seconds.is_finite() && (0.0..=86_400.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!("{text} is out of range: give 0 to 86400 seconds"))
     }
 }
 

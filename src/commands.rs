@@ -5,7 +5,7 @@ use crate::cli::{
     CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs, SealArgs,
 };
 use crate::output_target::{self, Inputs};
-use color_eyre::eyre::{Result, WrapErr};
+use color_eyre::eyre::{Result, WrapErr, bail};
 use dailies_qc::engine::{self, Options};
 use dailies_qc::escape::escape_control;
 use dailies_qc::output::{self, Format};
@@ -47,12 +47,22 @@ fn engine_options(args: &EngineArgs) -> Options {
     Options {
         jobs: jobs.min(engine::MAX_JOBS),
         probe_timeout: Duration::from_secs_f64(args.probe_timeout.max(0.1)),
+        shard: args.shard,
+        cache: if args.no_cache {
+            None
+        } else {
+            dailies_qc::cache::Cache::user()
+        },
     }
 }
 
 fn check(args: CheckArgs) -> Result<Outcome> {
     let spec = spec::load(&args.engine.spec)?;
     let options = engine_options(&args.engine);
+    if args.engine.watch {
+        refuse_watch_with_mhl(&spec)?;
+        return crate::watching::check(&args, &spec, &options);
+    }
     let operator = args.operator.unwrap_or_else(engine::default_operator);
     let show_progress = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize, file: &FileReport| {
@@ -66,21 +76,47 @@ fn check(args: CheckArgs) -> Result<Outcome> {
             let _ = err.flush();
         }
     };
-    let plan = engine::plan(&spec, &args.engine.paths);
+    let mut plan = engine::plan(&spec, &args.engine.paths);
+    let found_any = !plan.files.is_empty() || !plan.unlisted.is_empty();
     let inputs = Inputs {
         media: &plan.files,
         spec: Some(&args.engine.spec),
         ..Inputs::default()
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
-    let files = engine::run(&spec, plan, &options, &progress)?;
+    // After choosing the output: -o must not name a file of another machine's share either.
+    if let Some(shard) = options.shard {
+        shard.keep_share(&mut plan, &args.engine.paths);
+    }
+    // JSON lines on standard output go out as each file finishes; to a file, all at once.
+    let stream_lines = args.format == Format::Jsonl && target == Target::Stdout;
+    let unlisted = plan.unlisted.len();
+    let on_done = |done: usize, total: usize, file: &FileReport| {
+        progress(done, total, file);
+        if stream_lines {
+            print_json_line(file);
+        }
+    };
+    let files = engine::run(&spec, plan, &options, &on_done)?;
+    if stream_lines {
+        // Paths that could not be listed never reach a worker.
+        files[files.len().saturating_sub(unlisted)..]
+            .iter()
+            .for_each(print_json_line);
+    }
     let report = Report::new(engine::spec_info(&spec), operator, files);
     let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    emit(&report, args.format, &target, color)?;
-    if report.files.is_empty() {
+    if !stream_lines {
+        emit(&report, args.format, &target, color)?;
+    }
+    if report.files.is_empty() && found_any {
+        // A share of a delivery may hold none of its files: a job array must not fail for it.
+        let shard = options.shard.map(|s| s.to_string()).unwrap_or_default();
+        eprintln!("dailies-qc: shard {shard} holds none of the files found");
+    } else if report.files.is_empty() {
         // An empty delivery is almost always a wrong path or include glob: never a silent pass.
         eprintln!(
             "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
@@ -92,6 +128,16 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::QcFailed
     })
+}
+
+/// `file` as one JSON line on standard output, written whole (lines from worker threads never
+/// interleave). Best effort, as progress is: a closed pipe loses the line, not the run.
+fn print_json_line(file: &FileReport) {
+    let mut line = Vec::new();
+    if output::write_json_line(file, &mut line).is_ok() {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&line).and_then(|()| out.flush());
+    }
 }
 
 /// Writes `report` in `format` to `target`.
@@ -143,6 +189,23 @@ fn demo(args: DemoArgs) -> Result<Outcome> {
     Ok(Outcome::Pass)
 }
 
+/// An MHL history speaks for a whole folder, and a folder being watched is still arriving:
+/// verify it with a plain `check` once the offload is complete.
+fn refuse_watch_with_mhl(spec: &spec::LoadedSpec) -> Result<()> {
+    if spec
+        .spec
+        .integrity
+        .as_ref()
+        .is_some_and(|i| i.mhl.is_some())
+    {
+        bail!(
+            "--watch does not verify MHL histories (integrity.mhl in {}): run check without --watch once the offload is complete",
+            spec.path.display()
+        );
+    }
+    Ok(())
+}
+
 fn review(args: ReviewArgs) -> Result<Outcome> {
     let options = ReviewOptions {
         spec: spec::load(&args.engine.spec)?,
@@ -152,7 +215,14 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         paths: args.engine.paths,
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         respec: args.respec,
+        watch: args
+            .engine
+            .watch
+            .then(|| Duration::from_secs_f64(args.engine.settle)),
     };
+    if options.watch.is_some() {
+        refuse_watch_with_mhl(&options.spec)?;
+    }
     let outcome = tui::review(options)?;
     // After a hang-up these lines have nowhere to go: writing them is best effort (`println!`
     // would panic on the dead terminal).

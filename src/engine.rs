@@ -31,6 +31,10 @@ pub struct Options {
     /// default is the number of CPUs rather than more.
     pub jobs: usize,
     pub probe_timeout: Duration,
+    /// `--shard K/N`: check only this share of the files found.
+    pub shard: Option<crate::shard::Shard>,
+    /// Where reports of unchanged files are kept between runs (`None`: `--no-cache`).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 impl Default for Options {
@@ -38,6 +42,8 @@ impl Default for Options {
         Options {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             probe_timeout: Duration::from_secs(60),
+            shard: None,
+            cache: None,
         }
     }
 }
@@ -254,7 +260,12 @@ pub fn run(
         plan.files
             .par_iter()
             .map(|path| {
-                let report = inspect(spec, path, options);
+                let report = match &options.cache {
+                    Some(cache) => {
+                        cache.through(path, &spec.sha256, || inspect(spec, path, options))
+                    }
+                    None => inspect(spec, path, options),
+                };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total, &report);
                 report
             })
@@ -262,6 +273,9 @@ pub fn run(
     });
     reports.extend(plan.unlisted);
     pool.install(|| crate::mhl::verify::apply(&spec.spec, &plan.roots, &mut reports));
+    if let Some(cache) = &options.cache {
+        cache.trim();
+    }
     Ok(reports)
 }
 

@@ -5,6 +5,7 @@
 //! belongs to the binary (`src/main.rs`), out of the library's reach.
 
 pub mod analyze;
+pub mod cache;
 pub mod check;
 pub mod demo;
 pub mod engine;
@@ -17,8 +18,10 @@ pub mod process;
 pub mod rational;
 pub mod report;
 pub mod scan;
+pub mod shard;
 pub mod spec;
 pub mod synth;
 pub mod timecode;
 pub mod tui;
+pub mod watch;
 pub mod write_target;

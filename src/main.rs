@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod output_target;
+mod watching;
 
 use clap::Parser;
 use cli::{Cli, with_default_subcommand};

@@ -8,7 +8,7 @@ mod text;
 pub use self::csv::write_csv;
 pub use html::write_html;
 pub use junit::write_junit;
-pub use text::write_text;
+pub use text::{write_file_text, write_text};
 
 use crate::report::Report;
 use std::io::Write;
@@ -20,6 +20,8 @@ pub enum Format {
     Csv,
     Junit,
     Html,
+    /// One JSON object per file, one per line (`check`; with `--watch`, as each file lands).
+    Jsonl,
 }
 
 pub fn write(
@@ -37,7 +39,20 @@ pub fn write(
         Format::Csv => write_csv(report, out),
         Format::Junit => write_junit(report, out),
         Format::Html => write_html(report, out),
+        Format::Jsonl => report
+            .files
+            .iter()
+            .try_for_each(|file| write_json_line(file, out)),
     }
+}
+
+/// `file` as one line of JSON.
+pub fn write_json_line(
+    file: &crate::report::FileReport,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, file).map_err(std::io::Error::other)?;
+    writeln!(out)
 }
 
 /// A path as the operator typed it relative to the working directory when it lies below it.

@@ -8,6 +8,7 @@ use crate::spec::LoadedSpec;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then `ChecksDone`.
 pub fn spawn(
@@ -16,14 +17,36 @@ pub fn spawn(
     options: Options,
     events: Sender<Msg>,
 ) -> std::io::Result<JoinHandle<()>> {
+    spawn_with(spec, paths, options, None, events)
+}
+
+/// Like [`spawn`], with `watch` (the settle time): files are checked as they settle and as more
+/// land, until the screen closes; `ChecksDone` never comes.
+pub fn spawn_with(
+    spec: LoadedSpec,
+    paths: Vec<PathBuf>,
+    options: Options,
+    watch: Option<Duration>,
+    events: Sender<Msg>,
+) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new()
         .name("checks".into())
         .spawn(move || {
             let mut plan = engine::plan(&spec, &paths);
+            if let Some(shard) = options.shard {
+                shard.keep_share(&mut plan, &paths);
+            }
             let files = plan.files.clone();
             let unlisted = std::mem::take(&mut plan.unlisted);
             if events.send(Msg::Planned { files, unlisted }).is_err() {
                 return; // the screen is gone
+            }
+            if let Some(settle) = watch {
+                let send = |report: &FileReport| {
+                    events.send(Msg::Checked(Box::new(report.clone()))).is_ok()
+                };
+                let _ = crate::watch::watch(&spec, &paths, &options, settle, &send);
+                return;
             }
             let send = |report: &FileReport| {
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));

@@ -43,6 +43,8 @@ pub struct ReviewOptions {
     pub color: bool,
     /// The report to resume may have been made with another spec: re-check all its files.
     pub respec: bool,
+    /// `--watch`: keep taking files as they land, each once it has held still this long.
+    pub watch: Option<std::time::Duration>,
 }
 
 /// A session that ended with every review on disk.
@@ -101,6 +103,7 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         mut paths,
         color,
         respec,
+        watch,
     } = options;
     // One report, one real file: a symlinked --report saves (and locks) where it points.
     let report_path = match Target::resolve(&report_path) {
@@ -127,12 +130,13 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
     let mut model = Model::new(spec_info, operator, previous, crate::report::now_rfc3339);
     model.color = color;
     model.progress = Progress::Scanning;
+    model.watching = watch.is_some();
     let mut session = Session::new(model, report_path);
     // Fail before the screen opens when the report cannot be written at all.
     session.save()?;
 
     let (tx, rx) = event::channel();
-    jobs::spawn(spec, paths, engine, tx.clone())
+    jobs::spawn_with(spec, paths, engine, watch, tx.clone())
         .and_then(|_| event::spawn_signals(tx.clone()))
         .and_then(|()| session.save_in_background(tx.clone()))
         .map_err(ReviewError::Start)?;

@@ -172,6 +172,8 @@ pub struct Model {
     pub search: String,
     pub mode: Mode,
     pub progress: Progress,
+    /// `--watch`: files keep arriving; the header says so.
+    pub watching: bool,
     /// One line for the footer, cleared by the next key.
     pub status: Option<String>,
     /// Why the last save failed; the runtime retries while this is set.
@@ -218,6 +220,7 @@ impl Model {
             search: String::new(),
             mode: Mode::Normal,
             progress: Progress::Idle,
+            watching: false,
             status: None,
             save_error: None,
             unsaved: false,

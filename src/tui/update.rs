@@ -62,6 +62,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => return on_key(model, key),
         Msg::Planned { files, unlisted } => on_planned(model, files, unlisted),
+        Msg::Checked(report) if model.watching => {
+            // A file that landed is a new entry: shown at once, and saved as a review would be.
+            on_checked(model, *report);
+            model.refilter();
+            return vec![Effect::Save];
+        }
         Msg::Checked(report) => on_checked(model, *report),
         Msg::ChecksDone => {
             let total = model.entries.iter().filter(|e| e.has_result()).count();

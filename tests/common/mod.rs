@@ -33,10 +33,14 @@ pub fn run_with_env<S: AsRef<std::ffi::OsStr>>(
     env: &[(&str, &std::ffi::OsStr)],
 ) -> Outcome {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dailies-qc"));
+    // An empty cache of its own for every run, unless the test gives one: one run's results
+    // must not answer for another's (a fake ffprobe on PATH, say), nor land in ~/.cache.
+    let cache = temp_dir();
     command
         .args(args)
         .stdin(Stdio::null())
-        .env("USER", "test-operator");
+        .env("USER", "test-operator")
+        .env("XDG_CACHE_HOME", cache.path());
     for (name, value) in env {
         command.env(name, value);
     }

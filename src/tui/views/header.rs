@@ -13,7 +13,13 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let [top, bottom] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
-    let progress = progress_text(model.progress);
+    let progress = if model.watching {
+        // Files keep landing: a fraction done would mislead.
+        let checked = model.entries.iter().filter(|e| e.has_result()).count();
+        format!("watching · {checked} checked ")
+    } else {
+        progress_text(model.progress)
+    };
     let progress_width = (progress.chars().count() as u16 + 1).min(top.width / 2);
     let [title_area, progress_area] =
         Layout::horizontal([Constraint::Min(10), Constraint::Length(progress_width)]).areas(top);
