@@ -23,6 +23,21 @@ pub struct Measurements {
     /// The full decode `integrity: {decode: true}` asks for: `file.decode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decode: Option<FullDecode>,
+    /// What the decode of the `audio.layout` programmes found about their channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LayoutScan>,
+}
+
+/// The channels of `audio.layout`, as the programmes' decode found them: `audio.layout`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayoutScan {
+    /// Channels ("2:1") whose every sample is exactly zero: a track laid down empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silent: Vec<String>,
+    /// Programmes whose channels could not be read to the end, with why: their silence is
+    /// unknown.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unread: std::collections::BTreeMap<String, String>,
 }
 
 /// A stretch of one stream where the decoder rejected packets.
@@ -83,6 +98,18 @@ pub struct Loudness {
     /// at all (then every figure is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_reason: Option<String>,
+    /// With an `audio.layout`: each programme's figures (the fields above are the first
+    /// programme's, as they are the first stream's without a layout).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programmes: Vec<ProgrammeLoudness>,
+}
+
+/// One `audio.layout` programme's loudness, its channels measured together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeLoudness {
+    pub name: String,
+    #[serde(flatten)]
+    pub loudness: Loudness,
 }
 
 /// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.

@@ -183,19 +183,6 @@ impl Role {
     fn named(name: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.name() == name)
     }
-
-    /// BS.1770-4 weight: 1.0 in front, 1.41 (+1.5 dB) for every surround, LFE left out.
-    pub fn is_surround(self) -> bool {
-        matches!(
-            self,
-            Role::LeftSurround
-                | Role::RightSurround
-                | Role::LeftSideSurround
-                | Role::RightSideSurround
-                | Role::LeftRearSurround
-                | Role::RightRearSurround
-        )
-    }
 }
 
 #[cfg(test)]
@@ -227,15 +214,5 @@ mod tests {
         ] {
             assert!(ChannelRef::parse(bad).is_err(), "{bad:?} was accepted");
         }
-    }
-
-    #[test]
-    fn surrounds_are_the_weighted_roles() {
-        let weighted: Vec<&str> = Role::ALL
-            .into_iter()
-            .filter(|r| r.is_surround())
-            .map(Role::name)
-            .collect();
-        assert_eq!(weighted, ["Ls", "Rs", "Lss", "Rss", "Lrs", "Rrs"]);
     }
 }
