@@ -265,8 +265,9 @@ fn request_in<'a>(
     let mut rates = Vec::new();
     let mut duration_s: Option<f64> = None;
     for channel in &programme.channels {
-        let audio_index = channel.stream as usize - 1;
+        let audio_index = channel.audio_index()?;
         let stream = probe.audio.get(audio_index)?;
+        let in_stream = channel.channel.checked_sub(1)?;
         if channel.channel > stream.channels.unwrap_or(0) {
             return None;
         }
@@ -279,7 +280,7 @@ fn request_in<'a>(
         sources.push(ChannelSource {
             path,
             audio_index,
-            channel: channel.channel - 1,
+            channel: in_stream,
             role: channel.role,
         });
     }

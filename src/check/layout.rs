@@ -86,7 +86,7 @@ fn expected(programme: &Programme) -> String {
 /// Why the file does not have `channel`, if it does not.
 fn lacks(probe: &Probe, channel: &ChannelRef) -> Option<String> {
     let streams = probe.audio.len();
-    let Some(stream) = probe.audio.get(channel.stream as usize - 1) else {
+    let Some(stream) = channel.audio_index().and_then(|i| probe.audio.get(i)) else {
         let plural = if streams == 1 { "" } else { "s" };
         return Some(format!(
             "{} missing: the file has {streams} audio stream{plural}",
@@ -149,7 +149,7 @@ fn shortest_s(probe: &Probe, programme: &Programme) -> Option<f64> {
     programme
         .channels
         .iter()
-        .filter_map(|c| probe.audio.get(c.stream as usize - 1)?.duration_s)
+        .filter_map(|c| probe.audio.get(c.audio_index()?)?.duration_s)
         .reduce(f64::min)
 }
 

@@ -81,6 +81,11 @@ impl ChannelRef {
         format!("{}:{}", self.stream, self.channel)
     }
 
+    /// The stream's position among the file's audio streams, from 0 (ffmpeg's `a:N`).
+    pub fn audio_index(&self) -> Option<usize> {
+        (self.stream as usize).checked_sub(1)
+    }
+
     fn same_channel(&self, other: &ChannelRef) -> bool {
         (self.stream, self.channel) == (other.stream, other.channel)
     }
