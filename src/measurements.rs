@@ -175,3 +175,41 @@ pub struct Content {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `merge`, `export` and resume read reports back: programme figures and the layout scan
+    /// must survive the trip.
+    #[test]
+    fn programmes_and_layout_scan_read_back_as_written() {
+        let programme = |name: &str, lufs| ProgrammeLoudness {
+            name: name.to_owned(),
+            loudness: Loudness {
+                integrated_lufs: Some(lufs),
+                true_peak_at: Some("10:00:01:00".to_owned()),
+                ..Loudness::default()
+            },
+        };
+        let measurements = Measurements {
+            loudness: Some(Loudness {
+                integrated_lufs: Some(-23.0),
+                programmes: vec![programme("stereo", -23.0), programme("5.1", -24.5)],
+                ..Loudness::default()
+            }),
+            layout: Some(LayoutScan {
+                silent: vec!["2:1".to_owned()],
+                unread: [("M&E".to_owned(), "ffmpeg failed".to_owned())].into(),
+            }),
+            ..Measurements::default()
+        };
+        let json = serde_json::to_string(&measurements).expect("serialises");
+        assert!(
+            json.contains(r#"{"name":"stereo","integrated_lufs":-23.0,"#),
+            "{json}"
+        );
+        let back: Measurements = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, measurements);
+    }
+}
