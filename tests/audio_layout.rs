@@ -427,3 +427,64 @@ fn mono_tracks_in_separate_files_measure_as_one_programme() {
         assert!((got - want).abs() <= 0.05, "{what}: {got} vs {want}");
     }
 }
+
+/// Channels come out in the programme's order, however they are spread over streams: the one
+/// silent channel (R of stream 1) is found where the programme puts it.
+#[test]
+fn channels_arrive_in_the_programme_order() {
+    require_ffmpeg();
+    let dir = temp_dir();
+    let media = dir.path().join("spread.mov");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("aevalsrc=0.1*sin(2*PI*1000*t)|0:s=48000:d=2:channel_layout=stereo"),
+        "-f",
+        "lavfi",
+        "-i",
+        "aevalsrc=0.1*sin(2*PI*440*t):s=48000:d=2",
+        "-map",
+        "0:a",
+        "-map",
+        "1:a",
+        "-c:a",
+        "pcm_s24le",
+        as_str(&media),
+    ]);
+    let source = |audio_index, channel, role| ChannelSource {
+        path: &media,
+        audio_index,
+        channel,
+        role,
+    };
+    for (sources, silent) in [
+        (
+            vec![
+                source(1, 0, Role::Left),
+                source(0, 1, Role::Right),
+                source(0, 0, Role::Centre),
+            ],
+            [false, true, false],
+        ),
+        (
+            vec![
+                source(0, 1, Role::Left),
+                source(0, 0, Role::Right),
+                source(1, 0, Role::Centre),
+            ],
+            [true, false, false],
+        ),
+    ] {
+        let request = ProgrammeRequest {
+            sources,
+            rate: 48000,
+            duration_s: Some(2.0),
+            stall_timeout: Duration::from_secs(60),
+        };
+        let reading = measure_programme(&request, false, &|s| format!("{s:.1}")).expect("read");
+        assert_eq!(reading.silent, silent, "{request:?}");
+        assert_eq!(reading.loudness, None);
+        assert_eq!(reading.decoded.format.channels, 3);
+    }
+}

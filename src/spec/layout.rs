@@ -6,6 +6,10 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
+/// The most channels one programme may have: as many as ffmpeg has channel names to place
+/// them with (see `analyze::programme`).
+pub const MAX_PROGRAMME_CHANNELS: usize = 25;
+
 /// The programmes of a file, in the spec's order; names are unique, as findings tell
 /// programmes apart by name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,6 +55,12 @@ impl<'de> Deserialize<'de> for Programme {
         if channels.is_empty() {
             return Err(de::Error::custom(format!(
                 "programme {name:?} has no channels"
+            )));
+        }
+        if channels.len() > MAX_PROGRAMME_CHANNELS {
+            return Err(de::Error::custom(format!(
+                "programme {name:?} has {} channels, at most {MAX_PROGRAMME_CHANNELS} are measured together",
+                channels.len()
             )));
         }
         for (i, channel) in channels.iter().enumerate() {

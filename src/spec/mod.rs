@@ -5,7 +5,7 @@ mod locate;
 mod model;
 mod values;
 
-pub use layout::{ChannelRef, Layout, Programme, Role};
+pub use layout::{ChannelRef, Layout, MAX_PROGRAMME_CHANNELS, Programme, Role};
 pub use model::*;
 pub use values::{
     Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,
