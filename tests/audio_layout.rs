@@ -439,7 +439,7 @@ fn channels_arrive_in_the_programme_order() {
         "-f",
         "lavfi",
         "-i",
-        &format!("aevalsrc=0.1*sin(2*PI*1000*t)|0:s=48000:d=2:channel_layout=stereo"),
+        "aevalsrc=0.1*sin(2*PI*1000*t)|0:s=48000:d=2:channel_layout=stereo",
         "-f",
         "lavfi",
         "-i",
