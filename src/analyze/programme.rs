@@ -86,9 +86,13 @@ pub fn measure_programme(
         limits,
         &mut |bytes| {
             frames += frames_of.push(bytes, &mut |block| {
-                for frame in block.chunks_exact(channels) {
-                    for (heard, sample) in heard.iter_mut().zip(frame) {
-                        *heard |= *sample != 0.0;
+                // Sound shows up within the first samples of a real channel: once every
+                // channel has been heard, the rest is not looked at.
+                if heard.contains(&false) {
+                    for frame in block.chunks_exact(channels) {
+                        for (heard, sample) in heard.iter_mut().zip(frame) {
+                            *heard |= *sample != 0.0;
+                        }
                     }
                 }
                 match meter.as_mut() {
