@@ -59,11 +59,7 @@ pub fn measure_programme(
     locate: &dyn Fn(f64) -> String,
 ) -> Result<ProgrammeReading, String> {
     let channels = request.sources.len();
-    let format = AudioFormat {
-        channels: u32::try_from(channels).map_err(|_| "too many channels".to_owned())?,
-        rate: request.rate,
-    };
-    if channels == 0 || format.rate == 0 {
+    if channels == 0 || request.rate == 0 {
         return Err("a programme needs channels and a sample rate".to_owned());
     }
     if channels > MAX_PROGRAMME_CHANNELS {
@@ -71,6 +67,11 @@ pub fn measure_programme(
             "{channels} channels: a programme holds at most {MAX_PROGRAMME_CHANNELS}"
         ));
     }
+    let format = AudioFormat {
+        // At most MAX_PROGRAMME_CHANNELS: no truncation.
+        channels: channels as u32,
+        rate: request.rate,
+    };
     let weights = request.sources.iter().map(|s| weight(s.role)).collect();
     let mut meter = meter.then(|| StreamMeter::weighted(weights));
     let mut heard = vec![false; channels];
