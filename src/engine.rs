@@ -139,9 +139,18 @@ fn measure_and_check(
     probe.count_time_reference_at(rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0));
     // Decoding audio is the slow part: only when the spec has a loudness rule.
     let wants_loudness = rules.audio.as_ref().is_some_and(|a| a.loudness.is_some());
-    let (mut measurements, shared) = measure(rules, path, probe, wants_loudness);
+    // With a layout, loudness is measured per programme instead of per stream.
+    let layout = rules.audio.as_ref().and_then(|a| a.layout.as_ref());
+    let per_stream = wants_loudness && layout.is_none();
+    let (mut measurements, shared) = measure(rules, path, probe, per_stream);
     measurements.damage = crate::analyze::integrity::damage(path, probe, options.probe_timeout);
-    if wants_loudness {
+    if let Some(layout) = layout {
+        let timeout = options.probe_timeout;
+        let (loudness, scan) =
+            crate::analyze::programme::measure_file(path, probe, layout, wants_loudness, timeout);
+        (measurements.loudness, measurements.layout) = (loudness, Some(scan));
+    }
+    if per_stream {
         measurements.loudness =
             crate::analyze::loudness::measure_file(path, probe, options.probe_timeout, shared);
     }

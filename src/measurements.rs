@@ -26,6 +26,21 @@ pub struct Measurements {
     /// The ASC MHL verification `integrity: {mhl: …}` asks for: `integrity.*`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mhl: Option<crate::mhl::Verified>,
+    /// What the decode of the `audio.layout` programmes found about their channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LayoutScan>,
+}
+
+/// The channels of `audio.layout`, as the programmes' decode found them: `audio.layout`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LayoutScan {
+    /// Channels ("2:1") whose every sample is exactly zero: a track laid down empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silent: Vec<String>,
+    /// Programmes whose channels could not be read to the end, with why: their silence is
+    /// unknown.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unread: std::collections::BTreeMap<String, String>,
 }
 
 /// A stretch of one stream where the decoder rejected packets.
@@ -86,6 +101,18 @@ pub struct Loudness {
     /// at all (then every figure is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_reason: Option<String>,
+    /// With an `audio.layout`: each programme's figures (the fields above are the first
+    /// programme's, as they are the first stream's without a layout).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub programmes: Vec<ProgrammeLoudness>,
+}
+
+/// One `audio.layout` programme's loudness, its channels measured together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeLoudness {
+    pub name: String,
+    #[serde(flatten)]
+    pub loudness: Loudness,
 }
 
 /// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.
@@ -150,4 +177,42 @@ pub struct Content {
     /// Set when the decode failed: the checks report it instead of passing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `merge`, `export` and resume read reports back: programme figures and the layout scan
+    /// must survive the trip.
+    #[test]
+    fn programmes_and_layout_scan_read_back_as_written() {
+        let programme = |name: &str, lufs| ProgrammeLoudness {
+            name: name.to_owned(),
+            loudness: Loudness {
+                integrated_lufs: Some(lufs),
+                true_peak_at: Some("10:00:01:00".to_owned()),
+                ..Loudness::default()
+            },
+        };
+        let measurements = Measurements {
+            loudness: Some(Loudness {
+                integrated_lufs: Some(-23.0),
+                programmes: vec![programme("stereo", -23.0), programme("5.1", -24.5)],
+                ..Loudness::default()
+            }),
+            layout: Some(LayoutScan {
+                silent: vec!["2:1".to_owned()],
+                unread: [("M&E".to_owned(), "ffmpeg failed".to_owned())].into(),
+            }),
+            ..Measurements::default()
+        };
+        let json = serde_json::to_string(&measurements).expect("serialises");
+        assert!(
+            json.contains(r#"{"name":"stereo","integrated_lufs":-23.0,"#),
+            "{json}"
+        );
+        let back: Measurements = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, measurements);
+    }
 }

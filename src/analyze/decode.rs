@@ -353,7 +353,7 @@ impl AudioDecoder for FfmpegDecoder<'_> {
 
 /// How an ffmpeg decode ended, in the decoder's words: `Err` when nothing it delivered is of
 /// use, else why decoding stopped before the end, if it did.
-fn failure_of(outcome: Result<Output, RunError>) -> Result<Option<String>, String> {
+pub(super) fn failure_of(outcome: Result<Output, RunError>) -> Result<Option<String>, String> {
     match outcome {
         // The sink's own reason for stopping.
         Err(RunError::Stopped(why)) => Err(why),

@@ -233,6 +233,8 @@ fn weight_of(name: &str) -> Channel {
 /// short-term updates at least every 100 ms).
 pub struct StreamMeter {
     layout: Option<String>,
+    /// Weights given channel by channel (an `audio.layout` programme); else from `layout`.
+    weights: Option<Vec<Channel>>,
     ebu: Option<EbuR128>,
     format: Option<AudioFormat>,
     step_frames: usize,
@@ -259,6 +261,7 @@ impl StreamMeter {
     pub fn new(layout: Option<&str>) -> StreamMeter {
         StreamMeter {
             layout: layout.map(str::to_owned),
+            weights: None,
             ebu: None,
             format: None,
             step_frames: 4800,
@@ -273,12 +276,22 @@ impl StreamMeter {
         }
     }
 
+    /// A meter with the BS.1770 weight of each channel given, in the order channels arrive.
+    pub fn weighted(weights: Vec<Channel>) -> StreamMeter {
+        StreamMeter {
+            weights: Some(weights),
+            ..StreamMeter::new(None)
+        }
+    }
+
     fn start(&mut self, format: AudioFormat) -> Result<(), String> {
         // The meter gives 100 ms energies; the blocks and their gating are ours (see `gating`).
         let mode = Mode::M | Mode::SAMPLE_PEAK;
         let mut ebu = EbuR128::new(format.channels, format.rate, mode)
             .map_err(|e| format!("loudness meter cannot take {format:?}: {e:?}"))?;
-        ebu.set_channel_map(&channel_map(self.layout.as_deref(), format.channels))
+        let weights = (self.weights.clone())
+            .unwrap_or_else(|| channel_map(self.layout.as_deref(), format.channels));
+        ebu.set_channel_map(&weights)
             .map_err(|e| format!("channel map: {e:?}"))?;
         self.step_frames = (format.rate / 10).max(1) as usize;
         self.peaks = Some(PeakWorker::start(format));
@@ -384,6 +397,7 @@ impl StreamMeter {
                 .as_ref()
                 .map(|_| locate(decoded.seconds())),
             partial_reason: decoded.stopped_early.clone(),
+            programmes: Vec::new(),
         })
     }
 }

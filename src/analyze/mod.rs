@@ -10,3 +10,4 @@ pub mod guarded_file;
 pub mod integrity;
 pub mod loudness;
 pub mod marker;
+pub mod programme;

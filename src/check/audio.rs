@@ -43,6 +43,7 @@ pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
         channels,
         bit_depth,
         loudness: _,
+        layout: _,
     } = rules;
     rule(
         ids::AUDIO_CODEC,

@@ -20,6 +20,7 @@ pub const AUDIO_CODEC: &str = "audio.codec";
 pub const AUDIO_SAMPLE_RATE: &str = "audio.sample_rate";
 pub const AUDIO_CHANNELS: &str = "audio.channels";
 pub const AUDIO_BIT_DEPTH: &str = "audio.bit_depth";
+pub const AUDIO_LAYOUT: &str = "audio.layout";
 pub const LOUDNESS_INTEGRATED: &str = "audio.loudness.integrated";
 pub const LOUDNESS_TRUE_PEAK: &str = "audio.loudness.true_peak";
 pub const LOUDNESS_LRA: &str = "audio.loudness.lra";
@@ -59,6 +60,7 @@ pub const ALL: &[&str] = &[
     AUDIO_SAMPLE_RATE,
     AUDIO_CHANNELS,
     AUDIO_BIT_DEPTH,
+    AUDIO_LAYOUT,
     LOUDNESS_INTEGRATED,
     LOUDNESS_TRUE_PEAK,
     LOUDNESS_LRA,

@@ -34,6 +34,9 @@ pub fn loudness(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             })
             .collect();
     }
+    if let Some(layout) = spec.audio.as_ref().and_then(|a| a.layout.as_ref()) {
+        return super::layout::programme_loudness(rules, &asked, &layout.0, probe, m);
+    }
     let measured = loudness_per_stream(probe, m);
     if measured.iter().all(Option::is_none) {
         return asked
@@ -76,7 +79,7 @@ fn loudness_per_stream<'a>(probe: &'a Probe, m: &'a Measurements) -> Vec<Option<
 
 /// Loudness rules against one stream's figures. Messages name the stream (1-based) and give
 /// expected vs measured to one decimal.
-mod loudness {
+pub(super) mod loudness {
     use super::{Finding, ids};
     use crate::check::{At, Severity};
     use crate::measurements::Loudness;

@@ -6,6 +6,7 @@ mod file;
 mod finding;
 pub mod ids;
 mod kind;
+mod layout;
 mod measured;
 mod sync;
 mod timecode;
@@ -37,6 +38,7 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
     findings.extend(file::decode(spec, subject.probe, subject.measurements));
     findings.extend(video::all(spec, subject.probe));
     findings.extend(audio::all(spec, subject.probe));
+    findings.extend(layout::check(spec, subject.probe, subject.measurements));
     findings.extend(sync::streams(spec, subject.probe));
     findings.extend(timecode::start(spec, subject.probe));
     findings.extend(duration::length(spec, subject.probe));

@@ -1,9 +1,11 @@
 //! Loading a delivery spec: YAML → [`Spec`], with every error naming file, line and key.
 
+mod layout;
 mod locate;
 mod model;
 mod values;
 
+pub use layout::{ChannelRef, Layout, MAX_PROGRAMME_CHANNELS, Programme, Role};
 pub use model::*;
 pub use values::{
     Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,

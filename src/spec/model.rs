@@ -3,6 +3,7 @@
 //! silently disable a rule). Every number is one of the bounded types of values.rs, which
 //! carry its physical range.
 
+use super::layout::Layout;
 use super::values::*;
 use crate::check::Severity;
 use serde::{Deserialize, Serialize};
@@ -160,6 +161,8 @@ pub struct AudioRules {
     pub channels: Option<Channels>,
     pub bit_depth: Option<Bits>,
     pub loudness: Option<LoudnessRules>,
+    /// Programmes as channel references; with a layout, loudness is judged per programme.
+    pub layout: Option<Layout>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
