@@ -73,7 +73,7 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
     let files = engine::run(&spec, plan, &options, &progress)?;
-    let report = Report::new(engine::spec_info(&spec), operator, files);
+    let report = engine::report(&spec, operator, files);
     let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod clips;
 pub mod demo;
 pub mod engine;
 pub mod escape;

@@ -32,6 +32,8 @@ pub const CONTENT_BLACK: &str = "content.black";
 pub const CONTENT_FREEZE: &str = "content.freeze";
 pub const CONTENT_SILENCE: &str = "content.silence";
 pub const CONTENT_CLIPPING: &str = "content.clipping";
+pub const CLIP_TRACKS: &str = "clip.tracks";
+pub const CLIP_SYNC: &str = "clip.sync";
 
 pub const ALL: &[&str] = &[
     FILE_READABLE,
@@ -66,4 +68,6 @@ pub const ALL: &[&str] = &[
     CONTENT_FREEZE,
     CONTENT_SILENCE,
     CONTENT_CLIPPING,
+    CLIP_TRACKS,
+    CLIP_SYNC,
 ];

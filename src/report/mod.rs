@@ -1,12 +1,14 @@
 //! The report: model, atomic persistence, and carrying reviews across runs.
 
 pub mod basis;
+mod clip;
 mod merge;
 mod model;
 mod signoff;
 mod store;
 
 pub use merge::{MergeError, SpecMismatch, carry_reviews, combine, one_entry_per_file, resume};
+pub use clip::ClipReport;
 pub use model::*;
 pub use signoff::SignOff;
 pub use store::{LoadError, load, save};

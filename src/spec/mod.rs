@@ -5,7 +5,7 @@ mod locate;
 mod model;
 mod values;
 
-pub use clips::{ClipGrouping, ClipsRules, TrackCount, TrackCounts};
+pub use clips::{CLIP_GROUP, ClipGrouping, ClipsRules, TrackCount, TrackCounts};
 pub use model::*;
 pub use values::{
     Bits, Channels, Decibels, Fraction, FrameRate, Frames, Glob, Length, LoudnessRange, LoudnessTolerance,

@@ -160,6 +160,8 @@ pub struct Model {
     pub clock: fn() -> String,
     /// One entry per file ([`FileKey`]).
     pub entries: Vec<Entry>,
+    /// The clips the files form (the report's `clips[]`), with their own findings.
+    pub clips: Vec<report::ClipReport>,
     by_file: HashMap<FileKey, usize>,
     /// Indices into `entries` that pass the filter and search, in order.
     pub visible: Vec<usize>,
@@ -192,16 +194,17 @@ impl Model {
         previous: Option<Report>,
         clock: fn() -> String,
     ) -> Model {
-        let (created, entries) = match previous {
+        let (created, clips, entries) = match previous {
             // A file the report lists twice becomes one entry with the reviews of both.
             Some(report) => (
                 report.created,
+                report.clips,
                 report::one_entry_per_file(report.files)
                     .into_iter()
                     .map(|f| Entry::new(f, EntryState::Kept))
                     .collect(),
             ),
-            None => (clock(), Vec::new()),
+            None => (clock(), Vec::new(), Vec::new()),
         };
         let mut model = Model {
             spec,
@@ -209,6 +212,7 @@ impl Model {
             operator,
             clock,
             entries,
+            clips,
             by_file: HashMap::new(),
             visible: Vec::new(),
             cursor: 0,
@@ -277,6 +281,7 @@ impl Model {
             spec: self.spec.clone(),
             summary: report::Summary::of(&files),
             files,
+            clips: self.clips.clone(),
             verdict: report::SignOff::Incomplete,
         };
         report.refresh_summary();
