@@ -25,11 +25,14 @@ pub fn run(rules: &ClipsRules, members: &[&FileReport]) -> Vec<Finding> {
         findings.extend(count("audio", tracks.audio, audio_count, &audio_files));
     }
     let rates = agreeing_rates(members);
+    let disagree = !rates.findings.is_empty();
     findings.extend(rates.findings);
     if let Some(rate) = rates.frame_rate {
         findings.extend(starts(rules, members, rate));
         findings.extend(lengths(rules, members, rate));
-    } else if rules.max_start_delta_frames.is_some() || rules.max_length_delta_frames.is_some() {
+    } else if !disagree
+        && (rules.max_start_delta_frames.is_some() || rules.max_length_delta_frames.is_some())
+    {
         findings.push(Finding::not_measured(
             ids::CLIP_SYNC,
             "tracks in sync",
@@ -191,4 +194,109 @@ fn spread<T: Copy>(
             high.2
         )),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::test_support::probe;
+    use crate::probe::Probe;
+
+    fn rules(yaml: &str) -> ClipsRules {
+        serde_yaml::from_str(yaml).expect("clips rules")
+    }
+
+    fn track(name: &str, change: impl FnOnce(&mut Probe)) -> FileReport {
+        let mut probe = probe();
+        change(&mut probe);
+        FileReport {
+            probe: Some(probe),
+            ..FileReport::unchecked(std::path::Path::new(name))
+        }
+    }
+
+    fn picture(name: &str) -> FileReport {
+        track(name, |p| p.audio.clear())
+    }
+
+    fn sound(name: &str) -> FileReport {
+        track(name, |p| p.video = None)
+    }
+
+    fn messages(findings: &[Finding]) -> Vec<(&str, &str)> {
+        findings
+            .iter()
+            .map(|f| (f.check.as_str(), f.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn extra_tracks_are_named_and_missing_ones_counted() {
+        let (v1, v2, a1) = (picture("/m/C_V1.mxf"), picture("/m/C_V2.mxf"), sound("/m/C_A1.mxf"));
+        let findings = run(
+            &rules("tracks: {video: 1, audio: '2-8'}"),
+            &[&v1, &v2, &a1],
+        );
+        assert_eq!(
+            messages(&findings),
+            [
+                (
+                    "clip.tracks",
+                    "video tracks: expected 1, got 2: 1 video track extra (tracks: C_V1.mxf, C_V2.mxf)"
+                ),
+                (
+                    "clip.tracks",
+                    "audio tracks: expected 2-8, got 1: 1 audio track missing (tracks: C_A1.mxf)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn tracks_at_other_rates_are_a_sync_finding_not_a_crash() {
+        let v1 = picture("/m/C_V1.mxf");
+        let v2 = track("/m/C_V2.mxf", |p| {
+            let video = p.video.as_mut().expect("video");
+            video.r_frame_rate = Rational::new(24000, 1001);
+            video.avg_frame_rate = video.r_frame_rate;
+            p.audio.clear();
+        });
+        let a1 = sound("/m/C_A1.mxf");
+        let a2 = track("/m/C_A2.wav", |p| {
+            p.video = None;
+            p.audio[0].sample_rate = Some(44100);
+        });
+        let findings = run(&rules("max_start_delta_frames: 0"), &[&v1, &v2, &a1, &a2]);
+        assert_eq!(
+            messages(&findings),
+            [
+                (
+                    "clip.sync",
+                    "tracks disagree on frame rate: C_V1.mxf has 25, C_V2.mxf has 23.976 (24000/1001)"
+                ),
+                (
+                    "clip.sync",
+                    "tracks disagree on sample rate: C_A1.mxf has 48000 Hz, C_A2.wav has 44100 Hz"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn starts_and_lengths_are_compared_in_frames_of_the_video_rate() {
+        let v1 = picture("/m/C_V1.mxf");
+        let a1 = track("/m/C_A1.mxf", |p| {
+            p.video = None;
+            p.timecode = Some("10:00:00:02".into());
+            p.duration_s = Some(2.5);
+        });
+        let rules = rules("{max_start_delta_frames: 1, max_length_delta_frames: 13}");
+        assert_eq!(
+            messages(&run(&rules, &[&v1, &a1])),
+            [(
+                "clip.sync",
+                "track start timecodes 2 frames apart, more than 1: C_V1.mxf 10:00:00:00, C_A1.mxf 10:00:00:02"
+            )]
+        );
+    }
 }

@@ -34,15 +34,14 @@ pub fn pass(spec: &Spec, files: &mut [FileReport]) -> Vec<ClipReport> {
             for &i in &clip.members {
                 files[i].clip = Some(clip.id.clone());
             }
-            let mut report = ClipReport {
+            ClipReport {
                 id: clip.id,
                 kind,
                 members: paths,
+                // Set with the members' statuses by `Report::refresh_summary`.
                 status: crate::report::Status::Pass,
                 findings,
-            };
-            report.refresh_status(files);
-            report
+            }
         })
         .collect()
 }

@@ -268,6 +268,7 @@ impl Report {
 
     /// Recomputes the counts and the sign-off after findings or reviews change.
     pub fn refresh_summary(&mut self) {
+        super::refresh_statuses(&mut self.clips, &self.files);
         self.summary = Summary::of(&self.files);
         self.verdict = super::SignOff::of(self);
     }
