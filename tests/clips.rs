@@ -123,7 +123,12 @@ fn the_avid_spec_passes_a_whole_op_atom_clip_and_fails_one_without_its_second_so
         member_names(clip),
         ["C001_V1.mxf", "C001_A1.mxf", "C001_A2.mxf"]
     );
-    for (i, file) in report["files"].as_array().expect("files").iter().enumerate() {
+    for (i, file) in report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .enumerate()
+    {
         assert_eq!(file["clip"], "C001");
         assert_eq!(findings(&report, i), []);
     }
@@ -200,7 +205,9 @@ fn two_clips_with_one_umid_are_told_apart_by_name() {
     let clips = report["clips"].as_array().expect("clips");
     assert_eq!(clips.len(), 1, "bitexact files share a UMID: {clips:#?}");
     assert!(
-        clips[0]["id"].as_str().is_some_and(|id| id.starts_with("0x")),
+        clips[0]["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("0x")),
         "no shared stem: the UMID is the id: {:#}",
         clips[0]
     );
@@ -276,7 +283,8 @@ clips:
         [
             vec![(
                 "clip.sync".to_owned(),
-                "tracks disagree on frame rate: R_V1.mxf has 23.976 (24000/1001), R_V2.mxf has 25".to_owned()
+                "tracks disagree on frame rate: R_V1.mxf has 23.976 (24000/1001), R_V2.mxf has 25"
+                    .to_owned()
             )],
             vec![(
                 "clip.sync".to_owned(),
@@ -324,17 +332,16 @@ fn merge_and_export_carry_clips_and_the_reviews_of_clip_findings() {
     });
     std::fs::write(&older, reviewed.to_string()).expect("write older");
 
-    let merged = run(&[
-        "merge".as_ref(),
-        older.as_os_str(),
-        newer.as_os_str(),
-    ]);
+    let merged = run(&["merge".as_ref(), older.as_os_str(), newer.as_os_str()]);
     assert_eq!(merged.code, 0, "{}", merged.stderr);
     let merged = merged.json();
     let clip = &merged["clips"][0];
     assert_eq!(clip["id"], "M");
     assert_eq!(clip["findings"][0]["review"]["verdict"], "waived");
-    assert_eq!(merged["verdict"], "approved", "the waived clip finding was the only error");
+    assert_eq!(
+        merged["verdict"], "approved",
+        "the waived clip finding was the only error"
+    );
 
     let exported = run(&[
         "export".as_ref(),
@@ -344,4 +351,64 @@ fn merge_and_export_carry_clips_and_the_reviews_of_clip_findings() {
     ]);
     assert_eq!(exported.code, 0, "{}", exported.stderr);
     assert_eq!(exported.json()["clips"][0]["id"], "M");
+}
+
+#[test]
+fn exports_list_the_track_files_under_their_clip() {
+    let root = temp_dir();
+    let media = media_dir(root.path(), "media");
+    sound_track(&media, "E_A1.mxf", "00:00:00:00");
+    picture_track(&media, "E_V1.mxf", "24000/1001");
+    let export = |format: &str| {
+        let outcome = run(&[
+            "check".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--spec".as_ref(),
+            Path::new(AVID_SPEC).as_os_str(),
+            media.as_os_str(),
+        ]);
+        assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+        // Text shows paths relative to the working directory, the others as given.
+        let relative = media
+            .strip_prefix(std::env::current_dir().expect("cwd"))
+            .unwrap_or(&media);
+        outcome
+            .stdout
+            .replace(&format!("{}/", media.display()), "")
+            .replace(&format!("{}/", relative.display()), "")
+    };
+
+    assert_eq!(
+        export("text"),
+        "Spec: Avid DNxHD 36 dailies
+FAIL   clip E (2 track files)
+       clip.tracks                audio tracks: expected 2-8, got 1: 1 audio track missing (tracks: E_A1.mxf)
+  PASS   E_V1.mxf
+  PASS   E_A1.mxf
+
+2 files: 2 pass, 0 fail, 0 error
+1 clips: 0 pass, 1 fail, 0 error
+"
+    );
+    assert_eq!(
+        export("csv"),
+        "file,status,check,severity,expected,actual,timecode,verdict,note,operator,time,clip
+,fail,clip.tracks,error,2-8,1,,open,,,,E
+E_V1.mxf,pass,,,,,,,,,,E
+E_A1.mxf,pass,,,,,,,,,,E
+"
+    );
+    let junit = export("junit");
+    let cases: Vec<&str> = junit
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<testcase name=\""))
+        .filter_map(|l| l.split('"').next())
+        .collect();
+    assert_eq!(cases, ["clip E", "E_V1.mxf", "E_A1.mxf"]);
+    let html = export("html");
+    assert!(
+        html.contains("clip E</h3>\n  <ul class=\"tracks\"><li><a href=\"#file-2\">E_V1.mxf</a></li><li><a href=\"#file-1\">E_A1.mxf</a></li></ul>"),
+        "{html}"
+    );
 }

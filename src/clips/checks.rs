@@ -13,7 +13,11 @@ use crate::spec::{ClipsRules, TrackCount};
 pub fn run(rules: &ClipsRules, members: &[&FileReport]) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(tracks) = &rules.tracks {
-        let video: Vec<&FileReport> = members.iter().copied().filter(|f| carries_video(f)).collect();
+        let video: Vec<&FileReport> = members
+            .iter()
+            .copied()
+            .filter(|f| carries_video(f))
+            .collect();
         let audio: Vec<(&FileReport, usize)> = members
             .iter()
             .map(|f| (*f, f.probe.as_ref().map_or(0, |p| p.audio.len())))
@@ -65,15 +69,26 @@ fn count(
         names.join(", ")
     };
     let problem = if (found as u64) < u64::from(wanted.min) {
-        format!("{} missing", plural(u64::from(wanted.min) - found as u64, what))
+        format!(
+            "{} missing",
+            plural(u64::from(wanted.min) - found as u64, what)
+        )
     } else {
-        format!("{} extra", plural(found as u64 - u64::from(wanted.max), what))
+        format!(
+            "{} extra",
+            plural(found as u64 - u64::from(wanted.max), what)
+        )
     };
     Some(
-        Finding::fail(ids::CLIP_TRACKS, what, wanted.to_string(), found.to_string())
-            .with_message(format!(
-                "{what} tracks: expected {wanted}, got {found}: {problem} (tracks: {listed})"
-            )),
+        Finding::fail(
+            ids::CLIP_TRACKS,
+            what,
+            wanted.to_string(),
+            found.to_string(),
+        )
+        .with_message(format!(
+            "{what} tracks: expected {wanted}, got {found}: {problem} (tracks: {listed})"
+        )),
     )
 }
 
@@ -96,9 +111,8 @@ fn agreeing_rates(members: &[&FileReport]) -> Rates {
         .collect();
     let frame_rate = frame_rates.first().map(|(_, r)| *r);
     if let Some((first, rate)) = frame_rates.first()
-        && let Some((other, other_rate)) = frame_rates
-            .iter()
-            .find(|(_, r)| !r.is_same_rate_as(*rate))
+        && let Some((other, other_rate)) =
+            frame_rates.iter().find(|(_, r)| !r.is_same_rate_as(*rate))
     {
         let (a, b) = Rational::contrasted(*rate, *other_rate);
         findings.push(disagreement("frame rate", first, &a, other, &b));
@@ -106,8 +120,14 @@ fn agreeing_rates(members: &[&FileReport]) -> Rates {
     let sample_rates: Vec<(&FileReport, u32)> = members
         .iter()
         .flat_map(|f| {
-            let streams = f.probe.as_ref().map(|p| p.audio.as_slice()).unwrap_or_default();
-            streams.iter().filter_map(move |a| Some((*f, a.sample_rate?)))
+            let streams = f
+                .probe
+                .as_ref()
+                .map(|p| p.audio.as_slice())
+                .unwrap_or_default();
+            streams
+                .iter()
+                .filter_map(move |a| Some((*f, a.sample_rate?)))
         })
         .collect();
     if let Some((first, rate)) = sample_rates.first()
@@ -127,7 +147,13 @@ fn agreeing_rates(members: &[&FileReport]) -> Rates {
     }
 }
 
-fn disagreement(what: &str, a: &FileReport, a_value: &str, b: &FileReport, b_value: &str) -> Finding {
+fn disagreement(
+    what: &str,
+    a: &FileReport,
+    a_value: &str,
+    b: &FileReport,
+    b_value: &str,
+) -> Finding {
     Finding::fail(ids::CLIP_SYNC, what, a_value, b_value).with_message(format!(
         "tracks disagree on {what}: {} has {a_value}, {} has {b_value}",
         a.shown_name(),
@@ -232,11 +258,12 @@ mod tests {
 
     #[test]
     fn extra_tracks_are_named_and_missing_ones_counted() {
-        let (v1, v2, a1) = (picture("/m/C_V1.mxf"), picture("/m/C_V2.mxf"), sound("/m/C_A1.mxf"));
-        let findings = run(
-            &rules("tracks: {video: 1, audio: '2-8'}"),
-            &[&v1, &v2, &a1],
+        let (v1, v2, a1) = (
+            picture("/m/C_V1.mxf"),
+            picture("/m/C_V2.mxf"),
+            sound("/m/C_A1.mxf"),
         );
+        let findings = run(&rules("tracks: {video: 1, audio: '2-8'}"), &[&v1, &v2, &a1]);
         assert_eq!(
             messages(&findings),
             [

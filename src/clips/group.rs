@@ -2,8 +2,8 @@
 
 use crate::report::FileReport;
 use crate::spec::{ClipGrouping, ClipsRules};
-use std::collections::{HashMap, HashSet};
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 /// One clip: its id and its members, as indices into the files grouped.
 #[derive(Debug, Clone, PartialEq)]

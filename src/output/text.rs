@@ -1,8 +1,10 @@
 //! The human table: one line per file with PASS/FAIL/ERROR, then each finding as
-//! "check  what: expected X, got Y". Words carry the status; colour only helps.
+//! "check  what: expected X, got Y"; a clip's line and findings come first, its track files
+//! indented under it. Words carry the status; colour only helps.
 
+use super::by_clip::{self, Item};
 use super::display_path;
-use crate::check::Severity;
+use crate::check::{Finding, Severity};
 use crate::escape::escape_control;
 use crate::report::{Report, Status};
 use std::io::Write;
@@ -15,32 +17,42 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
             text.to_owned()
         }
     };
-    writeln!(out, "Spec: {}", escape_control(&report.spec.name))?;
-    for file in &report.files {
-        let label = format!("{:<5}", file.status.label());
-        let label = match file.status {
+    let label = |status: Status| {
+        let label = format!("{:<5}", status.label());
+        match status {
             Status::Pass => paint("32", &label),
             Status::Fail => paint("1;31", &label),
             Status::Error => paint("1;35", &label),
-        };
-        writeln!(out, "{label}  {}", display_path(&file.shown_path()))?;
-        for finding in file.findings.iter().filter(|f| !f.stale) {
-            let marker = match finding.severity {
-                Severity::Error => "",
-                Severity::Warning => "warning: ",
-                Severity::Info => "info: ",
-            };
-            let at = finding
-                .at
-                .as_ref()
-                .map(|a| format!(" at {}", escape_control(&a.start)))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "       {:<26} {marker}{}{at}",
-                escape_control(&finding.check),
-                escape_control(&finding.message)
-            )?;
+        }
+    };
+    writeln!(out, "Spec: {}", escape_control(&report.spec.name))?;
+    for item in by_clip::items(report) {
+        match item {
+            Item::File(file) => {
+                writeln!(
+                    out,
+                    "{}  {}",
+                    label(file.status),
+                    display_path(&file.shown_path())
+                )?;
+                write_findings(out, &file.findings, "")?;
+            }
+            Item::Clip { clip, members } => {
+                let tracks = members.len();
+                let s = if tracks == 1 { "" } else { "s" };
+                let id = escape_control(&clip.id);
+                writeln!(
+                    out,
+                    "{}  clip {id} ({tracks} track file{s})",
+                    label(clip.status)
+                )?;
+                write_findings(out, &clip.findings, "")?;
+                for file in members {
+                    let path = display_path(&file.shown_path());
+                    writeln!(out, "  {}  {path}", label(file.status))?;
+                    write_findings(out, &file.findings, "  ")?;
+                }
+            }
         }
     }
     let s = &report.summary;
@@ -48,5 +60,40 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
         out,
         "\n{} files: {} pass, {} fail, {} error",
         s.files, s.pass, s.fail, s.error
-    )
+    )?;
+    if !report.clips.is_empty() {
+        let count = |status| report.clips.iter().filter(|c| c.status == status).count();
+        writeln!(
+            out,
+            "{} clips: {} pass, {} fail, {} error",
+            report.clips.len(),
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Error)
+        )?;
+    }
+    Ok(())
+}
+
+/// The current findings, one a line under their file or clip, shifted right by `indent`.
+fn write_findings(out: &mut dyn Write, findings: &[Finding], indent: &str) -> std::io::Result<()> {
+    for finding in findings.iter().filter(|f| !f.stale) {
+        let marker = match finding.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+            Severity::Info => "info: ",
+        };
+        let at = finding
+            .at
+            .as_ref()
+            .map(|a| format!(" at {}", escape_control(&a.start)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{indent}       {:<26} {marker}{}{at}",
+            escape_control(&finding.check),
+            escape_control(&finding.message)
+        )?;
+    }
+    Ok(())
 }

@@ -51,7 +51,8 @@ pub fn refresh_statuses(clips: &mut [ClipReport], files: &[FileReport]) {
 
 /// Moves the reviews of `previous` clips onto the same clips (by id) in `fresh`.
 pub fn carry_clip_reviews(fresh: &mut [ClipReport], previous: &[ClipReport]) {
-    let previous: HashMap<&str, &ClipReport> = previous.iter().map(|c| (c.id.as_str(), c)).collect();
+    let previous: HashMap<&str, &ClipReport> =
+        previous.iter().map(|c| (c.id.as_str(), c)).collect();
     for clip in fresh {
         if let Some(old) = previous.get(clip.id.as_str()) {
             let mut subject = clip.as_review_subject();

@@ -8,9 +8,9 @@ mod values;
 pub use clips::{CLIP_GROUP, ClipGrouping, ClipsRules, TrackCount, TrackCounts};
 pub use model::*;
 pub use values::{
-    Bits, Channels, Decibels, Fraction, FrameRate, Frames, Glob, Length, LoudnessRange, LoudnessTolerance,
-    Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds, Seconds,
-    TimecodeRate, TimecodeValue, Tracks, TruePeak,
+    Bits, Channels, Decibels, Fraction, FrameRate, Frames, Glob, Length, LoudnessRange,
+    LoudnessTolerance, Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds,
+    Seconds, TimecodeRate, TimecodeValue, Tracks, TruePeak,
 };
 
 use sha2::{Digest, Sha256};
