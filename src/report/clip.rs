@@ -34,7 +34,10 @@ impl ClipReport {
 }
 
 /// Sets each clip's status: the worst of its own findings and its members' statuses in `files`.
-pub fn refresh_statuses(clips: &mut [ClipReport], files: &[FileReport]) {
+pub fn refresh_statuses<'a>(
+    clips: &mut [ClipReport],
+    files: impl IntoIterator<Item = &'a FileReport>,
+) {
     let mut members: HashMap<&str, Status> = HashMap::new();
     for file in files {
         if let Some(id) = file.clip.as_deref() {

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 
-/// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then `ChecksDone`.
+/// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then the `Clips` they
+/// form (if any), then `ChecksDone`.
 pub fn spawn(
     spec: LoadedSpec,
     paths: Vec<PathBuf>,
@@ -29,11 +30,21 @@ pub fn spawn(
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));
             };
             let files = plan.files.clone();
-            if engine::run(&spec, plan, &options, &|_, _, report| send(report)).is_err() {
+            let mut reports = match engine::run(&spec, plan, &options, &|_, _, r| send(r)) {
+                Ok(reports) => reports,
                 // No worker threads to be had: check on this thread, one file at a time.
-                for path in &files {
-                    send(&engine::inspect(&spec, path, &options));
-                }
+                Err(_) => files
+                    .iter()
+                    .map(|path| {
+                        let report = engine::inspect(&spec, path, &options);
+                        send(&report);
+                        report
+                    })
+                    .collect(),
+            };
+            let clips = crate::clips::pass(&spec.spec, &mut reports);
+            if !clips.is_empty() {
+                let _ = events.send(Msg::Clips(clips));
             }
             let _ = events.send(Msg::ChecksDone);
         })

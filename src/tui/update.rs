@@ -24,6 +24,8 @@ pub enum Msg {
     },
     /// One file has been probed, measured and checked.
     Checked(Box<FileReport>),
+    /// The checked files form these clips (`clips:` in the spec); sent before `ChecksDone`.
+    Clips(Vec<report::ClipReport>),
     /// Every planned file has been checked.
     ChecksDone,
     /// The outcome of an [`Effect::Save`]: `Err` holds what went wrong.
@@ -63,6 +65,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => return on_key(model, key),
         Msg::Planned { files, unlisted } => on_planned(model, files, unlisted),
         Msg::Checked(report) => on_checked(model, *report),
+        Msg::Clips(clips) => {
+            super::clips::install(model, clips);
+            model.unsaved = true;
+        }
         Msg::ChecksDone => {
             let total = model.entries.iter().filter(|e| e.has_result()).count();
             model.progress = Progress::Done { total };
@@ -122,6 +128,10 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
                 Pane::Findings => Pane::Files,
             }
         }
+        Action::OpenFindings if model.selected_entry().is_some_and(|e| e.clip_row) => {
+            super::clips::toggle_selected(model)
+        }
+        Action::ToggleClip => super::clips::toggle_selected(model),
         Action::OpenFindings if model.focus == Pane::Files => model.focus = Pane::Findings,
         Action::OpenFindings => {}
         Action::Down => model.move_selection(1),
@@ -278,6 +288,9 @@ fn jump_to_open(model: &mut Model, forward: bool) {
         model.status = Some("no open failures".to_owned());
         return;
     };
+    if super::clips::reveal(model, entry) {
+        model.refilter();
+    }
     if !model.visible.contains(&entry) {
         model.filter = Filter::All;
         model.search.clear();
