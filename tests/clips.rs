@@ -412,3 +412,41 @@ E_A1.mxf,pass,,,,,,,,,,E
         "{html}"
     );
 }
+
+#[test]
+fn the_review_screen_gets_the_clips_of_its_checks() {
+    use dailies_qc::tui::update::{Msg, update};
+    let root = temp_dir();
+    let media = media_dir(root.path(), "media");
+    picture_track(&media, "R_V1.mxf", "24000/1001");
+    sound_track(&media, "R_A1.mxf", "00:00:00:00");
+    let spec = dailies_qc::spec::load(Path::new(AVID_SPEC)).expect("spec");
+    let (send, receive) = std::sync::mpsc::channel();
+    let jobs = dailies_qc::tui::jobs::spawn(
+        spec,
+        vec![media.clone()],
+        dailies_qc::engine::Options::default(),
+        send,
+    )
+    .expect("checks start");
+    let mut model = dailies_qc::tui::model::Model::new(
+        Default::default(),
+        "ana".into(),
+        None,
+        dailies_qc::tui::sample::fixed_clock,
+    );
+    for msg in receive {
+        let done = matches!(msg, Msg::ChecksDone);
+        update(&mut model, msg);
+        if done {
+            break;
+        }
+    }
+    jobs.join().expect("checks end");
+    let report = model.to_report();
+    assert_eq!(report.files.len(), 2);
+    assert_eq!(report.clips.len(), 1);
+    assert_eq!(report.clips[0].id, "R");
+    assert_eq!(report.clips[0].status.as_str(), "fail");
+    assert_eq!(model.visible.len(), 1, "one folded clip row");
+}

@@ -10,7 +10,7 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 
 /// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then the `Clips` they
-/// form (if any), then `ChecksDone`.
+/// form, then `ChecksDone`.
 pub fn spawn(
     spec: LoadedSpec,
     paths: Vec<PathBuf>,
@@ -42,10 +42,9 @@ pub fn spawn(
                     })
                     .collect(),
             };
+            // Sent even when empty: the clips of an earlier run must not outlive a changed spec.
             let clips = crate::clips::pass(&spec.spec, &mut reports);
-            if !clips.is_empty() {
-                let _ = events.send(Msg::Clips(clips));
-            }
+            let _ = events.send(Msg::Clips(clips));
             let _ = events.send(Msg::ChecksDone);
         })
 }

@@ -24,7 +24,8 @@ pub enum Msg {
     },
     /// One file has been probed, measured and checked.
     Checked(Box<FileReport>),
-    /// The checked files form these clips (`clips:` in the spec); sent before `ChecksDone`.
+    /// The checked files form these clips (none without `clips:` in the spec); sent before
+    /// `ChecksDone`.
     Clips(Vec<report::ClipReport>),
     /// Every planned file has been checked.
     ChecksDone,
@@ -65,6 +66,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => return on_key(model, key),
         Msg::Planned { files, unlisted } => on_planned(model, files, unlisted),
         Msg::Checked(report) => on_checked(model, *report),
+        Msg::Clips(clips) if clips.is_empty() && model.clips.is_empty() => {}
         Msg::Clips(clips) => {
             super::clips::install(model, clips);
             model.unsaved = true;
