@@ -132,3 +132,21 @@ fn n_into_a_folded_clips_track_unfolds_it() {
     assert!(tracks.contains(&selected), "n reached a track file");
     assert!(model.unfolded.contains("A001_C002"));
 }
+
+#[test]
+fn a_filter_shows_a_folded_clip_whose_track_files_it_would_show() {
+    let mut report = report_with_a_clip();
+    report.clips[0].findings.clear();
+    report.clips[0].status = Status::Pass;
+    let mut model = model_of(report);
+    feed(&mut model, keys("ff"));
+    let shown: Vec<String> = model
+        .visible
+        .iter()
+        .map(|&i| model.entries[i].report.path.clone())
+        .collect();
+    assert!(
+        shown.iter().any(|p| p == "clip:A001_C002"),
+        "a track has an open failure: {shown:?}"
+    );
+}

@@ -22,6 +22,20 @@ pub struct ClipReport {
 }
 
 impl ClipReport {
+    /// The clip's sound track files among `files`, in track order: what a clip's programme
+    /// loudness is measured over.
+    pub fn audio_tracks<'a>(&self, files: &'a [FileReport]) -> Vec<&'a FileReport> {
+        self.members
+            .iter()
+            .filter_map(|path| files.iter().find(|f| f.path == *path))
+            .filter(|f| {
+                f.probe
+                    .as_ref()
+                    .is_some_and(|p| p.video.is_none() && !p.audio.is_empty())
+            })
+            .collect()
+    }
+
     /// The clip's findings as a file entry keyed by the clip id, so reviews of clip findings
     /// are carried across runs and reports exactly as a file's are (by check, place and
     /// message; a clip's review basis is its finding's expected and actual values).
@@ -135,6 +149,34 @@ mod tests {
         assert_eq!(combined.len(), 2);
         assert_eq!(combined[0].members.len(), 2);
         assert_eq!(combined[0].findings[0].review.verdict, Verdict::Waived);
+    }
+
+    #[test]
+    fn the_sound_tracks_come_in_track_order() {
+        use crate::probe::{AudioStream, Probe, VideoStream};
+        let track = |name: &str, video: bool| FileReport {
+            probe: Some(Probe {
+                video: video.then(VideoStream::default),
+                audio: vec![AudioStream::default()],
+                ..Probe::default()
+            }),
+            ..FileReport::unchecked(Path::new(name))
+        };
+        let files = [
+            track("/m/C_A2.mxf", false),
+            track("/m/C_V1.mxf", true),
+            track("/m/C_A1.mxf", false),
+        ];
+        let mut clip = clip("C", "1");
+        clip.members = ["/m/C_V1.mxf", "/m/C_A1.mxf", "/m/C_A2.mxf"]
+            .map(String::from)
+            .to_vec();
+        let paths: Vec<&str> = clip
+            .audio_tracks(&files)
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(paths, ["/m/C_A1.mxf", "/m/C_A2.mxf"]);
     }
 
     #[test]

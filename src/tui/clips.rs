@@ -126,6 +126,18 @@ pub(super) fn display_order(model: &Model) -> Vec<usize> {
     order
 }
 
+/// Whether the filter and search show entry `index`: as `passes` says, and a clip's row also
+/// when one of its track files passes (folded under it, they would be out of sight otherwise).
+pub(super) fn shown(model: &Model, index: usize, passes: impl Fn(&Entry) -> bool) -> bool {
+    let entry = &model.entries[index];
+    passes(entry)
+        || (entry.clip_row
+            && model
+                .entries
+                .iter()
+                .any(|e| !e.clip_row && e.report.clip == entry.report.clip && passes(e)))
+}
+
 /// Folds or unfolds the clip of the selected row (its own row or one of its track files'),
 /// keeping the clip row selected.
 pub(super) fn toggle_selected(model: &mut Model) {

@@ -357,7 +357,7 @@ impl Model {
         self.search = self.search.to_lowercase();
         self.visible = super::clips::display_order(self)
             .into_iter()
-            .filter(|&i| self.passes(&self.entries[i]))
+            .filter(|&i| super::clips::shown(self, i, |e| self.passes(e)))
             .collect();
         match selected.and_then(|s| self.visible.iter().position(|&i| i == s)) {
             Some(pos) => self.cursor = pos,
