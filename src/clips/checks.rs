@@ -62,7 +62,15 @@ fn count(
     if wanted.contains(found) {
         return None;
     }
-    let names: Vec<String> = files.iter().map(|f| f.shown_name()).collect();
+    let mut names: Vec<String> = files.iter().map(|f| f.shown_name()).collect();
+    // Tracks of one name in different folders are told apart by their paths.
+    if names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| names[..i].contains(n))
+    {
+        names = files.iter().map(|f| f.shown_path().into_owned()).collect();
+    }
     let listed = if names.is_empty() {
         "none".to_owned()
     } else {
@@ -276,6 +284,19 @@ mod tests {
                     "audio tracks: expected 2-8, got 1: 1 audio track missing (tracks: C_A1.mxf)"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn tracks_of_one_name_are_named_by_path() {
+        let (a, b) = (picture("/m/a/C_V1.mxf"), picture("/m/b/C_V1.mxf"));
+        let findings = run(&rules("tracks: {video: 1}"), &[&a, &b]);
+        assert!(
+            findings[0]
+                .message
+                .ends_with("(tracks: /m/a/C_V1.mxf, /m/b/C_V1.mxf)"),
+            "{}",
+            findings[0].message
         );
     }
 

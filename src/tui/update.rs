@@ -72,7 +72,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             model.unsaved = true;
         }
         Msg::ChecksDone => {
-            let total = model.entries.iter().filter(|e| e.has_result()).count();
+            let files = model.entries.iter().filter(|e| !e.clip_row);
+            let total = files.filter(|e| e.has_result()).count();
             model.progress = Progress::Done { total };
             for e in &mut model.entries {
                 // A file the engine never answered for keeps its earlier result.
