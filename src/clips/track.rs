@@ -4,8 +4,8 @@
 //! carries the streams. So a file that belongs to a clip is checked only by the rule sections for
 //! the streams it carries: no `video` rules (nor black/freeze) on a file without video, no
 //! `audio` rules (nor loudness, silence, clipping) on a file without audio, and no `sync` rules
-//! between its streams, since `clip.sync` compares the tracks instead; whether the clip has its
-//! tracks at all is `clip.tracks`. This composes with kinds: the file's kind chooses its rules
+//! on a file that lacks either (`clip.sync` compares the tracks instead; a file with both, an
+//! OP1a clip of one file, keeps them); whether the clip has its tracks at all is `clip.tracks`. This composes with kinds: the file's kind chooses its rules
 //! first (`check::rules_for`), and the sections its streams cannot meet are then set aside.
 
 use crate::probe::Probe;
@@ -34,7 +34,7 @@ pub(super) fn clip_name<'a>(pattern: &regex::Regex, file_name: &'a str) -> Optio
 pub fn track_rules<'a>(rules: Cow<'a, Spec>, probe: &Probe) -> Cow<'a, Spec> {
     let (video, audio) = (probe.video.is_some(), !probe.audio.is_empty());
     let content = rules.content.as_ref();
-    let needs_narrowing = rules.sync.is_some()
+    let needs_narrowing = (!(video && audio) && rules.sync.is_some())
         || (!video && rules.video.is_some())
         || (!audio && rules.audio.is_some())
         || content.is_some_and(|c| {
@@ -45,7 +45,9 @@ pub fn track_rules<'a>(rules: Cow<'a, Spec>, probe: &Probe) -> Cow<'a, Spec> {
         return rules;
     }
     let mut narrowed = rules.into_owned();
-    narrowed.sync = None;
+    if !(video && audio) {
+        narrowed.sync = None;
+    }
     if !video {
         narrowed.video = None;
     }
@@ -92,6 +94,13 @@ content: {black: {max_s: 1}, silence: {max_s: 1}}
         assert!(rules.audio.is_some());
         let content = rules.content.as_ref().expect("silence rule kept");
         assert!(content.black.is_none() && content.silence.is_some());
+    }
+
+    #[test]
+    fn a_file_with_picture_and_sound_keeps_every_rule() {
+        let spec = spec(RULES);
+        let rules = track_rules(Cow::Borrowed(&spec), &probe());
+        assert!(matches!(rules, Cow::Borrowed(_)));
     }
 
     #[test]
