@@ -20,8 +20,8 @@ pub struct Clip {
 /// before their track suffix (`A001C003` for `A001C003_V1.mxf` and `A001C003_A1.mxf`); when the
 /// members share none, or another clip already has that id, the UMID itself.
 pub fn group(rules: &ClipsRules, files: &[FileReport]) -> Vec<Clip> {
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut clips: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    let mut clips: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let Some(key) = key_of(rules, file) else {
             continue;
@@ -29,12 +29,12 @@ pub fn group(rules: &ClipsRules, files: &[FileReport]) -> Vec<Clip> {
         match by_key.entry(key) {
             Entry::Occupied(at) => clips[*at.get()].1.push(i),
             Entry::Vacant(slot) => {
-                clips.push((slot.key().clone(), vec![i]));
+                clips.push((slot.key(), vec![i]));
                 slot.insert(clips.len() - 1);
             }
         }
     }
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken: HashSet<&str> = HashSet::new();
     clips
         .into_iter()
         .map(|(key, mut members)| {
@@ -50,24 +50,27 @@ pub fn group(rules: &ClipsRules, files: &[FileReport]) -> Vec<Clip> {
                     .filter(|stem| !taken.contains(stem))
                     .unwrap_or(key),
             };
-            taken.insert(id.clone());
-            Clip { id, members }
+            taken.insert(id);
+            Clip {
+                id: id.to_owned(),
+                members,
+            }
         })
         .collect()
 }
 
 /// What ties `file` to its clip. A report read back has no UMID (the report does not keep it);
 /// its recorded clip id stands in, so regrouping a report gives the same clips.
-fn key_of(rules: &ClipsRules, file: &FileReport) -> Option<String> {
+fn key_of<'a>(rules: &ClipsRules, file: &'a FileReport) -> Option<&'a str> {
     match rules.group {
         ClipGrouping::MaterialPackage => file
             .probe
             .as_ref()
-            .and_then(|p| p.material_package_umid.clone())
-            .or_else(|| file.clip.clone()),
+            .and_then(|p| p.material_package_umid.as_deref())
+            .or(file.clip.as_deref()),
         ClipGrouping::Name => {
             let pattern = rules.name.as_ref()?;
-            super::track::clip_name(&pattern.0, file.name()).map(str::to_owned)
+            super::track::clip_name(&pattern.0, file.name())
         }
     }
 }
@@ -77,24 +80,26 @@ fn is_audio_track(file: &FileReport) -> bool {
 }
 
 /// The file-name stem every member has before its track suffix (`_V1`, `.A2`, `-A10`).
-fn shared_stem(files: &[FileReport], members: &[usize]) -> Option<String> {
-    static TRACK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)^(.+?)[_.\-][va]\d+$").expect("valid regex")
-    });
-    let stems = members.iter().map(|&i| {
-        let name = files[i].name();
-        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-        TRACK.captures(stem).map(|c| c[1].to_owned())
-    });
-    let mut shared: Option<String> = None;
-    for stem in stems {
-        let stem = stem?;
-        match &shared {
-            Some(first) if *first != stem => return None,
+fn shared_stem<'a>(files: &'a [FileReport], members: &[usize]) -> Option<&'a str> {
+    let mut shared: Option<&str> = None;
+    for &i in members {
+        let stem = track_stem(files[i].name())?;
+        match shared {
+            Some(first) if first != stem => return None,
             _ => shared = Some(stem),
         }
     }
     shared
+}
+
+/// `A001C003` for `A001C003_V1.mxf`: the name before its extension and its track suffix (a
+/// separator `_`, `.` or `-`, then `V` or `A` and digits), when it has one.
+fn track_stem(name: &str) -> Option<&str> {
+    let base = name.rsplit_once('.').map_or(name, |(base, _)| base);
+    let (stem, track) = base.rsplit_once(['_', '.', '-'])?;
+    let digits = track.strip_prefix(['V', 'v', 'A', 'a'])?;
+    let is_track = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    (is_track && !stem.is_empty()).then_some(stem)
 }
 
 #[cfg(test)]
@@ -141,6 +146,17 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn the_stem_is_the_name_before_its_track_suffix() {
+        assert_eq!(track_stem("A001C003_V1.mxf"), Some("A001C003"));
+        assert_eq!(track_stem("take.2.a10.mxf"), Some("take.2"));
+        assert_eq!(track_stem("B-V2"), Some("B"));
+        assert_eq!(track_stem("C1_VX.mxf"), None);
+        assert_eq!(track_stem("C1_V.mxf"), None);
+        assert_eq!(track_stem("_A1.mxf"), None);
+        assert_eq!(track_stem("clip.mxf"), None);
     }
 
     #[test]

@@ -58,7 +58,8 @@ macro_rules! with_rule_sections {
                     description: self.description.clone(),
                     files: self.files.clone(),
                     kinds: None,
-                    clips: self.clips.clone(),
+                    // Clips are judged across files, from the spec itself.
+                    clips: None,
                     $($section: kind.$section.clone().or_else(|| self.$section.clone()),)*
                     severity: self.severity.clone(),
                 }
