@@ -104,7 +104,7 @@ fn check(args: CheckArgs) -> Result<Outcome> {
             .iter()
             .for_each(print_json_line);
     }
-    let report = Report::new(engine::spec_info(&spec), operator, files);
+    let report = engine::report(&spec, operator, files);
     let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()

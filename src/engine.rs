@@ -5,7 +5,7 @@ use crate::analyze::loudness::{SharedFirstStream, StreamMeter};
 use crate::check::{self, Subject};
 use crate::measurements::{AvSync, Measurements};
 use crate::probe::{self, Probe};
-use crate::report::{FileReport, SpecInfo};
+use crate::report::{FileReport, Report, SpecInfo};
 use crate::scan;
 use crate::spec::LoadedSpec;
 use rayon::prelude::*;
@@ -97,6 +97,12 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         .unwrap_or_default();
     let (kind, findings, measurements) = match check::rules_for(&spec.spec, &file_name, &probe) {
         check::Selection::Rules { kind, rules } => {
+            let rules = match &spec.spec.clips {
+                Some(clips) if crate::clips::is_track_file(clips, &file_name, &probe) => {
+                    crate::clips::track_rules(rules, &probe)
+                }
+                _ => rules,
+            };
             let (measurements, findings) =
                 measure_and_check(&rules, path, &file_name, &mut probe, options);
             (kind.map(str::to_owned), findings, measurements)
@@ -119,6 +125,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         status: crate::report::Status::Pass,
         kind,
         timecode_source: probe.timecode_origin.source,
+        clip: None,
         probe: Some(probe),
         measurements,
         findings,
@@ -241,6 +248,7 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         status: FileReport::status_of(&findings),
         kind: None,
         timecode_source: None,
+        clip: None,
         probe: None,
         measurements: Measurements::default(),
         findings,
@@ -286,6 +294,15 @@ pub fn run(
         cache.trim();
     }
     Ok(reports)
+}
+
+/// The report of a run: the files, and the clips they form (`clips:`), judged as wholes.
+pub fn report(spec: &LoadedSpec, operator: String, mut files: Vec<FileReport>) -> Report {
+    let clips = crate::clips::pass(&spec.spec, &mut files);
+    let mut report = Report::new(spec_info(spec), operator, files);
+    report.clips = clips;
+    report.refresh_summary();
+    report
 }
 
 pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {

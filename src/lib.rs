@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod cache;
 pub mod check;
+pub mod clips;
 pub mod demo;
 pub mod engine;
 pub mod escape;

@@ -320,6 +320,7 @@ fn hostile_report() -> Report {
         status: Status::Fail,
         kind: None,
         timecode_source: None,
+        clip: None,
         probe: None,
         measurements: Default::default(),
         findings: vec![waived, open],

@@ -33,6 +33,8 @@ pub const CONTENT_BLACK: &str = "content.black";
 pub const CONTENT_FREEZE: &str = "content.freeze";
 pub const CONTENT_SILENCE: &str = "content.silence";
 pub const CONTENT_CLIPPING: &str = "content.clipping";
+pub const CLIP_TRACKS: &str = "clip.tracks";
+pub const CLIP_SYNC: &str = "clip.sync";
 pub const INTEGRITY_MISMATCH: &str = "integrity.mismatch";
 pub const INTEGRITY_MISSING: &str = "integrity.missing";
 pub const INTEGRITY_UNLISTED: &str = "integrity.unlisted";
@@ -73,6 +75,8 @@ pub const ALL: &[&str] = &[
     CONTENT_FREEZE,
     CONTENT_SILENCE,
     CONTENT_CLIPPING,
+    CLIP_TRACKS,
+    CLIP_SYNC,
     INTEGRITY_MISMATCH,
     INTEGRITY_MISSING,
     INTEGRITY_UNLISTED,

@@ -86,7 +86,8 @@ pub fn unreadable(spec: &Spec, message: &str) -> Vec<Finding> {
     apply_severity(spec, vec![finding])
 }
 
-fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
+/// The spec's `severity:` overrides on `findings` (the clip checks' too).
+pub(crate) fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
     for finding in &mut findings {
         // A missing measurement stays info: an override must not turn it into a failure.
         if finding.is_not_measured() {
@@ -175,6 +176,7 @@ pub(crate) mod test_support {
             timecode_end: None,
             timecode_origin: Default::default(),
             stream_bit_rates: Vec::new(),
+            material_package_umid: None,
         }
     }
 

@@ -1,8 +1,10 @@
 //! One row per finding (and one per clean file), RFC 4180 quoting via the csv crate. Every cell
 //! is made safe to open in a spreadsheet: control characters escaped, formulas neutralised.
 
+use super::by_clip::{self, Item};
+use crate::check::Finding;
 use crate::escape::{escape_control, escape_control_except_newlines};
-use crate::report::Report;
+use crate::report::{FileReport, Report, Status};
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -11,28 +13,74 @@ pub const HEADER: [&str; 11] = [
     "operator", "time",
 ];
 
+/// With clips, a last column `clip` holds each row's clip id, and a clip's own findings come
+/// first with an empty `file` cell; without clips the columns are the eleven of [`HEADER`].
 pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
-    for file in &report.files {
+    let with_clips = !report.clips.is_empty();
+    let mut header = HEADER.to_vec();
+    if with_clips {
+        header.push("clip");
+    }
+    writer.write_record(&header)?;
+    let mut rows = Rows {
+        writer: &mut writer,
+        with_clips,
+    };
+    for item in by_clip::items(report) {
+        match item {
+            Item::File(file) => rows.file(file, "")?,
+            Item::Clip { clip, members } => {
+                let id = cell(&clip.id);
+                rows.findings("", clip.status, &clip.findings, &id)?;
+                for file in members {
+                    rows.file(file, &id)?;
+                }
+            }
+        }
+    }
+    writer.flush()
+}
+
+struct Rows<'a, W: Write> {
+    writer: &'a mut ::csv::Writer<W>,
+    with_clips: bool,
+}
+
+impl<W: Write> Rows<'_, W> {
+    /// One row per finding of `file`, or one for the file when it has none.
+    fn file(&mut self, file: &FileReport, clip: &str) -> std::io::Result<()> {
         let shown_path = file.shown_path();
         let path = cell(&shown_path);
         if file.findings.is_empty() {
-            writer.write_record([
-                path.as_ref(),
-                file.status.as_str(),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ])?;
+            return self.row(
+                &[
+                    &path,
+                    file.status.as_str(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                clip,
+            );
         }
-        for f in &file.findings {
+        self.findings(&path, file.status, &file.findings, clip)
+    }
+
+    fn findings(
+        &mut self,
+        path: &str,
+        status: Status,
+        findings: &[Finding],
+        clip: &str,
+    ) -> std::io::Result<()> {
+        for f in findings {
             let at = f.at.as_ref().map(|a| match &a.end {
                 Some(end) => format!("{}-{end}", a.start),
                 None => a.start.clone(),
@@ -42,25 +90,38 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             } else {
                 f.review.verdict.as_str()
             };
-            writer.write_record([
-                path.as_ref(),
-                file.status.as_str(),
-                &cell(&f.check),
-                f.severity.as_str(),
-                &cell(&f.expected),
-                &cell(&f.actual),
-                &cell(at.as_deref().unwrap_or("")),
-                verdict,
-                &note_cell(&f.review.note_with_history()),
-                &cell(f.review.operator.as_deref().unwrap_or("")),
-                &cell(f.review.at.as_deref().unwrap_or("")),
-            ])?;
+            self.row(
+                &[
+                    path,
+                    status.as_str(),
+                    &cell(&f.check),
+                    f.severity.as_str(),
+                    &cell(&f.expected),
+                    &cell(&f.actual),
+                    &cell(at.as_deref().unwrap_or("")),
+                    verdict,
+                    &note_cell(&f.review.note_with_history()),
+                    &cell(f.review.operator.as_deref().unwrap_or("")),
+                    &cell(f.review.at.as_deref().unwrap_or("")),
+                ],
+                clip,
+            )?;
         }
+        Ok(())
     }
-    writer.flush()
+
+    fn row(&mut self, cells: &[&str; 11], clip: &str) -> std::io::Result<()> {
+        if self.with_clips {
+            let mut cells = cells.to_vec();
+            cells.push(clip);
+            self.writer.write_record(cells)?;
+        } else {
+            self.writer.write_record(cells)?;
+        }
+        Ok(())
+    }
 }
 
-/// A one-line cell: control characters (line breaks too) escaped, formulas neutralised.
 fn cell(text: &str) -> Cow<'_, str> {
     neutralise_formula(escape_control(text))
 }

@@ -4,7 +4,7 @@
 
 use crate::check::{Severity, Verdict};
 use crate::escape::escape_control_except_newlines;
-use crate::report::{FileReport, Report};
+use crate::report::{ClipReport, FileReport, Report};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::Write;
@@ -24,6 +24,16 @@ struct FileView {
     sync: String,
     reviews: String,
     metadata: Vec<(String, String)>,
+    findings: Vec<FindingView>,
+}
+
+/// A clip: its own findings, and links to its track files' sections.
+#[derive(Serialize)]
+struct ClipView {
+    id: String,
+    status: &'static str,
+    /// (file name, 1-based place of its section among the files)
+    members: Vec<(String, usize)>,
     findings: Vec<FindingView>,
 }
 
@@ -50,6 +60,7 @@ pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .get_template("report.html")
         .map_err(std::io::Error::other)?;
     let files: Vec<FileView> = report.files.iter().map(file_view).collect();
+    let clips: Vec<ClipView> = report.clips.iter().map(|c| clip_view(c, report)).collect();
     let html = template
         .render(minijinja::context! {
             schema => report.schema,
@@ -61,6 +72,7 @@ pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             summary => report.summary,
             verdict => crate::report::SignOff::of(report).as_str(),
             files => files,
+            clips => clips,
         })
         .map_err(std::io::Error::other)?;
     out.write_all(html.as_bytes())
@@ -78,6 +90,23 @@ fn visible_text(
             minijinja::escape_formatter(out, state, &minijinja::Value::from(escaped))
         }
         _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+fn clip_view(clip: &ClipReport, report: &Report) -> ClipView {
+    let members = clip
+        .members
+        .iter()
+        .filter_map(|path| {
+            let place = report.files.iter().position(|f| f.path == *path)?;
+            Some((report.files[place].shown_name(), place + 1))
+        })
+        .collect();
+    ClipView {
+        id: clip.id.clone(),
+        status: clip.status.as_str(),
+        members,
+        findings: clip.findings.iter().map(finding_view).collect(),
     }
 }
 

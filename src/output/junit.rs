@@ -1,7 +1,9 @@
-//! JUnit XML: one testsuite per spec, one testcase per file, failures carrying the findings, so
+//! JUnit XML: one testsuite per spec, one testcase per file (and per clip, before its track
+//! files), failures carrying the findings, so
 //! CI systems and delivery pipelines show QC results natively. A failure waived with a note does
 //! not fail its testcase (it is listed in system-out): that is what the waiver means.
 
+use super::by_clip::{self, Item};
 use crate::check::{Finding, Severity, Verdict};
 use crate::escape::escape_control;
 use crate::report::{FileReport, Report, Status};
@@ -49,7 +51,14 @@ fn outcome(file: &FileReport) -> Outcome {
             .map_or_else(|| "unreadable".to_owned(), |f| f.message.clone());
         return Outcome::Errored(why);
     }
-    let failing: Vec<String> = current()
+    failures(&file.findings)
+}
+
+/// Failed when an error finding stands that no note waives.
+fn failures(findings: &[Finding]) -> Outcome {
+    let failing: Vec<String> = findings
+        .iter()
+        .filter(|f| !f.stale)
         .filter(|f| f.severity == Severity::Error && !is_waived(f))
         .map(|f| clean(&line(f)))
         .collect();
@@ -60,8 +69,43 @@ fn outcome(file: &FileReport) -> Outcome {
     }
 }
 
+/// One testcase: a file, or a clip (its own findings; its track files are testcases of their
+/// own, right after it).
+struct Case<'a> {
+    name: String,
+    file: Option<String>,
+    findings: &'a [Finding],
+    outcome: Outcome,
+}
+
+fn cases<'a>(report: &'a Report) -> Vec<Case<'a>> {
+    let file_case = |file: &'a FileReport| Case {
+        name: clean(&file.shown_name()),
+        file: Some(clean(&file.shown_path())),
+        findings: &file.findings,
+        outcome: outcome(file),
+    };
+    let mut cases = Vec::new();
+    for item in by_clip::items(report) {
+        match item {
+            Item::File(file) => cases.push(file_case(file)),
+            Item::Clip { clip, members } => {
+                cases.push(Case {
+                    name: clean(&format!("clip {}", clip.id)),
+                    file: None,
+                    findings: &clip.findings,
+                    outcome: failures(&clip.findings),
+                });
+                cases.extend(members.into_iter().map(file_case));
+            }
+        }
+    }
+    cases
+}
+
 pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let outcomes: Vec<Outcome> = report.files.iter().map(outcome).collect();
+    let cases = cases(report);
+    let outcomes: Vec<&Outcome> = cases.iter().map(|c| &c.outcome).collect();
     let failures = outcomes
         .iter()
         .filter(|o| matches!(o, Outcome::Failed(_)))
@@ -71,7 +115,7 @@ pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         .filter(|o| matches!(o, Outcome::Errored(_)))
         .count();
     let (tests, failures, errors) = (
-        report.files.len().to_string(),
+        cases.len().to_string(),
         failures.to_string(),
         errors.to_string(),
     );
@@ -114,8 +158,8 @@ pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
                         }
                         Ok(())
                     })?;
-                    for (file, outcome) in report.files.iter().zip(&outcomes) {
-                        write_case(w, &suite, file, outcome)?;
+                    for case in &cases {
+                        write_case(w, &suite, case)?;
                     }
                     Ok(())
                 })?;
@@ -124,51 +168,47 @@ pub fn write_junit(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(writer.get_mut())
 }
 
-fn write_case<W: Write>(
-    w: &mut Writer<W>,
-    suite: &str,
-    file: &FileReport,
-    outcome: &Outcome,
-) -> std::io::Result<()> {
-    let name = clean(&file.shown_name());
-    let path = clean(&file.shown_path());
-    let notes: Vec<String> = file
+fn write_case<W: Write>(w: &mut Writer<W>, suite: &str, case: &Case) -> std::io::Result<()> {
+    let notes: Vec<String> = case
         .findings
         .iter()
         .filter(|f| !f.stale && (f.severity != Severity::Error || is_waived(f)))
         .map(|f| clean(&format!("{} {}", f.severity.as_str(), line(f))))
         .collect();
-    w.create_element("testcase")
-        .with_attribute(("name", name.as_str()))
-        .with_attribute(("classname", suite))
-        .with_attribute(("file", path.as_str()))
-        .write_inner_content(|w| {
-            match outcome {
-                Outcome::Passed => {}
-                Outcome::Failed(lines) => {
-                    let message = format!(
-                        "{} check{} failed",
-                        lines.len(),
-                        if lines.len() == 1 { "" } else { "s" }
-                    );
-                    w.create_element("failure")
-                        .with_attribute(("message", message.as_str()))
-                        .with_attribute(("type", "qc"))
-                        .write_text_content(BytesText::new(&lines.join("\n")))?;
-                }
-                Outcome::Errored(why) => {
-                    let why = clean(why);
-                    w.create_element("error")
-                        .with_attribute(("message", why.as_str()))
-                        .with_attribute(("type", crate::check::ids::FILE_READABLE))
-                        .write_text_content(BytesText::new(&why))?;
-                }
+    let mut element = w
+        .create_element("testcase")
+        .with_attribute(("name", case.name.as_str()))
+        .with_attribute(("classname", suite));
+    if let Some(path) = &case.file {
+        element = element.with_attribute(("file", path.as_str()));
+    }
+    element.write_inner_content(|w| {
+        match &case.outcome {
+            Outcome::Passed => {}
+            Outcome::Failed(lines) => {
+                let message = format!(
+                    "{} check{} failed",
+                    lines.len(),
+                    if lines.len() == 1 { "" } else { "s" }
+                );
+                w.create_element("failure")
+                    .with_attribute(("message", message.as_str()))
+                    .with_attribute(("type", "qc"))
+                    .write_text_content(BytesText::new(&lines.join("\n")))?;
             }
-            if !notes.is_empty() {
-                w.create_element("system-out")
-                    .write_text_content(BytesText::new(&notes.join("\n")))?;
+            Outcome::Errored(why) => {
+                let why = clean(why);
+                w.create_element("error")
+                    .with_attribute(("message", why.as_str()))
+                    .with_attribute(("type", crate::check::ids::FILE_READABLE))
+                    .write_text_content(BytesText::new(&why))?;
             }
-            Ok(())
-        })?;
+        }
+        if !notes.is_empty() {
+            w.create_element("system-out")
+                .write_text_content(BytesText::new(&notes.join("\n")))?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Printing a report for people (text) and machines (json, csv, junit, html).
 
+mod by_clip;
 mod csv;
 mod html;
 mod junit;

@@ -1,42 +1,87 @@
 //! The human table: one line per file with PASS/FAIL/ERROR, then each finding as
-//! "check  what: expected X, got Y". Words carry the status; colour only helps.
+//! "check  what: expected X, got Y"; a clip's line and findings come first, its track files
+//! indented under it. Words carry the status; colour only helps.
 
+use super::by_clip::{self, Item};
 use super::display_path;
-use crate::check::Severity;
+use crate::check::{Finding, Severity};
 use crate::escape::escape_control;
 use crate::report::{FileReport, Report, Status};
 use std::io::Write;
 
 pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    let label = |status: Status| status_label(status, color);
     writeln!(out, "Spec: {}", escape_control(&report.spec.name))?;
-    for file in &report.files {
-        write_file_text(file, out, color)?;
+    for item in by_clip::items(report) {
+        match item {
+            Item::File(file) => write_file_text(file, out, color)?,
+            Item::Clip { clip, members } => {
+                let tracks = members.len();
+                let s = if tracks == 1 { "" } else { "s" };
+                let id = escape_control(&clip.id);
+                writeln!(
+                    out,
+                    "{}  clip {id} ({tracks} track file{s})",
+                    label(clip.status)
+                )?;
+                write_findings(out, &clip.findings, "")?;
+                for file in members {
+                    let path = display_path(&file.shown_path());
+                    writeln!(out, "  {}  {path}", label(file.status))?;
+                    write_findings(out, &file.findings, "  ")?;
+                }
+            }
+        }
     }
     let s = &report.summary;
     writeln!(
         out,
         "\n{} files: {} pass, {} fail, {} error",
         s.files, s.pass, s.fail, s.error
-    )
+    )?;
+    if !report.clips.is_empty() {
+        let count = |status| report.clips.iter().filter(|c| c.status == status).count();
+        writeln!(
+            out,
+            "{} clips: {} pass, {} fail, {} error",
+            report.clips.len(),
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Error)
+        )?;
+    }
+    Ok(())
 }
 
 /// One file's lines of the table: its status and name, then its findings.
 pub fn write_file_text(file: &FileReport, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
-    let paint = |code: &str, text: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+    writeln!(
+        out,
+        "{}  {}",
+        status_label(file.status, color),
+        display_path(&file.shown_path())
+    )?;
+    write_findings(out, &file.findings, "")
+}
+
+/// PASS/FAIL/ERROR padded to one width, in its colour when asked.
+fn status_label(status: Status, color: bool) -> String {
+    let label = format!("{:<5}", status.label());
+    let code = match status {
+        Status::Pass => "32",
+        Status::Fail => "1;31",
+        Status::Error => "1;35",
     };
-    let label = format!("{:<5}", file.status.label());
-    let label = match file.status {
-        Status::Pass => paint("32", &label),
-        Status::Fail => paint("1;31", &label),
-        Status::Error => paint("1;35", &label),
-    };
-    writeln!(out, "{label}  {}", display_path(&file.shown_path()))?;
-    for finding in file.findings.iter().filter(|f| !f.stale) {
+    if color {
+        format!("\x1b[{code}m{label}\x1b[0m")
+    } else {
+        label
+    }
+}
+
+/// The current findings, one a line under their file or clip, shifted right by `indent`.
+fn write_findings(out: &mut dyn Write, findings: &[Finding], indent: &str) -> std::io::Result<()> {
+    for finding in findings.iter().filter(|f| !f.stale) {
         let marker = match finding.severity {
             Severity::Error => "",
             Severity::Warning => "warning: ",
@@ -49,7 +94,7 @@ pub fn write_file_text(file: &FileReport, out: &mut dyn Write, color: bool) -> s
             .unwrap_or_default();
         writeln!(
             out,
-            "       {:<26} {marker}{}{at}",
+            "{indent}       {:<26} {marker}{}{at}",
             escape_control(&finding.check),
             escape_control(&finding.message)
         )?;

@@ -31,6 +31,11 @@ pub struct Probe {
     /// size, so it would agree with a cut file). Not kept in the report.
     #[serde(skip)]
     pub stream_bit_rates: Vec<u64>,
+    /// The MXF material package UMID (format tag `material_package_umid`): every track file of
+    /// an OP-Atom clip carries the same one. Not kept in the report, which records the clip
+    /// the file was grouped into (`files[].clip`).
+    #[serde(skip)]
+    pub material_package_umid: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -209,6 +214,8 @@ impl Probe {
                 .iter()
                 .filter_map(|s| number(&s.bit_rate))
                 .collect(),
+            material_package_umid: format
+                .and_then(|f| non_empty(&f.tags.get("material_package_umid").cloned())),
         };
         probe.timecode_end = probe.compute_timecode_end();
         probe.count_time_reference_at(None);

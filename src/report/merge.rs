@@ -57,10 +57,11 @@ pub fn carry_reviews(fresh: &mut FileReport, previous: &FileReport) {
     fresh.findings.extend(kept);
 }
 
-/// Applies [`carry_reviews`] file by file and keeps the earlier creation time. A file listed
-/// more than once in `previous` brings the reviews of every listing.
+/// Applies [`carry_reviews`] file by file (and clip by clip) and keeps the earlier creation
+/// time. A file listed more than once in `previous` brings the reviews of every listing.
 pub fn resume(fresh: &mut Report, previous: &Report) {
     fresh.created = previous.created.clone();
+    super::carry_clip_reviews(&mut fresh.clips, &previous.clips);
     let previous: HashMap<FileKey, FileReport> = one_entry_per_file(previous.files.clone())
         .into_iter()
         .map(|file| (file.key(), file))
@@ -147,6 +148,7 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
         }
     }
     let mut merged = Report::new(first.spec.clone(), operators.join(", "), files);
+    merged.clips = super::combine_clips(ordered.iter().flat_map(|r| &r.clips));
     merged.created = ordered
         .iter()
         .map(|r| &r.created)
@@ -154,6 +156,7 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
         .cloned()
         .unwrap_or_default();
     merged.updated = Some(super::model::now_rfc3339());
+    merged.refresh_summary();
     Ok(merged)
 }
 

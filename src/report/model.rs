@@ -22,6 +22,9 @@ pub struct Report {
     pub operator: String,
     pub spec: SpecInfo,
     pub files: Vec<FileReport>,
+    /// Track files judged together as clips (`clips:` in the spec); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clips: Vec<super::ClipReport>,
     pub summary: Summary,
     /// Overall sign-off, kept current with the summary.
     #[serde(default)]
@@ -97,6 +100,9 @@ pub struct FileReport {
     /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_source: Option<TimecodeSource>,
+    /// The id of the clip this file is a track of (see `Report::clips`), when it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip: Option<String>,
     pub probe: Option<Probe>,
     #[serde(default)]
     pub measurements: Measurements,
@@ -115,6 +121,7 @@ impl FileReport {
             status: Status::Pass,
             kind: None,
             timecode_source: None,
+            clip: None,
             probe: None,
             measurements: Measurements::default(),
             findings: Vec::new(),
@@ -252,6 +259,7 @@ impl Report {
             spec,
             summary: Summary::of(&files),
             files,
+            clips: Vec::new(),
             verdict: super::SignOff::Incomplete,
         };
         report.refresh_summary();
@@ -260,13 +268,15 @@ impl Report {
 
     /// Recomputes the counts and the sign-off after findings or reviews change.
     pub fn refresh_summary(&mut self) {
+        super::refresh_statuses(&mut self.clips, &self.files);
         self.summary = Summary::of(&self.files);
         self.verdict = super::SignOff::of(self);
     }
 
-    /// Exit-code view: every file passes.
+    /// Exit-code view: every file and every clip passes.
     pub fn all_pass(&self) -> bool {
         self.files.iter().all(|f| f.status == Status::Pass)
+            && self.clips.iter().all(|c| c.status == Status::Pass)
     }
 }
 

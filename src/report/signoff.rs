@@ -39,6 +39,7 @@ impl SignOff {
             .files
             .iter()
             .flat_map(|file| &file.findings)
+            .chain(report.clips.iter().flat_map(|clip| &clip.findings))
             .filter(|f| !f.stale && f.severity == Severity::Error);
         let mut decided = true;
         for finding in errors {

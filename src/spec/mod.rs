@@ -1,16 +1,18 @@
 //! Loading a delivery spec: YAML → [`Spec`], with every error naming file, line and key.
 
+mod clips;
 mod layout;
 mod locate;
 mod model;
 mod values;
 
+pub use clips::{CLIP_GROUP, ClipGrouping, ClipsRules, TrackCount, TrackCounts};
 pub use layout::{ChannelRef, Layout, MAX_PROGRAMME_CHANNELS, Programme, Role};
 pub use model::*;
 pub use values::{
-    Bits, Channels, Decibels, Fraction, FrameRate, Glob, Length, LoudnessRange, LoudnessTolerance,
-    Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds, Seconds,
-    TimecodeRate, TimecodeValue, TruePeak,
+    Bits, Channels, Decibels, Fraction, FrameRate, Frames, Glob, Length, LoudnessRange,
+    LoudnessTolerance, Lufs, Milliseconds, OneOrMany, Pattern, Pixels, SampleRate, SearchSeconds,
+    Seconds, TimecodeRate, TimecodeValue, Tracks, TruePeak,
 };
 
 use sha2::{Digest, Sha256};
@@ -210,6 +212,9 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
         return Err(fail(&["name"], "must not be empty".to_owned()));
     }
     validate_rules(spec, &[]).map_err(|(keys, message)| fail(&keys, message))?;
+    if let Some(clips) = &spec.clips {
+        clips::validate(clips).map_err(|(keys, message)| fail(&keys, message))?;
+    }
     for (i, kind) in spec.kinds.iter().flatten().enumerate() {
         let index = i.to_string();
         let name_key = ["kinds", index.as_str(), "name"];

@@ -25,6 +25,9 @@ macro_rules! with_rule_sections {
             /// Rule sets by kind of file; the first kind whose `match` holds wins.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub kinds: Option<Vec<Kind>>,
+            /// How track files group into clips, and what a clip must hold.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub clips: Option<super::ClipsRules>,
             $(
                 #[serde(default)]
                 pub $section: Option<$rules>,
@@ -56,6 +59,8 @@ macro_rules! with_rule_sections {
                     description: self.description.clone(),
                     files: self.files.clone(),
                     kinds: None,
+                    // Clips are judged across files, from the spec itself.
+                    clips: None,
                     $($section: kind.$section.clone().or_else(|| self.$section.clone()),)*
                     severity: self.severity.clone(),
                 }

@@ -227,6 +227,10 @@ bounded_counts! {
     Channels: Bounds::from_to(1.0, 1024.0, "channels");
     /// Bits per sample (audio) or per component (video); 64-bit float is the widest.
     Bits: Bounds::from_to(1.0, 64.0, "bits");
+    /// Track files of one kind in a clip; Media Composer sequences hold at most 64 audio tracks.
+    Tracks: Bounds::from_to(0.0, 1024.0, "tracks");
+    /// A difference in frames; a day at 120 fps is the most any take can differ by.
+    Frames: Bounds::from_to(0.0, DAY_S * 120.0, "frames");
 }
 
 /// Any number YAML can write, bounds not yet checked.

@@ -10,7 +10,8 @@ use std::sync::mpsc::Sender;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then `ChecksDone`.
+/// Starts checking `paths`; sends `Planned`, then one `Checked` per file, then the `Clips` they
+/// form, then `ChecksDone`.
 pub fn spawn(
     spec: LoadedSpec,
     paths: Vec<PathBuf>,
@@ -52,17 +53,20 @@ pub fn spawn_with(
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));
             };
             let files = plan.files.clone();
-            match engine::run(&spec, plan, &options, &|_, _, report| send(report)) {
-                // The passes over the whole run (MHL verification) amend and add entries after
-                // the per-file results went out: send the final reports too.
-                Ok(reports) => reports.iter().for_each(send),
+            let mut reports = match engine::run(&spec, plan, &options, &|_, _, r| send(r)) {
+                Ok(reports) => reports,
                 // No worker threads to be had: check on this thread, one file at a time.
-                Err(_) => {
-                    for path in &files {
-                        send(&engine::inspect(&spec, path, &options));
-                    }
-                }
-            }
+                Err(_) => files
+                    .iter()
+                    .map(|path| engine::inspect(&spec, path, &options))
+                    .collect(),
+            };
+            // Sent even when empty: the clips of an earlier run must not outlive a changed spec.
+            let clips = crate::clips::pass(&spec.spec, &mut reports);
+            // The passes over the whole run (MHL verification, clips) amend and add entries
+            // after the per-file results went out: send the final reports too.
+            reports.iter().for_each(send);
+            let _ = events.send(Msg::Clips(clips));
             let _ = events.send(Msg::ChecksDone);
         })
 }

@@ -15,8 +15,11 @@ pub enum Action {
     First,
     Last,
     SwitchPane,
-    /// From the files pane into the selected file's findings (nothing in the findings pane).
+    /// From the files pane into the selected file's findings (nothing in the findings pane);
+    /// on a clip's row, folds or unfolds it.
     OpenFindings,
+    /// Folds or unfolds the selected clip.
+    ToggleClip,
     NextOpen,
     PreviousOpen,
     Reject,
@@ -80,6 +83,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[Char('G'), End], Action::Last),
     bind(&[Tab, BackTab], Action::SwitchPane).help("Tab", "switch pane: files / findings"),
     bind(&[Enter], Action::OpenFindings),
+    bind(&[Char(' ')], Action::ToggleClip).help("Enter/Spc", "fold / unfold a clip's track files"),
     bind(&[Char('n')], Action::NextOpen)
         .help("n / N", "next / previous open failure, all files")
         .hint("next"),

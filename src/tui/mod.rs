@@ -4,6 +4,7 @@
 //! through the [`keys`] table; [`views`] draw it; [`runtime`] performs the IO `update` asks for;
 //! [`event`] and [`jobs`] feed one channel.
 
+mod clips;
 pub mod editor;
 pub mod event;
 pub mod jobs;

@@ -7,7 +7,7 @@ use super::names::distinguishing_names;
 use crate::check::Finding;
 use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub struct Entry {
     pub name: String,
     /// Lower-case name for `/` search.
     search_key: String,
+    /// The row stands for a clip (see [`super::clips`]), not a file.
+    pub clip_row: bool,
 }
 
 impl Entry {
@@ -42,6 +44,7 @@ impl Entry {
             state,
             name: String::new(),
             search_key,
+            clip_row: false,
         }
     }
 
@@ -160,6 +163,11 @@ pub struct Model {
     pub clock: fn() -> String,
     /// One entry per file ([`FileKey`]).
     pub entries: Vec<Entry>,
+    /// The clips the files form (the report's `clips[]`); their rows in `entries` hold their
+    /// findings.
+    pub clips: Vec<report::ClipReport>,
+    /// Ids of the clips whose track files are shown under their row.
+    pub unfolded: HashSet<String>,
     by_file: HashMap<FileKey, usize>,
     /// Indices into `entries` that pass the filter and search, in order.
     pub visible: Vec<usize>,
@@ -194,16 +202,17 @@ impl Model {
         previous: Option<Report>,
         clock: fn() -> String,
     ) -> Model {
-        let (created, entries) = match previous {
+        let (created, clips, entries) = match previous {
             // A file the report lists twice becomes one entry with the reviews of both.
             Some(report) => (
                 report.created,
+                report.clips,
                 report::one_entry_per_file(report.files)
                     .into_iter()
                     .map(|f| Entry::new(f, EntryState::Kept))
                     .collect(),
             ),
-            None => (clock(), Vec::new()),
+            None => (clock(), Vec::new(), Vec::new()),
         };
         let mut model = Model {
             spec,
@@ -211,6 +220,8 @@ impl Model {
             operator,
             clock,
             entries,
+            clips: Vec::new(),
+            unfolded: HashSet::new(),
             by_file: HashMap::new(),
             visible: Vec::new(),
             cursor: 0,
@@ -230,6 +241,9 @@ impl Model {
         };
         model.reindex();
         model.refilter();
+        if !clips.is_empty() {
+            super::clips::install(&mut model, clips);
+        }
         model
     }
 
@@ -268,7 +282,7 @@ impl Model {
         let files: Vec<FileReport> = self
             .entries
             .iter()
-            .filter(|e| e.has_result())
+            .filter(|e| e.has_result() && !e.clip_row)
             .map(|e| e.report.clone())
             .collect();
         let mut report = Report {
@@ -280,6 +294,7 @@ impl Model {
             spec: self.spec.clone(),
             summary: report::Summary::of(&files),
             files,
+            clips: super::clips::clips_with_reviews(self),
             verdict: report::SignOff::Incomplete,
         };
         report.refresh_summary();
@@ -310,11 +325,13 @@ impl Model {
 
     pub fn counts(&self) -> Counts {
         let mut c = Counts {
-            files: self.entries.len(),
+            files: self.entries.iter().filter(|e| !e.clip_row).count(),
             ..Counts::default()
         };
         for e in &self.entries {
-            if e.is_pending() {
+            if e.clip_row {
+                // A clip is no file; its open failures count.
+            } else if e.is_pending() {
                 c.pending += 1;
             } else {
                 match e.report.status {
@@ -341,8 +358,9 @@ impl Model {
     pub(super) fn refilter(&mut self) {
         let selected = self.selected_entry_index();
         self.search = self.search.to_lowercase();
-        self.visible = (0..self.entries.len())
-            .filter(|&i| self.passes(&self.entries[i]))
+        self.visible = super::clips::display_order(self)
+            .into_iter()
+            .filter(|&i| super::clips::shown(self, i, |e| self.passes(e)))
             .collect();
         match selected.and_then(|s| self.visible.iter().position(|&i| i == s)) {
             Some(pos) => self.cursor = pos,

@@ -128,7 +128,7 @@ impl Session {
                         None => continue,
                     }
                 }
-                msg @ (Msg::Planned { .. } | Msg::Checked(_) | Msg::ChecksDone) => {
+                msg @ (Msg::Planned { .. } | Msg::Checked(_) | Msg::Clips(_) | Msg::ChecksDone) => {
                     self.changed_since_snapshot = true;
                     msg
                 }

@@ -63,6 +63,7 @@ fn probe(frame_rate: (i64, i64), width: u32, height: u32, audio_start: f64) -> P
         timecode_end: Some("10:00:01:24".into()),
         timecode_origin: Default::default(),
         stream_bit_rates: Vec::new(),
+        material_package_umid: None,
     }
 }
 
@@ -141,6 +142,7 @@ pub fn file(i: usize) -> FileReport {
         status: crate::report::Status::Pass,
         kind: None,
         timecode_source: None,
+        clip: None,
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {
             Measurements::default()

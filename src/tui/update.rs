@@ -24,6 +24,9 @@ pub enum Msg {
     },
     /// One file has been probed, measured and checked.
     Checked(Box<FileReport>),
+    /// The checked files form these clips (none without `clips:` in the spec); sent before
+    /// `ChecksDone`.
+    Clips(Vec<report::ClipReport>),
     /// Every planned file has been checked.
     ChecksDone,
     /// The outcome of an [`Effect::Save`]: `Err` holds what went wrong.
@@ -69,8 +72,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             return vec![Effect::Save];
         }
         Msg::Checked(report) => on_checked(model, *report),
+        Msg::Clips(clips) if clips.is_empty() && model.clips.is_empty() => {}
+        Msg::Clips(clips) => {
+            super::clips::install(model, clips);
+            model.unsaved = true;
+        }
         Msg::ChecksDone => {
-            let total = model.entries.iter().filter(|e| e.has_result()).count();
+            let files = model.entries.iter().filter(|e| !e.clip_row);
+            let total = files.filter(|e| e.has_result()).count();
             model.progress = Progress::Done { total };
             for e in &mut model.entries {
                 // A file the engine never answered for keeps its earlier result.
@@ -128,6 +137,10 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
                 Pane::Findings => Pane::Files,
             }
         }
+        Action::OpenFindings if model.selected_entry().is_some_and(|e| e.clip_row) => {
+            super::clips::toggle_selected(model)
+        }
+        Action::ToggleClip => super::clips::toggle_selected(model),
         Action::OpenFindings if model.focus == Pane::Files => model.focus = Pane::Findings,
         Action::OpenFindings => {}
         Action::Down => model.move_selection(1),
@@ -284,6 +297,9 @@ fn jump_to_open(model: &mut Model, forward: bool) {
         model.status = Some("no open failures".to_owned());
         return;
     };
+    if super::clips::reveal(model, entry) {
+        model.refilter();
+    }
     if !model.visible.contains(&entry) {
         model.filter = Filter::All;
         model.search.clear();

@@ -44,13 +44,22 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .enumerate()
         .map(|(row, &index)| {
             let selected = offset + row == model.cursor;
-            row_line(&model.entries[index], selected, width, theme)
+            let entry = &model.entries[index];
+            let prefix = crate::tui::clips::row_prefix(model, entry);
+            let name = crate::tui::clips::row_name(model, entry);
+            row_line(entry, (prefix, &name), selected, width, theme)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn row_line<'a>(entry: &Entry, selected: bool, width: usize, theme: &Theme) -> Line<'a> {
+fn row_line<'a>(
+    entry: &Entry,
+    (prefix, name): (&'static str, &str),
+    selected: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
     let status = (!entry.is_pending()).then_some(entry.report.status);
     let open = entry.open_failures();
     let count = if open > 0 {
@@ -58,8 +67,8 @@ fn row_line<'a>(entry: &Entry, selected: bool, width: usize, theme: &Theme) -> L
     } else {
         String::new()
     };
-    let name_width = width.saturating_sub(3 + count.width());
-    let name = fit_tail(&entry.name, name_width);
+    let name_width = width.saturating_sub(3 + count.width() + prefix.width());
+    let name = fit_tail(name, name_width);
     let pad = name_width.saturating_sub(name.width());
     let marker = if selected { "▶" } else { " " };
     let name_style = if selected {
@@ -71,7 +80,7 @@ fn row_line<'a>(entry: &Entry, selected: bool, width: usize, theme: &Theme) -> L
         Span::raw(marker),
         Span::styled(glyph(status), theme.status(status)),
         Span::raw(" "),
-        Span::styled(format!("{name}{}", " ".repeat(pad)), name_style),
+        Span::styled(format!("{prefix}{name}{}", " ".repeat(pad)), name_style),
         Span::styled(count, theme.alert()),
     ])
 }
