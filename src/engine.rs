@@ -110,10 +110,13 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         status: crate::report::Status::Pass,
         kind,
         timecode_source: probe.timecode_origin.source,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: Some(probe),
         measurements,
         findings,
     };
+    crate::bwf::attach(&spec.spec, &report.file_path(), &mut report);
     report.refresh_status();
     report
 }
@@ -223,6 +226,8 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         status: FileReport::status_of(&findings),
         kind: None,
         timecode_source: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: None,
         measurements: Measurements::default(),
         findings,
@@ -257,6 +262,7 @@ pub fn run(
             })
             .collect()
     });
+    crate::pairing::check(&spec.spec, &mut reports);
     reports.extend(plan.unlisted);
     Ok(reports)
 }

@@ -5,12 +5,14 @@
 //! belongs to the binary (`src/main.rs`), out of the library's reach.
 
 pub mod analyze;
+pub mod bwf;
 pub mod check;
 pub mod demo;
 pub mod engine;
 pub mod escape;
 pub mod measurements;
 pub mod output;
+pub mod pairing;
 pub mod probe;
 pub mod process;
 pub mod rational;

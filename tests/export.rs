@@ -320,6 +320,8 @@ fn hostile_report() -> Report {
         status: Status::Fail,
         kind: None,
         timecode_source: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: None,
         measurements: Default::default(),
         findings: vec![waived, open],

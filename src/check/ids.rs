@@ -32,6 +32,15 @@ pub const CONTENT_BLACK: &str = "content.black";
 pub const CONTENT_FREEZE: &str = "content.freeze";
 pub const CONTENT_SILENCE: &str = "content.silence";
 pub const CONTENT_CLIPPING: &str = "content.clipping";
+pub const SYNC_SOUND_MISSING: &str = "sync.sound_missing";
+pub const SYNC_SOUND_PARTIAL: &str = "sync.sound_partial";
+pub const SYNC_SOUND_ORPHAN: &str = "sync.sound_orphan";
+pub const SYNC_SOUND_RATE: &str = "sync.sound_rate";
+pub const CONFORM_MISSING: &str = "conform.missing";
+pub const CONFORM_TIMECODE: &str = "conform.timecode";
+pub const CONFORM_LENGTH: &str = "conform.length";
+pub const CONFORM_FRAME_RATE: &str = "conform.frame_rate";
+pub const CONFORM_AUDIO: &str = "conform.audio";
 
 pub const ALL: &[&str] = &[
     FILE_READABLE,
@@ -66,4 +75,13 @@ pub const ALL: &[&str] = &[
     CONTENT_FREEZE,
     CONTENT_SILENCE,
     CONTENT_CLIPPING,
+    SYNC_SOUND_MISSING,
+    SYNC_SOUND_PARTIAL,
+    SYNC_SOUND_ORPHAN,
+    SYNC_SOUND_RATE,
+    CONFORM_MISSING,
+    CONFORM_TIMECODE,
+    CONFORM_LENGTH,
+    CONFORM_FRAME_RATE,
+    CONFORM_AUDIO,
 ];

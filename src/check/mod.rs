@@ -84,7 +84,7 @@ pub fn unreadable(spec: &Spec, message: &str) -> Vec<Finding> {
     apply_severity(spec, vec![finding])
 }
 
-fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
+pub(crate) fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Finding> {
     for finding in &mut findings {
         // A missing measurement stays info: an override must not turn it into a failure.
         if finding.is_not_measured() {

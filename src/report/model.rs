@@ -97,6 +97,12 @@ pub struct FileReport {
     /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_source: Option<TimecodeSource>,
+    /// A production sound file's take metadata (BWF `bext` and iXML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound_roll: Option<crate::bwf::SoundRoll>,
+    /// Files the cross-file passes paired with this one (its sound, its original).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paired: Vec<crate::pairing::Pairing>,
     pub probe: Option<Probe>,
     #[serde(default)]
     pub measurements: Measurements,
@@ -115,6 +121,8 @@ impl FileReport {
             status: Status::Pass,
             kind: None,
             timecode_source: None,
+            sound_roll: None,
+            paired: Vec::new(),
             probe: None,
             measurements: Measurements::default(),
             findings: Vec::new(),

@@ -1,5 +1,6 @@
 //! Loading a delivery spec: YAML → [`Spec`], with every error naming file, line and key.
 
+pub mod cross_file;
 mod locate;
 mod model;
 mod values;
@@ -208,6 +209,9 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
         return Err(fail(&["name"], "must not be empty".to_owned()));
     }
     validate_rules(spec, &[]).map_err(|(keys, message)| fail(&keys, message))?;
+    if let Some((keys, message)) = cross_file::unknown_kind(spec) {
+        return Err(fail(&keys, message));
+    }
     for (i, kind) in spec.kinds.iter().flatten().enumerate() {
         let index = i.to_string();
         let name_key = ["kinds", index.as_str(), "name"];

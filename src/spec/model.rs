@@ -24,6 +24,12 @@ macro_rules! with_rule_sections {
             /// Rule sets by kind of file; the first kind whose `match` holds wins.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub kinds: Option<Vec<Kind>>,
+            /// Production sound matched to picture by timecode.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub double_system: Option<super::cross_file::DoubleSystemRules>,
+            /// Transcodes checked against their camera originals.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub conform: Option<super::cross_file::ConformRules>,
             $(
                 #[serde(default)]
                 pub $section: Option<$rules>,
@@ -55,6 +61,8 @@ macro_rules! with_rule_sections {
                     description: self.description.clone(),
                     files: self.files.clone(),
                     kinds: None,
+                    double_system: None,
+                    conform: None,
                     $($section: kind.$section.clone().or_else(|| self.$section.clone()),)*
                     severity: self.severity.clone(),
                 }

@@ -29,10 +29,20 @@ pub fn spawn(
                 let _ = events.send(Msg::Checked(Box::new(report.clone())));
             };
             let files = plan.files.clone();
-            if engine::run(&spec, plan, &options, &|_, _, report| send(report)).is_err() {
+            match engine::run(&spec, plan, &options, &|_, _, report| send(report)) {
+                // The cross-file passes ran once every file was in: send what they added.
+                Ok(checked) => checked
+                    .iter()
+                    .filter(|r| crate::pairing::touched(r))
+                    .for_each(send),
                 // No worker threads to be had: check on this thread, one file at a time.
-                for path in &files {
-                    send(&engine::inspect(&spec, path, &options));
+                Err(_) => {
+                    let mut checked: Vec<FileReport> = files
+                        .iter()
+                        .map(|path| engine::inspect(&spec, path, &options))
+                        .collect();
+                    crate::pairing::check(&spec.spec, &mut checked);
+                    checked.iter().for_each(send);
                 }
             }
             let _ = events.send(Msg::ChecksDone);

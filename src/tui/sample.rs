@@ -141,6 +141,8 @@ pub fn file(i: usize) -> FileReport {
         status: crate::report::Status::Pass,
         kind: None,
         timecode_source: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {
             Measurements::default()
