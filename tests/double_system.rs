@@ -187,6 +187,37 @@ fn picture_is_matched_to_the_sound_that_covers_its_timecode() {
         checks(&report, "S_orphan.wav"),
         [("sync.sound_orphan".to_owned(), "warning".to_owned())]
     );
+    review_jumps_between_picture_and_sound(report);
+}
+
+/// In the review, the detail pane names the matched sound and its offset, and `o` goes from
+/// the picture to its sound and back.
+fn review_jumps_between_picture_and_sound(report: serde_json::Value) {
+    use dailies_qc::tui::{model::Model, sample, update, views};
+    use ratatui::crossterm::event::KeyCode;
+    use ratatui::{Terminal, backend::TestBackend};
+    let report: dailies_qc::report::Report = serde_json::from_value(report).expect("a report");
+    let mut model = Model::new(
+        sample::spec_info(),
+        "bob".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    let selected = |model: &Model| model.selected_entry().expect("a file").name.clone();
+    while selected(&model) != "A001_cover.mov" {
+        update::update(&mut model, update::key(KeyCode::Down));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
+    terminal.draw(|f| views::draw(f, &model)).expect("draws");
+    let shown = terminal.backend().to_string();
+    assert!(
+        shown.contains("Sound    S_cover.wav, starts 24 frames before (o)"),
+        "{shown}"
+    );
+    update::update(&mut model, update::key(KeyCode::Char('o')));
+    assert_eq!(selected(&model), "S_cover.wav");
+    update::update(&mut model, update::key(KeyCode::Char('o')));
+    assert_eq!(selected(&model), "A001_cover.mov");
 }
 
 #[test]
@@ -272,6 +303,8 @@ fn rf64_polyphonic_sound_rolls_are_read_and_pulled_48k_is_a_finding() {
     assert_eq!(roll["time_reference"], at_48k(8, 0, 0, 0));
     assert_eq!(roll["length_samples"], 48000);
 
+    exports_show_the_take(dir.path(), &report);
+
     let pulled = index_of(&report, "T005.wav");
     let rate = finding(&report, pulled, "sync.sound_rate");
     assert_eq!(rate["severity"], "error");
@@ -293,5 +326,38 @@ fn a_spec_naming_a_kind_it_does_not_define_is_refused_at_its_line() {
             .contains("spec.yaml:7:3: double_system.sound: no kind is named \"sound\""),
         "{}",
         outcome.stderr
+    );
+}
+
+/// The HTML and CSV exports carry the scene, take and roll.
+fn exports_show_the_take(dir: &Path, report: &serde_json::Value) {
+    let path = dir.join("report.json");
+    std::fs::write(&path, report.to_string()).expect("write report");
+    let export = |format: &str| {
+        let outcome = run(&[
+            "export".as_ref(),
+            path.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ]);
+        assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+        outcome.stdout
+    };
+    let html = export("html");
+    assert!(
+        html.contains("<dt>Take</dt><dd>sc 12A tk 3 roll SR042 (circled)</dd>"),
+        "{html}"
+    );
+    let csv = export("csv");
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.ends_with(",time,scene,take,roll,paired")),
+        "{csv}"
+    );
+    assert!(
+        lines.any(|l| l.contains("T004.wav") && l.ends_with(",12A,3,SR042,")),
+        "{csv}"
     );
 }

@@ -13,24 +13,40 @@ pub const HEADER: [&str; 11] = [
 
 pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
+    // Only a run with sound rolls or pairs has these columns: other exports keep their bytes.
+    let with_takes = report
+        .files
+        .iter()
+        .any(|f| f.sound_roll.is_some() || !f.paired.is_empty());
+    let extra_header: &[&str] = if with_takes { &TAKE_HEADER } else { &[] };
+    writer.write_record(HEADER.iter().chain(extra_header))?;
     for file in &report.files {
         let shown_path = file.shown_path();
         let path = cell(&shown_path);
+        let takes: Vec<String> = if with_takes {
+            take_cells(file)
+        } else {
+            Vec::new()
+        };
+        let takes = takes.iter().map(String::as_str);
         if file.findings.is_empty() {
-            writer.write_record([
-                path.as_ref(),
-                file.status.as_str(),
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ])?;
+            writer.write_record(
+                [
+                    path.as_ref(),
+                    file.status.as_str(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+                .into_iter()
+                .chain(takes.clone()),
+            )?;
         }
         for f in &file.findings {
             let at = f.at.as_ref().map(|a| match &a.end {
@@ -42,22 +58,46 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             } else {
                 f.review.verdict.as_str()
             };
-            writer.write_record([
-                path.as_ref(),
-                file.status.as_str(),
-                &cell(&f.check),
-                f.severity.as_str(),
-                &cell(&f.expected),
-                &cell(&f.actual),
-                &cell(at.as_deref().unwrap_or("")),
-                verdict,
-                &note_cell(&f.review.note_with_history()),
-                &cell(f.review.operator.as_deref().unwrap_or("")),
-                &cell(f.review.at.as_deref().unwrap_or("")),
-            ])?;
+            writer.write_record(
+                [
+                    path.as_ref(),
+                    file.status.as_str(),
+                    &cell(&f.check),
+                    f.severity.as_str(),
+                    &cell(&f.expected),
+                    &cell(&f.actual),
+                    &cell(at.as_deref().unwrap_or("")),
+                    verdict,
+                    &note_cell(&f.review.note_with_history()),
+                    &cell(f.review.operator.as_deref().unwrap_or("")),
+                    &cell(f.review.at.as_deref().unwrap_or("")),
+                ]
+                .into_iter()
+                .chain(takes.clone()),
+            )?;
         }
     }
     writer.flush()
+}
+
+/// Columns a run with production sound adds: the slate of a sound file, and the files paired
+/// with each file (`sound: S001.wav, starts 24 frames before`).
+pub const TAKE_HEADER: [&str; 4] = ["scene", "take", "roll", "paired"];
+
+fn take_cells(file: &crate::report::FileReport) -> Vec<String> {
+    let roll = file.sound_roll.as_ref();
+    let text = |field: Option<&String>| cell(field.map_or("", String::as_str)).into_owned();
+    let paired: Vec<String> = file
+        .paired
+        .iter()
+        .map(|p| format!("{}: {}", p.role.as_str(), p.describe()))
+        .collect();
+    vec![
+        text(roll.and_then(|r| r.scene.as_ref())),
+        text(roll.and_then(|r| r.take.as_ref())),
+        text(roll.and_then(|r| r.roll.as_ref())),
+        cell(&paired.join("; ")).into_owned(),
+    ]
 }
 
 /// A one-line cell: control characters (line breaks too) escaped, formulas neutralised.

@@ -92,3 +92,47 @@ pub fn touched(report: &crate::report::FileReport) -> bool {
             .iter()
             .any(|f| f.check.starts_with("sync.sound_") || f.check.starts_with("conform."))
 }
+
+/// What the detail pane and the exports show of a file's take and pairs, as label and text:
+/// `Take: sc 12A tk 3 roll SR042 (circled)`, `Sound: S001.wav, starts 24 frames before`.
+pub fn rows(report: &crate::report::FileReport) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Some(roll) = &report.sound_roll {
+        let slate = roll.slate();
+        if !slate.is_empty() {
+            rows.push(("Take".to_owned(), slate));
+        }
+        if let Some(note) = &roll.note {
+            rows.push(("Note".to_owned(), note.clone()));
+        }
+        if !roll.track_names.is_empty() {
+            rows.push(("Tracks".to_owned(), roll.track_names.join(", ")));
+        }
+    }
+    for pair in &report.paired {
+        rows.push((capitalised(pair.role.as_str()), pair.describe()));
+    }
+    rows
+}
+
+impl Pairing {
+    /// `S001.wav, starts 24 frames before`: the other file's name and where it starts.
+    pub fn describe(&self) -> String {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        let offset = match self.offset_frames {
+            Some(0) => ", starts on the same frame".to_owned(),
+            Some(n) if n > 0 => format!(", starts {n} frames before"),
+            Some(n) => format!(", starts {} frames after", -n),
+            None => String::new(),
+        };
+        format!("{name}{offset}")
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
