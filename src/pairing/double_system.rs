@@ -54,12 +54,18 @@ pub fn check(spec: &Spec, rules: &DoubleSystemRules, reports: &mut [FileReport])
         .filter(|r| r.kind.as_deref() == Some(rules.picture.as_str()))
         .find_map(|r| r.probe.as_ref().and_then(crate::probe::Probe::frame_rate));
     let fallback_rate = spec_rate.or(picture_rate);
-    let mut sounds: Vec<Span> = reports
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind.as_deref() == Some(rules.sound.as_str()))
-        .filter_map(|(i, r)| sound_span(i, r, fallback_rate))
-        .collect();
+    let mut sounds = Vec::new();
+    for (i, report) in reports.iter_mut().enumerate() {
+        if report.kind.as_deref() != Some(rules.sound.as_str()) {
+            continue;
+        }
+        match sound_span(i, report, fallback_rate) {
+            Some(span) => sounds.push(span),
+            // An unreadable file already has its finding from `bwf::read`.
+            None if report.sound_roll.is_none() => {}
+            None => add_findings(spec, report, vec![unplaced()]),
+        }
+    }
     let matches = match_spans(&pictures, &mut sounds);
     for (picture, found) in pictures.iter().zip(matches.by_picture) {
         let findings = match found {
@@ -271,10 +277,75 @@ fn orphan(sound: &Span) -> Finding {
     ))
 }
 
+/// A sound file with no `bext` TimeReference (or no rate to count it at) covers nothing.
+fn unplaced() -> Finding {
+    Finding::fail(
+        ids::SYNC_SOUND_ORPHAN,
+        "timecode",
+        "a bext TimeReference",
+        "none",
+    )
+    .with_severity(Severity::Warning)
+    .with_message(
+        "cannot be placed on the timecode: no bext TimeReference, or no timecode rate \
+             from its iXML, the spec or the pictures",
+    )
+}
+
 fn no_timecode(check: &str) -> Finding {
     Finding::not_measured(
         check,
         "sound covering the clip",
         "the clip has no start timecode, frame rate or length to match sound by",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(file: usize, start: f64, end: f64) -> Span {
+        Span {
+            file,
+            start,
+            end,
+            base: 24.0,
+        }
+    }
+
+    #[test]
+    fn a_long_sound_that_starts_early_is_found_past_later_short_ones() {
+        let pictures = [
+            span(0, 60.0, 62.0),
+            span(1, 11.0, 11.5),
+            span(2, 200.0, 201.0),
+        ];
+        let mut sounds = [
+            span(10, 50.0, 52.0),
+            span(11, 0.0, 100.0),
+            span(12, 10.0, 12.0),
+            span(13, 300.0, 301.0),
+        ];
+        let matches = match_spans(&pictures, &mut sounds);
+        let file_of = |m: Option<usize>| m.map(|j| sounds[j].file);
+        assert_eq!(file_of(matches.by_picture[0]), Some(11));
+        // Both cover the clip: the earlier-starting roll wins.
+        assert_eq!(file_of(matches.by_picture[1]), Some(11));
+        assert_eq!(file_of(matches.by_picture[2]), None);
+        let orphans: Vec<usize> = sounds
+            .iter()
+            .zip(&matches.sound_overlaps)
+            .filter(|(_, overlaps)| !**overlaps)
+            .map(|(s, _)| s.file)
+            .collect();
+        assert_eq!(orphans, [10, 13]);
+    }
+
+    #[test]
+    fn a_covering_sound_wins_over_one_that_overlaps_more_of_a_partial() {
+        let pictures = [span(0, 10.0, 20.0)];
+        let mut sounds = [span(10, 9.0, 20.0), span(11, 12.0, 40.0)];
+        let matches = match_spans(&pictures, &mut sounds);
+        assert_eq!(matches.by_picture[0].map(|j| sounds[j].file), Some(10));
+    }
 }
