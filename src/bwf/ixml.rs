@@ -19,6 +19,9 @@ pub struct Ixml {
     pub timecode_rate: Option<String>,
     /// `SPEED/TIMECODE_FLAG`: `DF` or `NDF`.
     pub timecode_flag: Option<String>,
+    /// `SPEED/DIGITIZER_SAMPLE_RATE`: the rate the converters really ran at, which differs
+    /// from the file's when the recorder pulled the sound up or down.
+    pub digitizer_sample_rate: Option<u32>,
     /// `TRACK_LIST/TRACK/NAME`, in track order.
     pub track_names: Vec<String>,
 }
@@ -91,6 +94,9 @@ impl Ixml {
             ["BWFXML", "SPEED", "MASTER_SPEED"] => self.frame_rate = owned(),
             ["BWFXML", "SPEED", "TIMECODE_RATE"] => self.timecode_rate = owned(),
             ["BWFXML", "SPEED", "TIMECODE_FLAG"] => self.timecode_flag = owned(),
+            ["BWFXML", "SPEED", "DIGITIZER_SAMPLE_RATE"] => {
+                self.digitizer_sample_rate = text.parse().ok();
+            }
             ["BWFXML", "TRACK_LIST", "TRACK", "NAME"] => self.track_names.push(text.to_owned()),
             _ => {}
         }
@@ -105,7 +111,7 @@ mod tests {
 <BWFXML><IXML_VERSION>1.61</IXML_VERSION><PROJECT>Night</PROJECT><SCENE>12A</SCENE>
 <TAKE>3</TAKE><TAPE>SR042</TAPE><CIRCLED>TRUE</CIRCLED><NOTE>plane &amp; wind</NOTE>
 <SPEED><MASTER_SPEED>24000/1001</MASTER_SPEED><TIMECODE_RATE>24/1</TIMECODE_RATE>
-<TIMECODE_FLAG>NDF</TIMECODE_FLAG></SPEED>
+<TIMECODE_FLAG>NDF</TIMECODE_FLAG><DIGITIZER_SAMPLE_RATE>48048</DIGITIZER_SAMPLE_RATE></SPEED>
 <TRACK_LIST><TRACK_COUNT>2</TRACK_COUNT><TRACK><CHANNEL_INDEX>1</CHANNEL_INDEX><NAME>Boom</NAME></TRACK>
 <TRACK><CHANNEL_INDEX>2</CHANNEL_INDEX><NAME>Lav 1</NAME></TRACK></TRACK_LIST></BWFXML>";
 
@@ -121,6 +127,7 @@ mod tests {
         assert_eq!(ixml.circled, Some(true));
         assert_eq!(ixml.frame_rate.as_deref(), Some("24000/1001"));
         assert_eq!(ixml.timecode_rate.as_deref(), Some("24/1"));
+        assert_eq!(ixml.digitizer_sample_rate, Some(48048));
         assert_eq!(ixml.track_names, ["Boom", "Lav 1"]);
     }
 

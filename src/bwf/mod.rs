@@ -33,6 +33,9 @@ pub struct SoundRoll {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub track_names: Vec<String>,
     pub sample_rate: u32,
+    /// The rate the recorder's converters ran at (iXML `DIGITIZER_SAMPLE_RATE`), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_sample_rate: Option<u32>,
     pub channels: u16,
     /// `bext` TimeReference: samples since midnight of the first sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,26 +116,41 @@ pub fn read(path: &Path, expected_rate: Option<u32>) -> Reading {
             None
         }
     };
-    let expected = expected_rate.unwrap_or(48000);
-    if let Some(rate) = roll.as_ref().map(|r| r.sample_rate)
-        && expected == 48000
-        && PULLED_48K.contains(&rate)
+    if expected_rate.unwrap_or(48000) == 48000
+        && let Some(finding) = roll.as_ref().and_then(pulled_rate)
     {
-        findings.push(
-            Finding::fail(
-                ids::SYNC_SOUND_RATE,
-                "sample rate",
-                "48000 Hz",
-                format!("{rate} Hz"),
-            )
-            .with_message(format!(
-                "sample rate {rate} Hz where 48000 Hz is expected: recorded pulled \
-                     {} by 0.1 %; played at 48 kHz it drifts against picture",
-                if rate > 48000 { "up" } else { "down" }
-            )),
-        );
+        findings.push(finding);
     }
     Reading { roll, findings }
+}
+
+/// `sync.sound_rate` for a file at 48048/47952 Hz, or one whose header says 48000 Hz while the
+/// iXML says the converters ran at 48048/47952 (a recorder's "48048F" pull-down mode).
+fn pulled_rate(roll: &SoundRoll) -> Option<Finding> {
+    let (rate, how) = if PULLED_48K.contains(&roll.sample_rate) {
+        (roll.sample_rate, "the file runs at")
+    } else {
+        let recorded = roll
+            .recorded_sample_rate
+            .filter(|r| PULLED_48K.contains(r) && roll.sample_rate == 48000)?;
+        (
+            recorded,
+            "the file says 48000 Hz but its iXML says it was recorded at",
+        )
+    };
+    let direction = if rate > 48000 { "up" } else { "down" };
+    Some(
+        Finding::fail(
+            ids::SYNC_SOUND_RATE,
+            "sample rate",
+            "48000 Hz",
+            format!("{rate} Hz"),
+        )
+        .with_message(format!(
+            "{how} {rate} Hz where 48000 Hz is expected: pulled {direction} by 0.1 %, it \
+                 drifts against picture shot at the speed it was not pulled for"
+        )),
+    )
 }
 
 /// The roll, and why its iXML chunk could not be read when it could not.
@@ -161,6 +179,7 @@ fn read_roll(path: &Path) -> Result<(SoundRoll, Option<String>), String> {
                 roll.frame_rate = ixml.frame_rate;
                 roll.timecode_rate = ixml.timecode_rate;
                 roll.track_names = ixml.track_names;
+                roll.recorded_sample_rate = ixml.digitizer_sample_rate;
                 None
             }
             Err(problem) => Some(problem),
@@ -190,4 +209,31 @@ pub fn attach(spec: &crate::spec::Spec, path: &Path, report: &mut crate::report:
     report
         .findings
         .extend(crate::check::apply_severity(spec, reading.findings));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roll(sample_rate: u32, recorded: Option<u32>) -> SoundRoll {
+        SoundRoll {
+            sample_rate,
+            recorded_sample_rate: recorded,
+            ..SoundRoll::default()
+        }
+    }
+
+    #[test]
+    fn pulled_48k_in_the_header_or_in_the_ixml_is_found() {
+        let actual = |r: &SoundRoll| pulled_rate(r).map(|f| f.actual);
+        assert_eq!(actual(&roll(48048, None)).as_deref(), Some("48048 Hz"));
+        assert_eq!(actual(&roll(47952, None)).as_deref(), Some("47952 Hz"));
+        assert_eq!(
+            actual(&roll(48000, Some(48048))).as_deref(),
+            Some("48048 Hz")
+        );
+        assert_eq!(actual(&roll(48000, Some(48000))), None);
+        assert_eq!(actual(&roll(48000, None)), None);
+        assert_eq!(actual(&roll(96000, None)), None);
+    }
 }
