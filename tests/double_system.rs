@@ -187,6 +187,11 @@ fn picture_is_matched_to_the_sound_that_covers_its_timecode() {
         checks(&report, "S_orphan.wav"),
         [("sync.sound_orphan".to_owned(), "warning".to_owned())]
     );
+    let orphan = index_of(&report, "S_orphan.wav");
+    assert_eq!(
+        finding(&report, orphan, "sync.sound_orphan")["message"],
+        "this sound (15:00:00:00 for 2.0 s of timecode) overlaps no picture clip"
+    );
     review_jumps_between_picture_and_sound(report);
 }
 

@@ -32,6 +32,12 @@ impl Span {
     fn frames(&self, seconds: f64) -> i64 {
         (seconds * self.base).round() as i64
     }
+
+    /// The start as a timecode label at the file's timecode base.
+    fn timecode(&self) -> Timecode {
+        let base = Rational::whole(self.base as u32);
+        Timecode::from_frames(self.frames(self.start), base, false)
+    }
 }
 
 /// Matches picture to sound, adds `sync.sound_*` findings and records the pairs.
@@ -271,8 +277,8 @@ fn orphan(sound: &Span) -> Finding {
     )
     .with_severity(Severity::Warning)
     .with_message(format!(
-        "this sound's timecode ({:.0} s after midnight, {:.1} s long) overlaps no picture clip",
-        sound.start,
+        "this sound ({} for {:.1} s of timecode) overlaps no picture clip",
+        sound.timecode(),
         sound.end - sound.start
     ))
 }
