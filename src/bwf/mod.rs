@@ -93,7 +93,8 @@ pub fn read(path: &Path, expected_rate: Option<u32>) -> Reading {
                         .with_severity(Severity::Warning)
                         .with_message(format!(
                             "iXML chunk unreadable ({problem}): scene, take and the recorder's \
-                             timecode rate are unknown; timecode counted at the spec's rate"
+                             timecode rate are unknown; its timecode counts at the spec's (else the \
+                             pictures') rate"
                         )),
                 );
             }

@@ -37,12 +37,17 @@ pub fn spawn(
                     .for_each(send),
                 // No worker threads to be had: check on this thread, one file at a time.
                 Err(_) => {
-                    let mut checked: Vec<FileReport> = files
-                        .iter()
-                        .map(|path| engine::inspect(&spec, path, &options))
-                        .collect();
+                    let mut checked = Vec::new();
+                    for path in &files {
+                        let report = engine::inspect(&spec, path, &options);
+                        send(&report);
+                        checked.push(report);
+                    }
                     crate::pairing::check(&spec.spec, &mut checked);
-                    checked.iter().for_each(send);
+                    checked
+                        .iter()
+                        .filter(|r| crate::pairing::touched(r))
+                        .for_each(send);
                 }
             }
             let _ = events.send(Msg::ChecksDone);
