@@ -366,3 +366,17 @@ fn exports_show_the_take(dir: &Path, report: &serde_json::Value) {
         "{csv}"
     );
 }
+
+#[test]
+fn a_roll_running_past_midnight_covers_a_clip_after_it() {
+    let dir = temp_dir();
+    let media = dir.path().join("media");
+    std::fs::create_dir(&media).expect("media dir");
+    let spec = write_spec(dir.path(), &format!("{SPEC}timecode: {{rate: 24}}\n"));
+    picture(&media, "N001.mov", "24", "00:00:01:00", 24);
+    bwf(&media, "S_night.wav", at_48k(23, 59, 58, 0), 5.0, 48000);
+    let report = report_of(&spec, &media);
+    assert_eq!(checks(&report, "N001.mov"), []);
+    assert_eq!(pair(&report, "N001.mov")["offset_frames"], 72);
+    assert_eq!(checks(&report, "S_night.wav"), []);
+}

@@ -17,6 +17,9 @@ use crate::spec::Spec;
 use crate::spec::cross_file::DoubleSystemRules;
 use crate::timecode::Timecode;
 
+/// Timecode seconds in a day, where timecode wraps.
+const DAY_S: f64 = 86_400.0;
+
 /// A file's place on the day's timecode, in label seconds.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -66,7 +69,17 @@ pub fn check(spec: &Spec, rules: &DoubleSystemRules, reports: &mut [FileReport])
             continue;
         }
         match sound_span(i, report, fallback_rate) {
-            Some(span) => sounds.push(span),
+            Some(span) => {
+                // A roll running past midnight also covers the first clips of the next day.
+                if span.end > DAY_S {
+                    sounds.push(Span {
+                        start: span.start - DAY_S,
+                        end: span.end - DAY_S,
+                        ..span
+                    });
+                }
+                sounds.push(span);
+            }
             // An unreadable file already has its finding from `bwf::read`.
             None if report.sound_roll.is_none() => {}
             None => add_findings(spec, report, vec![unplaced()]),
@@ -86,8 +99,13 @@ pub fn check(spec: &Spec, rules: &DoubleSystemRules, reports: &mut [FileReport])
         };
         add_findings(spec, &mut reports[picture.file], findings);
     }
-    for (sound, covers) in sounds.iter().zip(matches.sound_overlaps) {
-        if !covers {
+    let mut overlaps = vec![false; reports.len()];
+    for (sound, overlapping) in sounds.iter().zip(&matches.sound_overlaps) {
+        overlaps[sound.file] |= overlapping;
+    }
+    // Each file once: its own span, not the copy a day earlier.
+    for sound in sounds.iter().filter(|s| s.start >= 0.0) {
+        if !overlaps[sound.file] {
             add_findings(spec, &mut reports[sound.file], vec![orphan(sound)]);
         }
     }
