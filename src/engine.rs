@@ -126,10 +126,13 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         kind,
         timecode_source: probe.timecode_origin.source,
         clip: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: Some(probe),
         measurements,
         findings,
     };
+    crate::bwf::attach(&spec.spec, &report.file_path(), &mut report);
     report.refresh_status();
     report
 }
@@ -249,6 +252,8 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         kind: None,
         timecode_source: None,
         clip: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: None,
         measurements: Measurements::default(),
         findings,
@@ -288,6 +293,7 @@ pub fn run(
             })
             .collect()
     });
+    crate::pairing::check(&spec.spec, &mut reports);
     reports.extend(plan.unlisted);
     pool.install(|| crate::mhl::verify::apply(&spec.spec, &plan.roots, &mut reports));
     if let Some(cache) = &options.cache {

@@ -5,6 +5,7 @@
 //! belongs to the binary (`src/main.rs`), out of the library's reach.
 
 pub mod analyze;
+pub mod bwf;
 pub mod cache;
 pub mod check;
 pub mod clips;
@@ -14,6 +15,7 @@ pub mod escape;
 pub mod measurements;
 pub mod mhl;
 pub mod output;
+pub mod pairing;
 pub mod probe;
 pub mod process;
 pub mod rational;

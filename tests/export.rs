@@ -321,6 +321,8 @@ fn hostile_report() -> Report {
         kind: None,
         timecode_source: None,
         clip: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: None,
         measurements: Default::default(),
         findings: vec![waived, open],

@@ -40,6 +40,15 @@ pub const INTEGRITY_MISSING: &str = "integrity.missing";
 pub const INTEGRITY_UNLISTED: &str = "integrity.unlisted";
 pub const INTEGRITY_CHAIN: &str = "integrity.chain";
 pub const INTEGRITY_NO_MHL: &str = "integrity.no_mhl";
+pub const SYNC_SOUND_MISSING: &str = "sync.sound_missing";
+pub const SYNC_SOUND_PARTIAL: &str = "sync.sound_partial";
+pub const SYNC_SOUND_ORPHAN: &str = "sync.sound_orphan";
+pub const SYNC_SOUND_RATE: &str = "sync.sound_rate";
+pub const CONFORM_MISSING: &str = "conform.missing";
+pub const CONFORM_TIMECODE: &str = "conform.timecode";
+pub const CONFORM_LENGTH: &str = "conform.length";
+pub const CONFORM_FRAME_RATE: &str = "conform.frame_rate";
+pub const CONFORM_AUDIO: &str = "conform.audio";
 
 pub const ALL: &[&str] = &[
     FILE_READABLE,
@@ -82,4 +91,13 @@ pub const ALL: &[&str] = &[
     INTEGRITY_UNLISTED,
     INTEGRITY_CHAIN,
     INTEGRITY_NO_MHL,
+    SYNC_SOUND_MISSING,
+    SYNC_SOUND_PARTIAL,
+    SYNC_SOUND_ORPHAN,
+    SYNC_SOUND_RATE,
+    CONFORM_MISSING,
+    CONFORM_TIMECODE,
+    CONFORM_LENGTH,
+    CONFORM_FRAME_RATE,
+    CONFORM_AUDIO,
 ];

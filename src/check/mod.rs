@@ -174,6 +174,7 @@ pub(crate) mod test_support {
             }],
             timecode: Some("10:00:00:00".into()),
             timecode_end: None,
+            reel: None,
             timecode_origin: Default::default(),
             stream_bit_rates: Vec::new(),
             material_package_umid: None,

@@ -13,12 +13,21 @@ pub const HEADER: [&str; 11] = [
     "operator", "time",
 ];
 
-/// With clips, a last column `clip` holds each row's clip id, and a clip's own findings come
-/// first with an empty `file` cell; without clips the columns are the eleven of [`HEADER`].
+/// With sound rolls or pairs, the columns of [`TAKE_HEADER`] follow; with clips, a last column
+/// `clip` holds each row's clip id, and a clip's own findings come first with an empty `file`
+/// cell; without either the columns are the eleven of [`HEADER`], so other exports keep their
+/// bytes.
 pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     let with_clips = !report.clips.is_empty();
+    let with_takes = report
+        .files
+        .iter()
+        .any(|f| f.sound_roll.is_some() || !f.paired.is_empty());
     let mut header = HEADER.to_vec();
+    if with_takes {
+        header.extend(TAKE_HEADER);
+    }
     if with_clips {
         header.push("clip");
     }
@@ -26,13 +35,14 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let mut rows = Rows {
         writer: &mut writer,
         with_clips,
+        with_takes,
     };
     for item in by_clip::items(report) {
         match item {
             Item::File(file) => rows.file(file, "")?,
             Item::Clip { clip, members } => {
                 let id = cell(&clip.id);
-                rows.findings("", clip.status, &clip.findings, &id)?;
+                rows.findings("", clip.status, &clip.findings, &id, &[])?;
                 for file in members {
                     rows.file(file, &id)?;
                 }
@@ -45,6 +55,7 @@ pub fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 struct Rows<'a, W: Write> {
     writer: &'a mut ::csv::Writer<W>,
     with_clips: bool,
+    with_takes: bool,
 }
 
 impl<W: Write> Rows<'_, W> {
@@ -52,6 +63,11 @@ impl<W: Write> Rows<'_, W> {
     fn file(&mut self, file: &FileReport, clip: &str) -> std::io::Result<()> {
         let shown_path = file.shown_path();
         let path = cell(&shown_path);
+        let takes = if self.with_takes {
+            take_cells(file)
+        } else {
+            Vec::new()
+        };
         if file.findings.is_empty() {
             return self.row(
                 &[
@@ -68,9 +84,10 @@ impl<W: Write> Rows<'_, W> {
                     "",
                 ],
                 clip,
+                &takes,
             );
         }
-        self.findings(&path, file.status, &file.findings, clip)
+        self.findings(&path, file.status, &file.findings, clip, &takes)
     }
 
     fn findings(
@@ -79,6 +96,7 @@ impl<W: Write> Rows<'_, W> {
         status: Status,
         findings: &[Finding],
         clip: &str,
+        takes: &[String],
     ) -> std::io::Result<()> {
         for f in findings {
             let at = f.at.as_ref().map(|a| match &a.end {
@@ -105,21 +123,49 @@ impl<W: Write> Rows<'_, W> {
                     &cell(f.review.at.as_deref().unwrap_or("")),
                 ],
                 clip,
+                takes,
             )?;
         }
         Ok(())
     }
 
-    fn row(&mut self, cells: &[&str; 11], clip: &str) -> std::io::Result<()> {
-        if self.with_clips {
-            let mut cells = cells.to_vec();
-            cells.push(clip);
-            self.writer.write_record(cells)?;
-        } else {
-            self.writer.write_record(cells)?;
+    /// A row of [`HEADER`]'s cells, then the take cells (empty ones for a clip's own row) and
+    /// the clip id where the export has those columns.
+    fn row(&mut self, cells: &[&str; 11], clip: &str, takes: &[String]) -> std::io::Result<()> {
+        let mut cells = cells.to_vec();
+        if self.with_takes {
+            let empty = [""; TAKE_HEADER.len()];
+            match takes {
+                [] => cells.extend(empty),
+                takes => cells.extend(takes.iter().map(String::as_str)),
+            }
         }
+        if self.with_clips {
+            cells.push(clip);
+        }
+        self.writer.write_record(cells)?;
         Ok(())
     }
+}
+
+/// Columns a run with production sound adds: the slate of a sound file, and the files paired
+/// with each file (`sound: S001.wav, starts 24 frames before`).
+pub const TAKE_HEADER: [&str; 4] = ["scene", "take", "roll", "paired"];
+
+fn take_cells(file: &crate::report::FileReport) -> Vec<String> {
+    let roll = file.sound_roll.as_ref();
+    let text = |field: Option<&String>| cell(field.map_or("", String::as_str)).into_owned();
+    let paired: Vec<String> = file
+        .paired
+        .iter()
+        .map(|p| format!("{}: {}", p.role.as_str(), p.describe()))
+        .collect();
+    vec![
+        text(roll.and_then(|r| r.scene.as_ref())),
+        text(roll.and_then(|r| r.take.as_ref())),
+        text(roll.and_then(|r| r.roll.as_ref())),
+        cell(&paired.join("; ")).into_owned(),
+    ]
 }
 
 fn cell(text: &str) -> Cow<'_, str> {

@@ -176,6 +176,7 @@ fn metadata(file: &FileReport) -> Vec<(String, String)> {
     if let Some(kind) = &file.kind {
         rows.push(("Kind".to_owned(), kind.clone()));
     }
+    rows.extend(crate::pairing::rows(file));
     let Some(probe) = &file.probe else {
         return rows;
     };

@@ -23,6 +23,10 @@ pub struct Probe {
     /// Last frame's timecode (start + duration in frames), when both are known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_end: Option<String>,
+    /// The camera reel or tape name (`reel_name`, `tape_name` or `tape` tag of any stream or
+    /// of the format): what pairs a transcode with its original when names do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reel: Option<String>,
     /// Where `timecode` came from; the report keeps the source as `files[].timecode_source`.
     #[serde(skip)]
     pub timecode_origin: TimecodeOrigin,
@@ -208,6 +212,7 @@ impl Probe {
             audio,
             timecode: timecode.map(|tc| tc.to_string()),
             timecode_end: None,
+            reel: reel_name(raw),
             timecode_origin,
             stream_bit_rates: raw
                 .streams
@@ -276,6 +281,24 @@ impl Probe {
         }
         Some(start.offset_by_frames(frames - 1, rate).to_string())
     }
+}
+
+/// The first reel or tape name tag, streams first (QuickTime keeps it on the `tmcd` track).
+fn reel_name(raw: &RawProbe) -> Option<String> {
+    let tagged = raw
+        .streams
+        .iter()
+        .map(|s| &s.tags)
+        .chain(raw.format.as_ref().map(|f| &f.tags));
+    tagged.into_iter().find_map(|tags| {
+        tags.iter()
+            .find(|(k, _)| {
+                ["reel_name", "tape_name", "tape"]
+                    .iter()
+                    .any(|n| k.eq_ignore_ascii_case(n))
+            })
+            .and_then(|(_, v)| non_empty(&Some(v.clone())))
+    })
 }
 
 /// The stream's length: ffprobe's `duration`, else Matroska's `DURATION` tag, where MKV keeps

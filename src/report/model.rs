@@ -103,6 +103,12 @@ pub struct FileReport {
     /// The id of the clip this file is a track of (see `Report::clips`), when it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip: Option<String>,
+    /// A production sound file's take metadata (BWF `bext` and iXML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound_roll: Option<crate::bwf::SoundRoll>,
+    /// Files the cross-file passes paired with this one (its sound, its original).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paired: Vec<crate::pairing::Pairing>,
     pub probe: Option<Probe>,
     #[serde(default)]
     pub measurements: Measurements,
@@ -122,6 +128,8 @@ impl FileReport {
             kind: None,
             timecode_source: None,
             clip: None,
+            sound_roll: None,
+            paired: Vec::new(),
             probe: None,
             measurements: Measurements::default(),
             findings: Vec::new(),

@@ -1,6 +1,7 @@
 //! Loading a delivery spec: YAML → [`Spec`], with every error naming file, line and key.
 
 mod clips;
+pub mod cross_file;
 mod layout;
 mod locate;
 mod model;
@@ -214,6 +215,9 @@ fn validate(spec: &Spec, text: &str, path: &Path) -> Result<(), SpecError> {
     validate_rules(spec, &[]).map_err(|(keys, message)| fail(&keys, message))?;
     if let Some(clips) = &spec.clips {
         clips::validate(clips).map_err(|(keys, message)| fail(&keys, message))?;
+    }
+    if let Some((keys, message)) = cross_file::unknown_kind(spec) {
+        return Err(fail(&keys, message));
     }
     for (i, kind) in spec.kinds.iter().flatten().enumerate() {
         let index = i.to_string();

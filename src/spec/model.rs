@@ -28,6 +28,12 @@ macro_rules! with_rule_sections {
             /// How track files group into clips, and what a clip must hold.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub clips: Option<super::ClipsRules>,
+            /// Production sound matched to picture by timecode.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub double_system: Option<super::cross_file::DoubleSystemRules>,
+            /// Transcodes checked against their camera originals.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub conform: Option<super::cross_file::ConformRules>,
             $(
                 #[serde(default)]
                 pub $section: Option<$rules>,
@@ -61,6 +67,8 @@ macro_rules! with_rule_sections {
                     kinds: None,
                     // Clips are judged across files, from the spec itself.
                     clips: None,
+                    double_system: None,
+                    conform: None,
                     $($section: kind.$section.clone().or_else(|| self.$section.clone()),)*
                     severity: self.severity.clone(),
                 }

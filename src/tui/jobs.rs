@@ -56,15 +56,23 @@ pub fn spawn_with(
             let mut reports = match engine::run(&spec, plan, &options, &|_, _, r| send(r)) {
                 Ok(reports) => reports,
                 // No worker threads to be had: check on this thread, one file at a time.
-                Err(_) => files
-                    .iter()
-                    .map(|path| engine::inspect(&spec, path, &options))
-                    .collect(),
+                Err(_) => {
+                    let mut checked: Vec<_> = files
+                        .iter()
+                        .map(|path| {
+                            let report = engine::inspect(&spec, path, &options);
+                            send(&report);
+                            report
+                        })
+                        .collect();
+                    crate::pairing::check(&spec.spec, &mut checked);
+                    checked
+                }
             };
             // Sent even when empty: the clips of an earlier run must not outlive a changed spec.
             let clips = crate::clips::pass(&spec.spec, &mut reports);
-            // The passes over the whole run (MHL verification, clips) amend and add entries
-            // after the per-file results went out: send the final reports too.
+            // The passes over the whole run (MHL verification, pairing, clips) amend and add
+            // entries after the per-file results went out: send the final reports too.
             reports.iter().for_each(send);
             let _ = events.send(Msg::Clips(clips));
             let _ = events.send(Msg::ChecksDone);

@@ -31,6 +31,8 @@ pub enum Action {
     /// Drops the search (nothing when there is none).
     ClearSearch,
     Export,
+    /// To the file paired with the selected one (its sound, its original) and back.
+    PairedFile,
     Help,
     Quit,
 }
@@ -108,6 +110,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[Char('e')], Action::Export)
         .help("e", "export HTML + CSV beside the report")
         .hint("export"),
+    bind(&[Char('o')], Action::PairedFile),
     bind(&[Char('?')], Action::Help)
         .help("?", "this help (any key closes it)")
         .hint("help"),

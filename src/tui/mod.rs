@@ -12,6 +12,7 @@ pub mod keys;
 pub mod lock;
 pub mod model;
 mod names;
+mod paired;
 pub mod persist;
 pub mod runtime;
 #[cfg(feature = "testing")]

@@ -192,6 +192,8 @@ pub struct Model {
     /// First rows shown in the scrolling panes; views keep the selection in sight.
     pub files_offset: Cell<usize>,
     pub findings_offset: Cell<usize>,
+    /// The entry `o` last jumped from, so `o` on its pair goes back to it.
+    pub paired_from: Option<usize>,
 }
 
 impl Model {
@@ -238,6 +240,7 @@ impl Model {
             color: true,
             files_offset: Cell::new(0),
             findings_offset: Cell::new(0),
+            paired_from: None,
         };
         model.reindex();
         model.refilter();

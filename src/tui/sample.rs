@@ -61,6 +61,7 @@ fn probe(frame_rate: (i64, i64), width: u32, height: u32, audio_start: f64) -> P
         }],
         timecode: Some("10:00:00:00".into()),
         timecode_end: Some("10:00:01:24".into()),
+        reel: None,
         timecode_origin: Default::default(),
         stream_bit_rates: Vec::new(),
         material_package_umid: None,
@@ -143,6 +144,8 @@ pub fn file(i: usize) -> FileReport {
         kind: None,
         timecode_source: None,
         clip: None,
+        sound_roll: None,
+        paired: Vec::new(),
         probe: (!unreadable).then(|| probe(rate, width, height, audio_start)),
         measurements: if unreadable {
             Measurements::default()

@@ -171,6 +171,7 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::ClearSearch => {}
         Action::Export => return vec![Effect::Export],
+        Action::PairedFile => super::paired::jump(model),
     }
     vec![]
 }

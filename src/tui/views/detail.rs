@@ -32,6 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     if let Some(probe) = &entry.report.probe {
         probe_lines(probe, entry.report.timecode_source, &mut lines);
     }
+    super::pairs::lines(&entry.report, &mut lines);
     measurement_lines(&entry.report.measurements, &mut lines);
     frame.render_widget(
         Paragraph::new(lines)

@@ -8,6 +8,7 @@ mod footer;
 mod header;
 mod help;
 mod note;
+mod pairs;
 mod theme;
 
 pub use theme::Theme;
