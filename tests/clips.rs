@@ -450,3 +450,110 @@ fn the_review_screen_gets_the_clips_of_its_checks() {
     assert_eq!(report.clips[0].status.as_str(), "fail");
     assert_eq!(model.visible.len(), 1, "one folded clip row");
 }
+
+/// Three seconds of a mono `frequency` Hz tone at `volume`, as an OP-Atom sound track.
+fn tone_track(dir: &Path, name: &str, frequency: u32, volume: &str) -> PathBuf {
+    let path = dir.join(name);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("sine=frequency={frequency}:sample_rate=48000,volume={volume}"),
+        "-t",
+        "3",
+        "-c:a",
+        "pcm_s24le",
+        "-ac",
+        "1",
+        "-fflags",
+        "+bitexact",
+        "-f",
+        "mxf_opatom",
+        path.to_str().expect("UTF-8 temp path"),
+    ]);
+    path
+}
+
+/// The integrated loudness an `audio.loudness.integrated` finding reports, in LUFS.
+fn integrated_lufs(findings: &Value) -> f64 {
+    let finding = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "audio.loudness.integrated")
+        .unwrap_or_else(|| panic!("no integrated loudness finding in {findings}"));
+    let actual = finding["actual"].as_str().expect("actual");
+    actual
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no figure in {actual:?}"))
+}
+
+#[test]
+fn a_stereo_programme_on_two_mono_track_files_is_measured_on_the_clip() {
+    let root = temp_dir();
+    let media = media_dir(root.path(), "clip");
+    picture_track(&media, "C001_V1.mxf", "25");
+    let a1 = tone_track(&media, "C001_A1.mxf", 1000, "0.2");
+    let a2 = tone_track(&media, "C001_A2.mxf", 440, "0.1");
+    let spec = write_spec(
+        root.path(),
+        "name: clip programmes
+clips: {group: material_package, tracks: {video: 1, audio: 2}}
+audio:
+  layout:
+    - {name: stereo, channels: [\"1:1 L\", \"2:1 R\"]}
+    - {name: centre, channels: [\"3:1 C\"]}
+  loudness: {integrated: -40, tolerance: 0.5}
+",
+    );
+    let outcome = check_json(&spec, &[&media]);
+    let report = outcome.json();
+    let clip = &report["clips"][0];
+    // The track files carry one channel each: the layout is the clip's to judge, not theirs.
+    for i in 0..3 {
+        assert!(
+            findings(&report, i)
+                .iter()
+                .all(|(check, _)| !check.starts_with("audio.")),
+            "{:?}",
+            findings(&report, i)
+        );
+    }
+    let clip_checks = clip_findings(clip);
+    assert!(
+        clip_checks
+            .iter()
+            .any(|(check, message)| check == "audio.layout"
+                && message.contains("centre")
+                && message.contains("3:1")),
+        "{clip_checks:?}"
+    );
+
+    // The same two channels in one stereo WAV, measured per stream as before.
+    let stereo = media_dir(root.path(), "stereo");
+    let wav = stereo.join("mix.wav");
+    ffmpeg(&[
+        "-i",
+        a1.to_str().expect("UTF-8"),
+        "-i",
+        a2.to_str().expect("UTF-8"),
+        "-filter_complex",
+        "[0:a][1:a]join=inputs=2:channel_layout=stereo",
+        "-c:a",
+        "pcm_s24le",
+        wav.to_str().expect("UTF-8"),
+    ]);
+    let plain = write_spec(
+        &stereo,
+        "name: stereo\naudio:\n  loudness: {integrated: -40, tolerance: 0.5}\n",
+    );
+    let reference = check_json(&plain, &[&wav]).json();
+    let on_clip = integrated_lufs(&clip["findings"]);
+    let in_one_file = integrated_lufs(&reference["files"][0]["findings"]);
+    assert!(
+        (on_clip - in_one_file).abs() <= 0.1,
+        "clip {on_clip} LUFS vs stereo file {in_one_file} LUFS"
+    );
+}

@@ -217,14 +217,30 @@ pub fn measure_file(
     meter: bool,
     stall_timeout: Duration,
 ) -> (Option<Loudness>, LayoutScan) {
+    let tracks: Vec<(&Path, usize)> = (0..probe.audio.len()).map(|i| (path, i)).collect();
+    measure_tracks(&tracks, probe, layout, meter, stall_timeout)
+}
+
+/// The programmes of a clip whose audio streams lie in several files, an Avid OP-Atom clip's
+/// mono track files say: `probe.audio` lists the clip's audio streams in track order, and
+/// `tracks[i]` is where stream `i` lies (file, and position among that file's audio streams).
+/// Figures and silence as [`measure_file`] gives them for one file.
+pub fn measure_tracks(
+    tracks: &[(&Path, usize)],
+    probe: &Probe,
+    layout: &Layout,
+    meter: bool,
+    stall_timeout: Duration,
+) -> (Option<Loudness>, LayoutScan) {
     use rayon::prelude::*;
     let readings: Vec<(&Programme, Result<ProgrammeReading, String>)> = layout
         .0
         .par_iter()
         .filter_map(|programme| {
-            let request = request_in(path, probe, programme, stall_timeout)?;
+            let request = request_in(tracks, probe, programme, stall_timeout)?;
             let reading = request.and_then(|request| {
-                let locate = locator(probe, request.sources[0].audio_index);
+                let first = programme.channels.first().and_then(|c| c.audio_index());
+                let locate = locator(probe, first.unwrap_or(0));
                 measure_programme(&request, meter, &locate)
             });
             Some((programme, reading))
@@ -270,10 +286,10 @@ pub fn measure_file(
     (loudness, scan)
 }
 
-/// The decode request for `programme` in this file: `None` when it names a channel the file
-/// lacks, `Err` when its channels cannot be decoded together.
+/// The decode request for `programme` over `tracks` (see [`measure_tracks`]): `None` when it
+/// names a channel they lack, `Err` when its channels cannot be decoded together.
 fn request_in<'a>(
-    path: &'a Path,
+    tracks: &[(&'a Path, usize)],
     probe: &Probe,
     programme: &Programme,
     stall_timeout: Duration,
@@ -284,6 +300,7 @@ fn request_in<'a>(
     for channel in &programme.channels {
         let audio_index = channel.audio_index()?;
         let stream = probe.audio.get(audio_index)?;
+        let &(path, index_in_file) = tracks.get(audio_index)?;
         let in_stream = channel.channel.checked_sub(1)?;
         if channel.channel > stream.channels.unwrap_or(0) {
             return None;
@@ -296,7 +313,7 @@ fn request_in<'a>(
         }
         sources.push(ChannelSource {
             path,
-            audio_index,
+            audio_index: index_in_file,
             channel: in_stream,
             role: channel.role,
         });

@@ -56,6 +56,14 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
     apply_severity(spec, one_missing_audio_per_section(findings))
 }
 
+/// A clip's `audio.layout` programmes and the loudness rules on them, judged as [`run`] judges
+/// a file's, over the clip's audio tracks (see `clips::programmes`).
+pub(crate) fn programmes(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
+    let mut findings = layout::check(spec, probe, m);
+    findings.extend(measured::loudness(spec, probe, m));
+    apply_severity(spec, findings)
+}
+
 /// A file without audio fails every audio rule for that one reason: one "no audio stream"
 /// finding per spec section (`audio`, `sync`, `content`) says it without burying the report.
 fn one_missing_audio_per_section(findings: Vec<Finding>) -> Vec<Finding> {

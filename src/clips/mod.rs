@@ -6,6 +6,7 @@
 
 mod checks;
 mod group;
+mod programmes;
 mod track;
 
 pub use group::{Clip, group};
@@ -15,16 +16,20 @@ use crate::report::{ClipReport, FileReport};
 use crate::spec::Spec;
 
 /// Groups `files` into clips, records each member's clip id (`files[].clip`) and returns the
-/// clips with their findings. A hash map over the reports: no file is read again.
+/// clips with their findings. A hash map over the reports: no file is read again, except the
+/// sound tracks of a clip whose rules carry an `audio.layout` ([`programmes`]).
 pub fn pass(spec: &Spec, files: &mut [FileReport]) -> Vec<ClipReport> {
     let Some(rules) = &spec.clips else {
         return Vec::new();
     };
+    // A programme's decode that delivers nothing for this long is given up, as a file's is.
+    let stall_timeout = crate::engine::Options::default().probe_timeout;
     group(rules, files)
         .into_iter()
         .map(|clip| {
             let members: Vec<&FileReport> = clip.members.iter().map(|&i| &files[i]).collect();
-            let findings = crate::check::apply_severity(spec, checks::run(rules, &members));
+            let mut findings = crate::check::apply_severity(spec, checks::run(rules, &members));
+            findings.extend(programmes::check(spec, &members, stall_timeout));
             let kind = members
                 .iter()
                 .find(|f| f.probe.as_ref().is_some_and(|p| p.video.is_some()))

@@ -5,8 +5,11 @@
 //! the streams it carries: no `video` rules (nor black/freeze) on a file without video, no
 //! `audio` rules (nor loudness, silence, clipping) on a file without audio, and no `sync` rules
 //! on a file that lacks either (`clip.sync` compares the tracks instead; a file with both, an
-//! OP1a clip of one file, keeps them); whether the clip has its tracks at all is `clip.tracks`. This composes with kinds: the file's kind chooses its rules
-//! first (`check::rules_for`), and the sections its streams cannot meet are then set aside.
+//! OP1a clip of one file, keeps them); whether the clip has its tracks at all is `clip.tracks`.
+//! With an `audio.layout`, the layout and loudness rules go to the clip too: a programme's
+//! channels may lie in several track files. This composes with kinds: the file's kind chooses
+//! its rules first (`check::rules_for`), and the sections its streams cannot meet are then set
+//! aside.
 
 use crate::probe::Probe;
 use crate::spec::{ClipGrouping, ClipsRules, ContentRules, Spec};
@@ -34,7 +37,9 @@ pub(super) fn clip_name<'a>(pattern: &regex::Regex, file_name: &'a str) -> Optio
 pub fn track_rules<'a>(rules: Cow<'a, Spec>, probe: &Probe) -> Cow<'a, Spec> {
     let (video, audio) = (probe.video.is_some(), !probe.audio.is_empty());
     let content = rules.content.as_ref();
-    let needs_narrowing = (!(video && audio) && rules.sync.is_some())
+    let layout = rules.audio.as_ref().is_some_and(|a| a.layout.is_some());
+    let needs_narrowing = layout
+        || (!(video && audio) && rules.sync.is_some())
         || (!video && rules.video.is_some())
         || (!audio && rules.audio.is_some())
         || content.is_some_and(|c| {
@@ -53,6 +58,11 @@ pub fn track_rules<'a>(rules: Cow<'a, Spec>, probe: &Probe) -> Cow<'a, Spec> {
     }
     if !audio {
         narrowed.audio = None;
+    }
+    if let Some(rules) = narrowed.audio.as_mut().filter(|a| a.layout.is_some()) {
+        // The clip's programmes span its track files: judged on the clip (`programmes`).
+        rules.layout = None;
+        rules.loudness = None;
     }
     narrowed.content = narrowed.content.take().and_then(|c| {
         let kept = ContentRules {
