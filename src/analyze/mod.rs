@@ -5,6 +5,7 @@
 pub mod content;
 pub mod decode;
 pub mod ffmpeg;
+pub mod frame;
 pub mod full_decode;
 pub mod guarded_file;
 pub mod integrity;

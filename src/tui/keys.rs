@@ -28,6 +28,14 @@ pub enum Action {
     /// Drops the search (nothing when there is none).
     ClearSearch,
     Export,
+    /// Shows or hides the frame preview.
+    Preview,
+    FrameBack,
+    FrameForward,
+    SecondBack,
+    SecondForward,
+    /// Moves the preview to the next loudness landmark (true peak, loudest 3 s).
+    NextLandmark,
     Help,
     Quit,
 }
@@ -72,11 +80,11 @@ impl Binding {
 /// Normal mode's keys, in the order the help screen and the footer list them.
 pub const BINDINGS: &[Binding] = &[
     bind(&[Char('j'), Down], Action::Down)
-        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, g/G: jump)"),
+        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, Home/End G: jump)"),
     bind(&[Char('k'), Up], Action::Up),
     bind(&[PageDown], Action::PageDown),
     bind(&[PageUp], Action::PageUp),
-    bind(&[Char('g'), Home], Action::First),
+    bind(&[Home], Action::First),
     bind(&[Char('G'), End], Action::Last),
     bind(&[Tab, BackTab], Action::SwitchPane).help("Tab", "switch pane: files / findings"),
     bind(&[Enter], Action::OpenFindings),
@@ -104,6 +112,15 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[Char('e')], Action::Export)
         .help("e", "export HTML + CSV beside the report")
         .hint("export"),
+    bind(&[Char('p')], Action::Preview).help("p", "preview the finding's frame"),
+    bind(&[Char('[')], Action::FrameBack).help("[ ] { }", "preview: frame / second back, on"),
+    bind(&[Char(']')], Action::FrameForward),
+    bind(&[Char('{')], Action::SecondBack),
+    bind(&[Char('}')], Action::SecondForward),
+    bind(&[Char('g')], Action::NextLandmark).help(
+        "g",
+        "preview: next loudness landmark (true peak, loudest 3 s)",
+    ),
     bind(&[Char('?')], Action::Help)
         .help("?", "this help (any key closes it)")
         .hint("help"),

@@ -4,6 +4,7 @@
 
 use super::editor::LineEditor;
 use super::names::distinguishing_names;
+use super::preview::Preview;
 use crate::check::Finding;
 use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
 use std::cell::Cell;
@@ -182,6 +183,7 @@ pub struct Model {
     /// First rows shown in the scrolling panes; views keep the selection in sight.
     pub files_offset: Cell<usize>,
     pub findings_offset: Cell<usize>,
+    pub preview: Preview,
 }
 
 impl Model {
@@ -224,6 +226,7 @@ impl Model {
             color: true,
             files_offset: Cell::new(0),
             findings_offset: Cell::new(0),
+            preview: Preview::default(),
         };
         model.reindex();
         model.refilter();

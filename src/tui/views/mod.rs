@@ -5,6 +5,7 @@ mod detail;
 mod files;
 mod findings;
 mod footer;
+mod frame_preview;
 mod header;
 mod help;
 mod note;

@@ -1,0 +1,131 @@
+//! The frame preview of the review screen: whole-app runs on TestBackend with frames decoded by
+//! the real ffmpeg from generated colour bars, asserting the colours drawn where each bar is.
+
+mod common;
+
+use dailies_qc::report;
+use dailies_qc::tui::model::Model;
+use dailies_qc::tui::runtime::Session;
+use dailies_qc::tui::update::{Msg, keys};
+use dailies_qc::tui::{sample, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use std::path::Path;
+
+/// SMPTE bars (the 75 % row is the top two thirds: grey, yellow, cyan, green, magenta, red,
+/// blue), 2 s at 24 fps, timecode 01:00:00:00, checked against a spec that wants 25 fps; returns
+/// a session on the report with the screen's frame-rate finding selected.
+fn bars_session(dir: &Path) -> Session {
+    let media = dir.join("bars.mov");
+    common::ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "smptebars=size=640x360:rate=24:duration=2",
+        "-c:v",
+        "prores_ks",
+        "-profile:v",
+        "0",
+        "-timecode",
+        "01:00:00:00",
+        media.to_str().unwrap(),
+    ]);
+    let spec = common::write_spec(dir, "name: bars\nvideo:\n  frame_rate: 25\n");
+    let report_path = dir.join("bars.json");
+    let outcome = common::check_to_json_file(&report_path, &spec, &media);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let report = report::load(&report_path).unwrap();
+    let model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    Session::new(model, dir.join("review.json"))
+}
+
+fn handle_all(session: &mut Session, msgs: Vec<Msg>) {
+    for msg in msgs {
+        assert!(session.handle(msg), "the session quit early");
+    }
+}
+
+fn draw(session: &Session, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| views::draw(f, &session.model)).unwrap();
+    terminal
+}
+
+/// The cells drawn with a true-colour background: the preview's half blocks.
+fn image_cells(buffer: &Buffer) -> Vec<(u16, u16, (u8, u8, u8))> {
+    let area = buffer.area;
+    let mut cells = Vec::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Color::Rgb(r, g, b) = buffer[(x, y)].bg {
+                cells.push((x, y, (r, g, b)));
+            }
+        }
+    }
+    cells
+}
+
+/// Each channel as on (> 128) or off (< 64); `None` for anything in between.
+fn channels((r, g, b): (u8, u8, u8)) -> Option<(bool, bool, bool)> {
+    let level = |v: u8| match v {
+        129.. => Some(true),
+        ..64 => Some(false),
+        _ => None,
+    };
+    Some((level(r)?, level(g)?, level(b)?))
+}
+
+#[test]
+fn preview_draws_the_colour_bars_in_half_blocks() {
+    common::require_ffmpeg();
+    let dir = common::temp_dir();
+    let mut session = bars_session(dir.path());
+    // Lay the screen out once (the preview measures its pane), then open the preview.
+    draw(&session, 100, 40);
+    handle_all(&mut session, keys("np"));
+    assert!(!session.model.preview.is_decoding());
+    let terminal = draw(&session, 100, 40);
+    let buffer = terminal.backend().buffer().clone();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Preview 01:00:00:00"), "{text}");
+    insta::assert_snapshot!(text);
+
+    let cells = image_cells(&buffer);
+    assert!(!cells.is_empty(), "no image drawn:\n{text}");
+    let left = cells.iter().map(|c| c.0).min().unwrap();
+    let right = cells.iter().map(|c| c.0).max().unwrap();
+    let top = cells.iter().map(|c| c.1).min().unwrap();
+    let width = f64::from(right - left + 1);
+    // The middle of each of the seven 75 % bars, one row into the picture.
+    let expected = [
+        (true, true, true),   // grey
+        (true, true, false),  // yellow
+        (false, true, true),  // cyan
+        (false, true, false), // green
+        (true, false, true),  // magenta
+        (true, false, false), // red
+        (false, false, true), // blue
+    ];
+    for (bar, want) in expected.iter().enumerate() {
+        let x = left + (width * (bar as f64 + 0.5) / 7.0) as u16;
+        let cell = &buffer[(x, top + 1)];
+        let Color::Rgb(r, g, b) = cell.bg else {
+            panic!("bar {bar} at ({x}, {}) has no colour: {cell:?}", top + 1);
+        };
+        assert_eq!(
+            channels((r, g, b)),
+            Some(*want),
+            "bar {bar} at ({x}, {}) is ({r}, {g}, {b})",
+            top + 1
+        );
+        // A flat bar fills both halves of the cell alike.
+        assert_eq!(cell.fg, cell.bg, "bar {bar}: {cell:?}");
+    }
+}
