@@ -81,7 +81,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     shoot(&model, &out, "08-help", 80, 24)?;
     press(&mut model, keys("?"));
     press(&mut model, vec![key(KeyCode::Tab)]);
-    press(&mut model, keys("gjjj"));
+    press(&mut model, vec![key(KeyCode::Home)]);
+    press(&mut model, keys("jjj"));
     shoot(&model, &out, "09-wide", 132, 36)?;
     eprintln!("screens written to {}", out.display());
     Ok(())

@@ -30,13 +30,13 @@ fn bars_session(dir: &Path) -> Session {
         "0",
         "-timecode",
         "01:00:00:00",
-        media.to_str().unwrap(),
+        media.to_str().expect("UTF-8 temp path"),
     ]);
     let spec = common::write_spec(dir, "name: bars\nvideo:\n  frame_rate: 25\n");
     let report_path = dir.join("bars.json");
     let outcome = common::check_to_json_file(&report_path, &spec, &media);
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
-    let report = report::load(&report_path).unwrap();
+    let report = report::load(&report_path).expect("the check wrote its report");
     let model = Model::new(
         sample::spec_info(),
         "alice".into(),
@@ -128,4 +128,62 @@ fn preview_draws_the_colour_bars_in_half_blocks() {
         // A flat bar fills both halves of the cell alike.
         assert_eq!(cell.fg, cell.bg, "bar {bar}: {cell:?}");
     }
+}
+
+#[test]
+fn moving_on_supersedes_the_pending_frame() {
+    use dailies_qc::tui::preview::Decoded;
+    use dailies_qc::tui::update::{Effect, update};
+    use std::sync::Arc;
+
+    let mut model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(sample::report(30)),
+        sample::fixed_clock,
+    );
+    let mut requests = Vec::new();
+    for msg in keys("npNn]}") {
+        for effect in update(&mut model, msg) {
+            if let Effect::Preview(request) = effect {
+                requests.push(request);
+            }
+        }
+    }
+    // p, then each move to another finding, then a frame and a second on: each a new request.
+    assert!(requests.len() >= 4, "{requests:?}");
+    let generations: Vec<u64> = requests.iter().map(|r| r.generation).collect();
+    assert!(
+        generations.windows(2).all(|w| w[0] < w[1]),
+        "{generations:?}"
+    );
+    let last = requests.last().unwrap();
+    let before = &requests[requests.len() - 2];
+    assert_eq!(
+        last.key.frame,
+        before.key.frame + 24,
+        "a second at the file's 24 fps"
+    );
+    let frame = |request: &dailies_qc::tui::preview::Request| Decoded {
+        generation: request.generation,
+        key: request.key.clone(),
+        result: Ok(Arc::new(image::DynamicImage::new_rgb8(4, 4))),
+    };
+    // The overtaken frame arrives late: kept, not shown.
+    update(&mut model, Msg::PreviewFrame(Box::new(frame(&requests[0]))));
+    assert!(model.preview.shown.is_none());
+    assert!(model.preview.is_decoding());
+    update(&mut model, Msg::PreviewFrame(Box::new(frame(last))));
+    assert_eq!(model.preview.shown.as_ref().unwrap().key, last.key);
+    assert!(!model.preview.is_decoding());
+    // A second back is the overtaken `]` frame, which arrived late: shown from the cache,
+    // without decoding it again.
+    update(&mut model, Msg::PreviewFrame(Box::new(frame(before))));
+    assert_eq!(model.preview.shown.as_ref().unwrap().key, last.key);
+    let mut again = Vec::new();
+    for msg in keys("{") {
+        again.extend(update(&mut model, msg));
+    }
+    assert!(again.is_empty(), "decoded again: {again:?}");
+    assert_eq!(model.preview.shown.as_ref().unwrap().key, before.key);
 }

@@ -80,7 +80,7 @@ impl Binding {
 /// Normal mode's keys, in the order the help screen and the footer list them.
 pub const BINDINGS: &[Binding] = &[
     bind(&[Char('j'), Down], Action::Down)
-        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, Home/End G: jump)"),
+        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, Home/End)"),
     bind(&[Char('k'), Up], Action::Up),
     bind(&[PageDown], Action::PageDown),
     bind(&[PageUp], Action::PageUp),
@@ -113,14 +113,11 @@ pub const BINDINGS: &[Binding] = &[
         .help("e", "export HTML + CSV beside the report")
         .hint("export"),
     bind(&[Char('p')], Action::Preview).help("p", "preview the finding's frame"),
-    bind(&[Char('[')], Action::FrameBack).help("[ ] { }", "preview: frame / second back, on"),
+    bind(&[Char('[')], Action::FrameBack).help("[ ] { }", "preview: a frame / a second back, on"),
     bind(&[Char(']')], Action::FrameForward),
     bind(&[Char('{')], Action::SecondBack),
     bind(&[Char('}')], Action::SecondForward),
-    bind(&[Char('g')], Action::NextLandmark).help(
-        "g",
-        "preview: next loudness landmark (true peak, loudest 3 s)",
-    ),
+    bind(&[Char('g')], Action::NextLandmark).help("g", "preview: true peak / loudest 3 s"),
     bind(&[Char('?')], Action::Help)
         .help("?", "this help (any key closes it)")
         .hint("help"),

@@ -36,10 +36,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) -> Rect
         Some("preview needs colour".to_owned())
     } else if spot.is_none() {
         Some("no picture to preview in this file".to_owned())
-    } else if let Some(problem) = &preview.problem {
-        Some(format!("no preview: {}", escape_control(problem)))
     } else {
-        None
+        preview
+            .problem
+            .as_ref()
+            .map(|problem| format!("no preview: {}", escape_control(problem)))
     };
     match message {
         Some(text) => frame.render_widget(
