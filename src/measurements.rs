@@ -83,6 +83,19 @@ pub struct Loudness {
     /// at all (then every figure is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_reason: Option<String>,
+    /// The short-term loudness over time, for the loudness curve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_term: Option<ShortTerm>,
+}
+
+/// Short-term (3 s) loudness over time: `lufs[i]` is the loudest reading of the 3 s windows
+/// ending between `start_s + i·step_s` and the next step (`null`: below the −70 LUFS gate).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShortTerm {
+    pub start_s: f64,
+    /// At least one second.
+    pub step_s: f64,
+    pub lufs: Vec<Option<f64>>,
 }
 
 /// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.

@@ -187,3 +187,63 @@ fn moving_on_supersedes_the_pending_frame() {
     assert!(again.is_empty(), "decoded again: {again:?}");
     assert_eq!(model.preview.shown.as_ref().unwrap().key, before.key);
 }
+
+#[test]
+fn loudness_chart_of_an_integrated_loudness_finding() {
+    use dailies_qc::check::ids;
+    use dailies_qc::measurements::ShortTerm;
+    use dailies_qc::tui::update::update;
+
+    let mut report = sample::report(30);
+    let file = report
+        .files
+        .iter_mut()
+        .find(|f| {
+            f.findings
+                .iter()
+                .any(|x| x.check == ids::LOUDNESS_INTEGRATED)
+        })
+        .expect("the sample has a loudness failure");
+    // 60 s of programme at −24 LUFS, with a loud passage around 30 s.
+    let lufs = (0..58)
+        .map(|i| Some(if (28..33).contains(&i) { -12.0 } else { -24.0 }))
+        .collect();
+    let loudness = file.measurements.loudness.as_mut().unwrap();
+    loudness.short_term = Some(ShortTerm {
+        start_s: 3.0,
+        step_s: 1.0,
+        lufs,
+    });
+    loudness.true_peak_at = Some("10:00:31:00".into());
+    loudness.max_short_term_at = Some("10:00:29:00".into());
+    loudness.max_short_term_lufs = Some(-12.0);
+    let mut model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    for _ in 0..30 {
+        if model
+            .selected_finding()
+            .is_some_and(|f| f.check == ids::LOUDNESS_INTEGRATED)
+        {
+            break;
+        }
+        for msg in keys("n") {
+            update(&mut model, msg);
+        }
+    }
+    let mut terminal = Terminal::new(TestBackend::new(100, 36)).unwrap();
+    terminal.draw(|f| views::draw(f, &model)).unwrap();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Loudness (short-term, 3 s)"), "{text}");
+    for legend in [
+        "target -23.5…-22.5",
+        "true peak 31.0 s",
+        "loudest 3 s 29.0 s",
+    ] {
+        assert!(text.contains(legend), "no {legend:?}:\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}

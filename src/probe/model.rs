@@ -418,6 +418,7 @@ mod report_bytes {
                 max_short_term_lufs: Some(-20.1),
                 partial: Some("10:00:03:00".into()),
                 partial_reason: Some("read error".into()),
+                short_term: None,
             },
         );
         assert_written_as(

@@ -221,8 +221,35 @@ impl Preview {
     }
 }
 
-/// How this terminal draws images: asked of the terminal itself (kitty, iTerm2, sixel), with
-/// half blocks when it does not answer. Must run before anything else reads stdin.
+/// How this terminal draws images. Terminals known for a graphics protocol (kitty, WezTerm,
+/// iTerm2, foot, Ghostty, Windows Terminal…) are asked which one they speak; every other
+/// terminal, and any terminal inside tmux or screen, gets half blocks without being asked: a
+/// terminal that never answers would leave the query reading stdin, eating key presses.
+/// Must run before anything else reads stdin.
 pub fn pick_protocol() -> Picker {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let term = var("TERM");
+    let multiplexed =
+        !var("TMUX").is_empty() || term.starts_with("tmux") || term.starts_with("screen");
+    let graphics = GRAPHICS_ENV.iter().any(|name| !var(name).is_empty())
+        || GRAPHICS_TERMS.iter().any(|t| term.contains(t))
+        || GRAPHICS_PROGRAMS.contains(&var("TERM_PROGRAM").as_str());
+    if multiplexed || !graphics {
+        return Picker::halfblocks();
+    }
     Picker::from_query_stdio().unwrap_or_else(|_| Picker::halfblocks())
 }
+
+/// Variables set by terminals that draw images.
+const GRAPHICS_ENV: &[&str] = &[
+    "KITTY_WINDOW_ID",
+    "WEZTERM_EXECUTABLE",
+    "ITERM_SESSION_ID",
+    "GHOSTTY_RESOURCES_DIR",
+    "KONSOLE_VERSION",
+    "WT_SESSION",
+];
+/// `TERM` values (or parts) of terminals that draw images.
+const GRAPHICS_TERMS: &[&str] = &["kitty", "foot", "mlterm", "ghostty", "contour", "wezterm"];
+/// `TERM_PROGRAM` values of terminals that draw images.
+const GRAPHICS_PROGRAMS: &[&str] = &["WezTerm", "iTerm.app", "ghostty", "rio"];

@@ -71,6 +71,15 @@ impl Clock {
     }
 }
 
+/// Seconds from the start of the file to a place a check wrote (a timecode at the video's rate,
+/// else elapsed time): for files without a picture too.
+pub fn seconds_at(probe: &Probe, text: &str) -> Option<f64> {
+    match Clock::of(probe) {
+        Some(clock) => Some(clock.frame_of(text)? as f64 / clock.rate.as_f64()),
+        None => elapsed_seconds(text),
+    }
+}
+
 /// `HH:MM:SS.mmm`, the elapsed time written where a file has no frame rate.
 fn elapsed_seconds(text: &str) -> Option<f64> {
     let mut parts = text.trim().split(':');

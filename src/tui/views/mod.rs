@@ -8,6 +8,7 @@ mod footer;
 mod frame_preview;
 mod header;
 mod help;
+mod loudness_chart;
 mod note;
 mod theme;
 
