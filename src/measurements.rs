@@ -126,6 +126,19 @@ pub struct AvSync {
     pub marker_problem: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_marker_problem: Option<String>,
+    /// The head marker's pop around its flash frame, for the review's waveform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker_pop: Option<Waveform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_marker_pop: Option<Waveform>,
+}
+
+/// Peak audio level (0–1) in steps of `step_s`, the first from `start_s` of the file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Waveform {
+    pub start_s: f64,
+    pub step_s: f64,
+    pub peak: Vec<f32>,
 }
 
 /// A stretch of the file, seconds from its start.

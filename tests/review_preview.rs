@@ -247,3 +247,64 @@ fn loudness_chart_of_an_integrated_loudness_finding() {
     }
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn sync_pop_waveform_marks_the_flash_and_the_offset() {
+    use dailies_qc::check::ids;
+    use dailies_qc::synth::MarkerClip;
+    use dailies_qc::tui::update::update;
+
+    common::require_ffmpeg();
+    let dir = common::temp_dir();
+    // Audio 80 ms late at 25 fps (2 frames); the spec allows 40 ms.
+    let clip = MarkerClip::new((25, 1), 30, 0.080, false);
+    let media = dir.path().join("pop.mov");
+    clip.write(&media).expect("marker clip");
+    let spec = common::write_spec(
+        dir.path(),
+        "name: pop\nsync:\n  marker: {audio_early_ms: 40, audio_late_ms: 40, search_s: 3}\n",
+    );
+    let report_path = dir.path().join("pop.json");
+    let outcome = common::check_to_json_file(&report_path, &spec, &media);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let report = report::load(&report_path).unwrap();
+    let pop = report.files[0].measurements.sync.as_ref().unwrap();
+    let waveform = pop.marker_pop.as_ref().expect("the pop's waveform is kept");
+    // The loudest step is the beep, 80 ms after the flash.
+    let loudest = waveform
+        .peak
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .unwrap()
+        .0;
+    let first_loud = waveform
+        .peak
+        .iter()
+        .position(|p| *p > waveform.peak[loudest] / 2.0)
+        .unwrap();
+    let beep_s = waveform.start_s + first_loud as f64 * waveform.step_s;
+    assert!(
+        (beep_s - (clip.flash_s() + 0.080)).abs() <= waveform.step_s,
+        "beep drawn at {beep_s}, flash at {}",
+        clip.flash_s()
+    );
+
+    let mut model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    for msg in keys("n") {
+        update(&mut model, msg);
+    }
+    assert_eq!(model.selected_finding().unwrap().check, ids::SYNC_MARKER);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| views::draw(f, &model)).unwrap();
+    let text = terminal.backend().to_string();
+    // The measured offset is within a sample or two of the 80 ms made.
+    assert!(text.contains("Sync pop · audio 80."), "{text}");
+    assert!(text.contains(" ms late (2.0 frames)"), "{text}");
+    assert!(text.contains("flash 1.200 s"), "{text}");
+}

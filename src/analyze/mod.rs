@@ -11,3 +11,4 @@ pub mod guarded_file;
 pub mod integrity;
 pub mod loudness;
 pub mod marker;
+pub mod marker_pop;

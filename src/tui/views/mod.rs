@@ -9,6 +9,7 @@ mod frame_preview;
 mod header;
 mod help;
 mod loudness_chart;
+mod marker_waveform;
 mod note;
 mod theme;
 
