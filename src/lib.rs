@@ -11,6 +11,7 @@ pub mod engine;
 pub mod escape;
 pub mod measurements;
 pub mod output;
+pub mod position;
 pub mod probe;
 pub mod process;
 pub mod rational;

@@ -1,7 +1,7 @@
 //! One picture of a video file, for the review screen's preview and the HTML report's
 //! thumbnails. ffmpeg seeks on the input (`-ss` before `-i`: it jumps to the keyframe before the
 //! time and decodes only from there, never the whole file), scales the frame down to the size
-//! asked for (square pixels) and writes it as one PNG on stdout.
+//! asked for (square pixels) and writes it as one PNG (or JPEG) on stdout.
 
 use crate::process::{self, Limits, RunError};
 use std::path::Path;
@@ -14,14 +14,23 @@ const DEADLINE: Duration = Duration::from_secs(20);
 /// Why the consumer stopped ffmpeg when a newer frame was asked for.
 const SUPERSEDED: &str = "superseded by a newer request";
 
+/// How the picture is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Still {
+    /// Lossless, for the preview to decode.
+    Png,
+    /// A few kB, for thumbnails inlined in a report.
+    Jpeg,
+}
+
 /// The frame at `seconds` into `path`'s first video stream, fitted into `max_width` x
-/// `max_height` pixels with its aspect ratio kept, as PNG bytes. `still_wanted` is asked as the
-/// bytes arrive: when it says no, ffmpeg is killed and the result is `Ok(None)`.
-pub fn grab_png(
+/// `max_height` pixels with its aspect ratio kept. `still_wanted` is asked as the bytes arrive:
+/// when it says no, ffmpeg is killed and the result is `Ok(None)`.
+pub fn grab(
     path: &Path,
     seconds: f64,
-    max_width: u32,
-    max_height: u32,
+    (max_width, max_height): (u32, u32),
+    still: Still,
     still_wanted: &dyn Fn() -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
     let fit = format!(
@@ -45,7 +54,21 @@ pub fn grab_png(
         "-vf".into(),
         fit.into(),
         "-c:v".into(),
-        "png".into(),
+        match still {
+            Still::Png => "png",
+            Still::Jpeg => "mjpeg",
+        }
+        .into(),
+        "-pix_fmt".into(),
+        match still {
+            Still::Png => "rgb24",
+            // Full-range YUV, as the mjpeg encoder wants.
+            Still::Jpeg => "yuvj420p",
+        }
+        .into(),
+        // JPEG quality 5 on ffmpeg's 2–31 scale; PNG ignores it.
+        "-q:v".into(),
+        "5".into(),
         "-f".into(),
         "image2pipe".into(),
         "pipe:1".into(),
@@ -54,7 +77,7 @@ pub fn grab_png(
         deadline: DEADLINE,
         stall: None,
     };
-    let mut png = Vec::new();
+    let mut picture = Vec::new();
     let mut stderr = String::new();
     let run = process::run_streaming(
         "ffmpeg",
@@ -64,7 +87,7 @@ pub fn grab_png(
             if !still_wanted() {
                 return Err(SUPERSEDED.to_owned());
             }
-            png.extend_from_slice(bytes);
+            picture.extend_from_slice(bytes);
             Ok(())
         },
         &mut |line| {
@@ -76,7 +99,7 @@ pub fn grab_png(
     match run {
         Err(RunError::Stopped(why)) if why == SUPERSEDED => Ok(None),
         Err(e) => Err(format!("ffmpeg: {e}")),
-        Ok(_) if !png.is_empty() => Ok(Some(png)),
+        Ok(_) if !picture.is_empty() => Ok(Some(picture)),
         Ok(_) if !stderr.is_empty() => Err(format!("ffmpeg: {stderr}")),
         Ok(_) => Err(format!("no frame at {seconds:.3} s (past the end?)")),
     }

@@ -2,6 +2,7 @@
 
 mod csv;
 mod html;
+mod html_media;
 mod junit;
 mod text;
 

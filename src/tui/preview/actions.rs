@@ -2,7 +2,7 @@
 //! [`Effect`] that decodes its frame (none when the frame is cached or nothing changed).
 
 use super::Spot;
-use super::position::{Clock, frame_of_finding, loudness_landmarks};
+use crate::position::{Clock, frame_of_finding, loudness_landmarks};
 use crate::tui::model::Model;
 use crate::tui::update::Effect;
 

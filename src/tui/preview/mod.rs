@@ -7,15 +7,14 @@
 
 pub mod actions;
 mod cache;
-pub mod position;
 mod worker;
 
 pub use worker::PreviewWorker;
 
 use crate::analyze::frame;
+use crate::position::Clock;
 use cache::FrameCache;
 use image::DynamicImage;
-use position::Clock;
 use ratatui::layout::Size;
 use ratatui_image::picker::Picker;
 use ratatui_image::protocol::Protocol;
@@ -59,11 +58,11 @@ pub struct Decoded {
 /// Runs ffmpeg for `request`; `None` when it was superseded while decoding.
 pub fn decode(request: Request, still_wanted: &dyn Fn() -> bool) -> Option<Decoded> {
     let key = &request.key;
-    let png = frame::grab_png(
+    let png = frame::grab(
         &key.path,
         request.seek_s,
-        key.width,
-        key.height,
+        (key.width, key.height),
+        frame::Still::Png,
         still_wanted,
     );
     let result = match png {

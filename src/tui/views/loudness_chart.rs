@@ -5,9 +5,9 @@
 use super::{Theme, pane};
 use crate::check::Finding;
 use crate::measurements::{Loudness, ShortTerm};
+use crate::position::seconds_at;
 use crate::probe::Probe;
 use crate::tui::model::Model;
-use crate::tui::preview::position::seconds_at;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};

@@ -1,5 +1,5 @@
-//! Where in a file the preview looks: findings and loudness figures name places by timecode
-//! (or elapsed time); the preview counts frames from the file's first one.
+//! Places in a file: findings and loudness figures name them by timecode (or elapsed time);
+//! the review's preview and the HTML report's pictures count frames from the file's first one.
 
 use crate::check::Finding;
 use crate::measurements::Measurements;
