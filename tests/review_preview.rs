@@ -308,3 +308,28 @@ fn sync_pop_waveform_marks_the_flash_and_the_offset() {
     assert!(text.contains(" ms late (2.0 frames)"), "{text}");
     assert!(text.contains("flash 1.200 s"), "{text}");
 }
+
+#[test]
+fn no_color_says_the_preview_needs_colour_and_decodes_nothing() {
+    use dailies_qc::tui::update::{Effect, update};
+
+    let mut model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(sample::report(30)),
+        sample::fixed_clock,
+    );
+    model.color = false;
+    let mut effects = Vec::new();
+    for msg in keys("np]") {
+        effects.extend(update(&mut model, msg));
+    }
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Preview(_))),
+        "{effects:?}"
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 36)).unwrap();
+    terminal.draw(|f| views::draw(f, &model)).unwrap();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("preview needs colour"), "{text}");
+}

@@ -34,7 +34,7 @@ pub fn grab(
     still_wanted: &dyn Fn() -> bool,
 ) -> Result<Option<Vec<u8>>, String> {
     let fit = format!(
-        "scale=iw*sar:ih,scale={}:{}:force_original_aspect_ratio=decrease:flags=bilinear,setsar=1",
+        "scale=iw*sar:ih,scale={}:{}:force_original_aspect_ratio=decrease:flags=fast_bilinear,setsar=1",
         max_width.max(2),
         max_height.max(2)
     );
@@ -69,6 +69,9 @@ pub fn grab(
         // JPEG quality 5 on ffmpeg's 2–31 scale; PNG ignores it.
         "-q:v".into(),
         "5".into(),
+        // PNG only crosses a pipe to be decoded at once: store it, do not spend time deflating.
+        "-compression_level".into(),
+        "0".into(),
         "-f".into(),
         "image2pipe".into(),
         "pipe:1".into(),

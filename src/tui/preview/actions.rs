@@ -102,7 +102,11 @@ pub fn follow_selection(model: &mut Model) -> Vec<Effect> {
     fetch(model)
 }
 
+/// The spot's frame, unless there is no colour to draw it with.
 fn fetch(model: &mut Model) -> Vec<Effect> {
+    if !model.color {
+        return vec![];
+    }
     model
         .preview
         .fetch()
