@@ -8,7 +8,7 @@
 //!     cargo run --example screenshots [-- OUTPUT_DIR]
 
 use dailies_qc::tui::model::{Model, Progress};
-use dailies_qc::tui::update::{Msg, key, keys, update};
+use dailies_qc::tui::update::{Effect, Msg, key, keys, update};
 use dailies_qc::tui::{sample, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -44,6 +44,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     checked.sort_by(|a, b| natord::compare(&a.path, &b.path));
+    let frame_rate_failure = checked
+        .iter()
+        .find(|r| r.path.ends_with("A001_C003_v001.mov"))
+        .ok_or("the demo lacks its wrong-frame-rate clip")?
+        .clone();
 
     let mut model = Model::new(
         dailies_qc::engine::spec_info(&spec),
@@ -81,8 +86,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     shoot(&model, &out, "08-help", 80, 24)?;
     press(&mut model, keys("?"));
     press(&mut model, vec![key(KeyCode::Tab)]);
-    press(&mut model, keys("gjjj"));
+    press(&mut model, vec![key(KeyCode::Home)]);
+    press(&mut model, keys("jjj"));
     shoot(&model, &out, "09-wide", 132, 36)?;
+
+    // The frame preview of a finding (decoded by ffmpeg, drawn in half blocks), then the
+    // loudness curve of a longer clip with a loud passage.
+    let mut model = Model::new(
+        dailies_qc::engine::spec_info(&spec),
+        "alice".into(),
+        None,
+        sample::fixed_clock,
+    );
+    update(&mut model, Msg::Checked(frame_rate_failure.clone()));
+    shoot(&model, &out, "10-preview", 100, 32)?; // lays the panes out
+    press_decoding(&mut model, keys("np"));
+    shoot(&model, &out, "10-preview", 100, 32)?;
+    let loud = work.path().join("A002_C001_v001.mov");
+    make_loud_passage(&loud)?;
+    let mut model = Model::new(
+        dailies_qc::engine::spec_info(&spec),
+        "alice".into(),
+        None,
+        sample::fixed_clock,
+    );
+    let report = dailies_qc::engine::inspect(&spec, &loud, &Default::default());
+    update(&mut model, Msg::Checked(Box::new(report)));
+    press(&mut model, keys("n"));
+    while model
+        .selected_finding()
+        .is_some_and(|f| f.check != "audio.loudness.integrated")
+    {
+        press(&mut model, vec![key(KeyCode::Down)]);
+    }
+    shoot(&model, &out, "11-loudness-chart", 100, 32)?;
     eprintln!("screens written to {}", out.display());
     Ok(())
 }
@@ -91,6 +128,38 @@ fn press(model: &mut Model, msgs: Vec<Msg>) {
     for msg in msgs {
         update(model, msg);
     }
+}
+
+/// Like [`press`], decoding the preview frames the keys ask for (the screen's worker thread,
+/// done in line).
+fn press_decoding(model: &mut Model, msgs: Vec<Msg>) {
+    for msg in msgs {
+        for effect in update(model, msg) {
+            if let Effect::Preview(request) = effect
+                && let Some(frame) = dailies_qc::tui::preview::decode(request, &|| true)
+            {
+                update(model, Msg::PreviewFrame(Box::new(frame)));
+            }
+        }
+    }
+}
+
+/// 20 s of 1080p25 ProRes with a −23 LUFS tone, 10 LU louder from 8 s to 12 s.
+fn make_loud_passage(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = [
+        "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+        "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=25:d=20",
+        "-f", "lavfi", "-i",
+        "aevalsrc=exprs='if(between(t,8,12),0.2239,0.07079)*sin(2*PI*1000*t)':s=48000:c=stereo:d=20",
+        "-c:v", "prores_ks", "-profile:v", "3", "-c:a", "pcm_s24le",
+        "-timecode", "10:00:00:00",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .chain([path.display().to_string()])
+    .collect();
+    dailies_qc::synth::ffmpeg(&args)?;
+    Ok(())
 }
 
 fn shoot(
@@ -149,10 +218,14 @@ fn svg(buffer: &Buffer) -> String {
     for (y, row) in buffer.content.chunks(w).enumerate() {
         let base = 8.0 + y as f64 * CELL_H;
         for (x, cell) in row.iter().enumerate() {
+            let px = 8.0 + x as f64 * CELL_W;
+            if let Some(drawn) = half_block(cell, px, base) {
+                s.push_str(&drawn);
+                continue;
+            }
             let reversed = cell.modifier.contains(Modifier::REVERSED);
             let fg = rgb(cell.fg).unwrap_or(FG);
             let (fg, bg) = if reversed { (BG, Some(fg)) } else { (fg, None) };
-            let px = 8.0 + x as f64 * CELL_W;
             if let Some(bg) = bg {
                 let _ = writeln!(
                     s,
@@ -178,6 +251,30 @@ fn svg(buffer: &Buffer) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// A cell of the preview (true-colour background, `▀`/`▄` in a true-colour foreground) as two
+/// rectangles: fonts draw the block glyphs with gaps.
+fn half_block(cell: &ratatui::buffer::Cell, px: f64, top: f64) -> Option<String> {
+    let Color::Rgb(r, g, b) = cell.bg else {
+        return None;
+    };
+    let fg = match cell.fg {
+        Color::Rgb(r, g, b) => (r, g, b),
+        _ => (r, g, b),
+    };
+    let (upper, lower) = match cell.symbol() {
+        "▀" => (fg, (r, g, b)),
+        "▄" => ((r, g, b), fg),
+        _ => ((r, g, b), (r, g, b)),
+    };
+    let half = CELL_H / 2.0;
+    let rect = |y: f64, (r, g, b): (u8, u8, u8)| {
+        format!(
+            "<rect x=\"{px:.1}\" y=\"{y:.1}\" width=\"{CELL_W}\" height=\"{half}\" fill=\"#{r:02x}{g:02x}{b:02x}\"/>\n"
+        )
+    };
+    Some(rect(top, upper) + &rect(top + half, lower))
 }
 
 fn xml_escape(text: &str) -> String {

@@ -105,6 +105,9 @@ pub struct Loudness {
     /// programme's, as they are the first stream's without a layout).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub programmes: Vec<ProgrammeLoudness>,
+    /// The short-term loudness over time, for the loudness curve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_term: Option<ShortTerm>,
 }
 
 /// One `audio.layout` programme's loudness, its channels measured together.
@@ -113,6 +116,16 @@ pub struct ProgrammeLoudness {
     pub name: String,
     #[serde(flatten)]
     pub loudness: Loudness,
+}
+
+/// Short-term (3 s) loudness over time: `lufs[i]` is the loudest reading of the 3 s windows
+/// ending between `start_s + i·step_s` and the next step (`null`: below the −70 LUFS gate).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShortTerm {
+    pub start_s: f64,
+    /// At least one second.
+    pub step_s: f64,
+    pub lufs: Vec<Option<f64>>,
 }
 
 /// The decoder that fed a stream's loudness meter, recorded so a reading can be traced to it.
@@ -143,6 +156,19 @@ pub struct AvSync {
     pub marker_problem: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_marker_problem: Option<String>,
+    /// The head marker's pop around its flash frame, for the review's waveform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker_pop: Option<Waveform>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_marker_pop: Option<Waveform>,
+}
+
+/// Peak audio level (0–1) in steps of `step_s`, the first from `start_s` of the file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Waveform {
+    pub start_s: f64,
+    pub step_s: f64,
+    pub peak: Vec<f32>,
 }
 
 /// A stretch of the file, seconds from its start.

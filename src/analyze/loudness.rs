@@ -7,9 +7,11 @@ use super::decode::{AudioFormat, Decoded, StreamRequest, decoder_for, ffmpeg_dec
 use crate::measurements::{Decoder, Loudness};
 use ebur128::{Channel, EbuR128, Mode};
 use gating::GatedBlocks;
+use short_term::ShortTermSeries;
 use true_peak::TruePeakMeter;
 
 mod gating;
+mod short_term;
 mod true_peak;
 
 /// One measured stream: its figures and the decoder that fed the meter.
@@ -254,6 +256,8 @@ pub struct StreamMeter {
     momentary: GatedBlocks,
     /// Every short-term reading, for the loudness range.
     short_term: GatedBlocks,
+    /// The same readings as loudness, for the curve over time.
+    short_term_series: ShortTermSeries,
 }
 
 impl StreamMeter {
@@ -273,6 +277,7 @@ impl StreamMeter {
             max_short_term_end_frame: 0,
             momentary: GatedBlocks::new(),
             short_term: GatedBlocks::new(),
+            short_term_series: ShortTermSeries::default(),
         }
     }
 
@@ -357,6 +362,7 @@ impl StreamMeter {
                 let mean = self.step_energies.iter().sum::<f64>() / 30.0;
                 self.short_term.add(mean);
                 let short_term = gating::loudness(mean);
+                self.short_term_series.push(short_term);
                 if short_term > self.max_short_term {
                     self.max_short_term = short_term;
                     self.max_short_term_end_frame = self.frames;
@@ -398,6 +404,11 @@ impl StreamMeter {
                 .map(|_| locate(decoded.seconds())),
             partial_reason: decoded.stopped_early.clone(),
             programmes: Vec::new(),
+            // The first reading ends the first whole 3 s window (30 steps).
+            short_term: self.short_term_series.to_report(
+                30.0 * self.step_frames as f64 / rate,
+                self.step_frames as f64 / rate,
+            ),
         })
     }
 }

@@ -4,7 +4,7 @@
 //! `signalstats`, audio as a mono `f32le` pipe.
 
 use super::ffmpeg;
-use crate::measurements::AvSync;
+use crate::measurements::{AvSync, Waveform};
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::MarkerRules;
@@ -28,10 +28,12 @@ const BURST_S: f64 = 0.05;
 const PAIR_WINDOW_S: f64 = 1.0;
 
 /// A marker found: both times in seconds from the start of the file (as ffmpeg counts it).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
     pub flash_s: f64,
     pub beep_s: f64,
+    /// The audio around flash and beep, for the review.
+    pub pop: Waveform,
 }
 
 impl Marker {
@@ -98,6 +100,13 @@ pub fn find(path: &Path, window: Window) -> Result<Result<Marker, String>, Strin
         (Some(flash_s), Some(beep_s)) => Ok(Marker {
             flash_s: flash_s + window.start_s,
             beep_s: beep_s + window.start_s,
+            pop: super::marker_pop::around(
+                &samples,
+                rate,
+                window.start_s,
+                flash_s + window.start_s,
+                beep_s + window.start_s,
+            ),
         }),
         (Some(flash_s), None) => Err(format!(
             "flash at {:.3} s but no beep within {PAIR_WINDOW_S} s of it in {place}",
@@ -115,28 +124,30 @@ pub const DEFAULT_SEARCH_S: f64 = 30.0;
 /// why a marker was not found into `sync`.
 pub fn measure_into(path: &Path, probe: &Probe, rules: &MarkerRules, sync: &mut AvSync) {
     let search_s = rules.search_s.map_or(DEFAULT_SEARCH_S, |s| s.0).max(1.0);
-    let (offset, flash, problem) = split(find(path, Window::head(search_s)));
+    let (offset, flash, problem, pop) = split(find(path, Window::head(search_s)));
     sync.marker_offset_ms = offset;
     sync.marker_flash_s = flash;
     sync.marker_problem = problem;
+    sync.marker_pop = pop;
     if rules.tail {
         let found = match probe.duration() {
             Some(duration) => find(path, Window::tail(duration, search_s)),
             None => Err("the file's duration is unknown, so its tail cannot be found".into()),
         };
-        let (offset, flash, problem) = split(found);
+        let (offset, flash, problem, pop) = split(found);
         sync.tail_marker_offset_ms = offset;
         sync.tail_marker_flash_s = flash;
         sync.tail_marker_problem = problem;
+        sync.tail_marker_pop = pop;
     }
 }
 
-type Found = (Option<f64>, Option<f64>, Option<String>);
+type Found = (Option<f64>, Option<f64>, Option<String>, Option<Waveform>);
 
 fn split(result: Result<Result<Marker, String>, String>) -> Found {
     match result {
-        Ok(Ok(m)) => (Some(m.offset_ms()), Some(m.flash_s), None),
-        Ok(Err(why)) | Err(why) => (None, None, Some(why)),
+        Ok(Ok(m)) => (Some(m.offset_ms()), Some(m.flash_s), None, Some(m.pop)),
+        Ok(Err(why)) | Err(why) => (None, None, Some(why), None),
     }
 }
 

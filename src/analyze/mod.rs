@@ -5,9 +5,11 @@
 pub mod content;
 pub mod decode;
 pub mod ffmpeg;
+pub mod frame;
 pub mod full_decode;
 pub mod guarded_file;
 pub mod integrity;
 pub mod loudness;
 pub mod marker;
+pub mod marker_pop;
 pub mod programme;

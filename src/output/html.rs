@@ -2,6 +2,7 @@
 //! The template autoescapes, and every value it prints has its control characters escaped
 //! first: everything from the media — names, tags, notes — stays visible text.
 
+use super::html_media;
 use crate::check::{Severity, Verdict};
 use crate::escape::escape_control_except_newlines;
 use crate::report::{ClipReport, FileReport, Report};
@@ -25,6 +26,8 @@ struct FileView {
     reviews: String,
     metadata: Vec<(String, String)>,
     findings: Vec<FindingView>,
+    /// Inline SVG of the short-term loudness (numbers only, printed as markup).
+    loudness_svg: Option<String>,
 }
 
 /// A clip: its own findings, and links to its track files' sections.
@@ -48,6 +51,8 @@ struct FindingView {
     row_class: &'static str,
     note: String,
     by: String,
+    /// `data:` URI of the event's first frame.
+    thumb: Option<String>,
 }
 
 pub fn write_html(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -164,8 +169,29 @@ fn file_view(file: &FileReport) -> FileView {
             count(Verdict::Rejected)
         ),
         metadata: metadata(file),
-        findings: file.findings.iter().map(finding_view).collect(),
+        findings: findings(file),
+        loudness_svg: file
+            .measurements
+            .loudness
+            .as_ref()
+            .and_then(|l| html_media::loudness_svg(file, l)),
     }
+}
+
+/// The file's findings, the first events with a thumbnail of their frame.
+fn findings(file: &FileReport) -> Vec<FindingView> {
+    let mut thumbs = 0;
+    file.findings
+        .iter()
+        .map(|f| {
+            let mut view = finding_view(f);
+            if f.at.is_some() && thumbs < html_media::MAX_THUMBS {
+                view.thumb = html_media::thumbnail(file, f);
+                thumbs += usize::from(view.thumb.is_some());
+            }
+            view
+        })
+        .collect()
 }
 
 fn metadata(file: &FileReport) -> Vec<(String, String)> {
@@ -283,5 +309,6 @@ fn finding_view(f: &crate::check::Finding) -> FindingView {
         },
         note: f.review.note_with_history().into_owned(),
         by: f.review.operator.clone().unwrap_or_default(),
+        thumb: None,
     }
 }

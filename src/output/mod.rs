@@ -3,6 +3,7 @@
 mod by_clip;
 mod csv;
 mod html;
+mod html_media;
 mod junit;
 mod text;
 

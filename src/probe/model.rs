@@ -449,6 +449,7 @@ mod report_bytes {
                 partial: Some("10:00:03:00".into()),
                 partial_reason: Some("read error".into()),
                 programmes: Vec::new(),
+                short_term: None,
             },
         );
         assert_written_as(

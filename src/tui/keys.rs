@@ -33,6 +33,14 @@ pub enum Action {
     Export,
     /// To the file paired with the selected one (its sound, its original) and back.
     PairedFile,
+    /// Shows or hides the frame preview.
+    Preview,
+    FrameBack,
+    FrameForward,
+    SecondBack,
+    SecondForward,
+    /// Moves the preview to the next loudness landmark (true peak, loudest 3 s).
+    NextLandmark,
     Help,
     Quit,
 }
@@ -77,11 +85,11 @@ impl Binding {
 /// Normal mode's keys, in the order the help screen and the footer list them.
 pub const BINDINGS: &[Binding] = &[
     bind(&[Char('j'), Down], Action::Down)
-        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, g/G: jump)"),
+        .help("j/k ↓/↑", "move in the pane (PgUp/PgDn, Home/End)"),
     bind(&[Char('k'), Up], Action::Up),
     bind(&[PageDown], Action::PageDown),
     bind(&[PageUp], Action::PageUp),
-    bind(&[Char('g'), Home], Action::First),
+    bind(&[Home], Action::First),
     bind(&[Char('G'), End], Action::Last),
     bind(&[Tab, BackTab], Action::SwitchPane).help("Tab", "switch pane: files / findings"),
     bind(&[Enter], Action::OpenFindings),
@@ -110,7 +118,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[Char('e')], Action::Export)
         .help("e", "export HTML + CSV beside the report")
         .hint("export"),
-    bind(&[Char('o')], Action::PairedFile),
+    bind(&[Char('o')], Action::PairedFile).help("o", "paired file: its sound / original, and back"),
+    bind(&[Char('p')], Action::Preview).help("p", "preview the finding's frame"),
+    bind(&[Char('[')], Action::FrameBack).help("[ ] { }", "preview: a frame / a second back, on"),
+    bind(&[Char(']')], Action::FrameForward),
+    bind(&[Char('{')], Action::SecondBack),
+    bind(&[Char('}')], Action::SecondForward),
+    bind(&[Char('g')], Action::NextLandmark).help("g", "preview: true peak / loudest 3 s"),
     bind(&[Char('?')], Action::Help)
         .help("?", "this help (any key closes it)")
         .hint("help"),

@@ -14,6 +14,7 @@ pub mod model;
 mod names;
 mod paired;
 pub mod persist;
+pub mod preview;
 pub mod runtime;
 #[cfg(feature = "testing")]
 pub mod sample;
@@ -141,10 +142,13 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
     jobs::spawn_with(spec, paths, engine, watch, tx.clone())
         .and_then(|_| event::spawn_signals(tx.clone()))
         .and_then(|()| session.save_in_background(tx.clone()))
+        .and_then(|()| session.preview_in_background(tx.clone()))
         .map_err(ReviewError::Start)?;
     // ratatui::init restores the terminal on panic (after color-eyre's report, installed in
     // main); every review is already on disk by then.
     let mut terminal = ratatui::init();
+    // Asked before the input thread starts reading: the terminal answers on stdin.
+    session.model.preview.picker = preview::pick_protocol();
     let screen = event::spawn_input(tx.clone())
         .and_then(|()| event::spawn_terminal_watch(tx))
         .and_then(|()| runtime::run(&mut terminal, &mut session, &rx));

@@ -4,6 +4,7 @@
 
 use super::editor::LineEditor;
 use super::names::distinguishing_names;
+use super::preview::Preview;
 use crate::check::Finding;
 use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
 use std::cell::Cell;
@@ -194,6 +195,7 @@ pub struct Model {
     pub findings_offset: Cell<usize>,
     /// The entry `o` last jumped from, so `o` on its pair goes back to it.
     pub paired_from: Option<usize>,
+    pub preview: Preview,
 }
 
 impl Model {
@@ -241,6 +243,7 @@ impl Model {
             files_offset: Cell::new(0),
             findings_offset: Cell::new(0),
             paired_from: None,
+            preview: Preview::default(),
         };
         model.reindex();
         model.refilter();

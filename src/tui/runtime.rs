@@ -3,6 +3,7 @@
 
 use super::model::Model;
 use super::persist::{self, SaveError};
+use super::preview::{self, PreviewWorker, Request};
 use super::update::{Effect, Msg, update};
 use super::views;
 use crate::report::Report;
@@ -69,6 +70,8 @@ pub struct Session {
     saver: Option<Saver>,
     /// A job result arrived after the newest snapshot was taken: that snapshot lacks it.
     changed_since_snapshot: bool,
+    /// Decodes preview frames off the UI thread; without it (tests) they are decoded in line.
+    previews: Option<PreviewWorker>,
 }
 
 impl Session {
@@ -80,7 +83,23 @@ impl Session {
             last_save: Instant::now(),
             saver: None,
             changed_since_snapshot: false,
+            previews: None,
         }
+    }
+
+    /// From now on, preview frames are decoded on a worker thread that answers on `events`.
+    pub fn preview_in_background(&mut self, events: Sender<Msg>) -> std::io::Result<()> {
+        self.previews = Some(PreviewWorker::spawn(events)?);
+        Ok(())
+    }
+
+    /// Hands a preview decode to the worker, or decodes it now without one.
+    fn request_preview(&self, request: Request) -> Option<Msg> {
+        let request = match &self.previews {
+            Some(worker) => worker.request(request).err()?,
+            None => request,
+        };
+        preview::decode(request, &|| true).map(|decoded| Msg::PreviewFrame(Box::new(decoded)))
     }
 
     /// From now on, saves run on a background thread that answers on `events`.
@@ -141,6 +160,7 @@ impl Session {
                         &self.model,
                         &self.report_path,
                     ))),
+                    Effect::Preview(request) => queue.extend(self.request_preview(request)),
                     Effect::Quit { force } => {
                         let result = self.save();
                         if result.is_err() && !force {

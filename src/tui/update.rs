@@ -5,6 +5,7 @@
 use super::editor::LineEditor;
 use super::keys::{Action, action_for};
 use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress};
+use super::preview::{self, actions::Step};
 use crate::check::{Basis, Review, Verdict};
 use crate::escape::escape_control;
 use crate::report::{self, FileKey, FileReport};
@@ -46,10 +47,12 @@ pub enum Msg {
     TerminalGone,
     /// The terminal changed size; nothing to do but redraw.
     Resize,
+    /// The preview worker decoded a frame (or could not).
+    PreviewFrame(Box<preview::Decoded>),
 }
 
 /// IO the runtime performs for `update`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Write the report now (a review changed).
     Save,
@@ -58,6 +61,8 @@ pub enum Effect {
     /// Save and leave. Unless `force`d (a signal, a lost terminal, Ctrl-C), a failed save keeps
     /// the screen open so the reviews in memory are not lost.
     Quit { force: bool },
+    /// Decode a frame for the preview; the answer comes as `Msg::PreviewFrame`.
+    Preview(preview::Request),
 }
 
 /// The one transition function.
@@ -99,6 +104,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             keep_draft(model);
             return vec![Effect::Quit { force: true }];
         }
+        Msg::PreviewFrame(decoded) => model.preview.on_decoded(*decoded),
         Msg::Resize | Msg::BackgroundSaved { .. } => {}
     }
     vec![]
@@ -115,7 +121,10 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     match std::mem::replace(&mut model.mode, Mode::Normal) {
         Mode::Normal => {
             model.status = None;
-            action_for(&key).map_or_else(Vec::new, |action| perform(model, action))
+            let mut effects =
+                action_for(&key).map_or_else(Vec::new, |action| perform(model, action));
+            effects.extend(preview::actions::follow_selection(model));
+            effects
         }
         // Any key closes the help.
         Mode::Help => vec![],
@@ -172,6 +181,12 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ClearSearch => {}
         Action::Export => return vec![Effect::Export],
         Action::PairedFile => super::paired::jump(model),
+        Action::Preview => return preview::actions::toggle(model),
+        Action::FrameBack => return preview::actions::step(model, Step::Frames(-1)),
+        Action::FrameForward => return preview::actions::step(model, Step::Frames(1)),
+        Action::SecondBack => return preview::actions::step(model, Step::Seconds(-1)),
+        Action::SecondForward => return preview::actions::step(model, Step::Seconds(1)),
+        Action::NextLandmark => return preview::actions::next_landmark(model),
     }
     vec![]
 }

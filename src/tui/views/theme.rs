@@ -22,6 +22,11 @@ impl Theme {
         }
     }
 
+    /// A line of a chart.
+    pub fn line(&self, color: Color) -> Style {
+        self.fg(color)
+    }
+
     pub fn plain(&self) -> Style {
         Style::default()
     }
