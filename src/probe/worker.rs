@@ -80,24 +80,34 @@ pub(super) fn ask(url: &OsStr, timeout: Duration) -> Option<Vec<u8>> {
     if UNAVAILABLE.load(Ordering::Relaxed) {
         return None;
     }
-    WORKER.with_borrow_mut(|slot| {
+    WORKER.with_borrow_mut(|slot| ask_on(slot, program, url, timeout))
+}
+
+/// Asks the worker in `slot`, starting one from `program` if there is none, and dropping it
+/// (which kills it) when it hangs or dies.
+fn ask_on(
+    slot: &mut Option<Worker>,
+    program: &Path,
+    url: &OsStr,
+    timeout: Duration,
+) -> Option<Vec<u8>> {
+    if slot.is_none() {
+        *slot = Worker::start(program, timeout);
         if slot.is_none() {
-            *slot = Worker::start(program, timeout);
-            if slot.is_none() {
-                UNAVAILABLE.store(true, Ordering::Relaxed);
-            }
+            UNAVAILABLE.store(true, Ordering::Relaxed);
+            return None;
         }
-        let worker = slot.as_mut()?;
-        match worker.ask(url, timeout) {
-            Some(line) if line.starts_with(ERROR_PREFIX) => None,
-            Some(line) => Some(line),
-            None => {
-                // Hung or gone: dropping it kills its group; the next file starts another.
-                *slot = None;
-                None
-            }
+    }
+    let worker = slot.as_mut()?;
+    match worker.ask(url, timeout) {
+        Some(line) if line.starts_with(ERROR_PREFIX) => None,
+        Some(line) => Some(line),
+        None => {
+            // Hung or gone: dropping it kills its group; the next file starts another.
+            *slot = None;
+            None
         }
-    })
+    }
 }
 
 /// A running worker: its stdin for requests, and its stdout's lines, read on a thread of their
@@ -176,4 +186,96 @@ fn kill_and_reap(mut child: Child) {
         rustix::process::Signal::KILL,
     );
     std::thread::spawn(move || child.wait());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+    use std::time::Instant;
+
+    /// A stand-in worker: a shell script that greets, then runs `body`.
+    fn fake_worker(dir: &Path, body: &str) -> PathBuf {
+        let path = dir.join("worker.sh");
+        let script = format!(
+            "#!/bin/sh\necho '{}'\n{body}\n",
+            String::from_utf8_lossy(GREETING)
+        );
+        std::fs::write(&path, script).expect("write script");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        path
+    }
+
+    /// Whether `pid` runs (a zombie, dead but not yet reaped by whoever inherited it, does not).
+    fn is_alive(pid: u32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_some_and(|state| state != "Z")
+        })
+    }
+
+    #[test]
+    fn an_answer_is_passed_on_and_a_refusal_leaves_the_worker_running() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let program = fake_worker(
+            dir.path(),
+            "read a; echo '{\"streams\":[]}'; read b; echo '{\"error\":\"open: Invalid data\"}'; exec sleep 60",
+        );
+        let mut slot = None;
+        let timeout = Duration::from_secs(5);
+        let url = OsStr::new("file:/m/a.mov");
+        assert_eq!(
+            ask_on(&mut slot, &program, url, timeout),
+            Some(b"{\"streams\":[]}".to_vec())
+        );
+        assert_eq!(ask_on(&mut slot, &program, url, timeout), None);
+        assert!(slot.is_some(), "a refusal is an answer: the worker stays");
+    }
+
+    #[test]
+    fn a_hung_worker_is_killed_at_the_deadline_with_what_it_started() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pid_file = dir.path().join("child.pid");
+        let program = fake_worker(
+            dir.path(),
+            &format!("sleep 60 & echo $! > '{}'; wait", pid_file.display()),
+        );
+        let mut slot = None;
+        let started = Instant::now();
+        let answer = ask_on(
+            &mut slot,
+            &program,
+            OsStr::new("file:/m/a.mov"),
+            Duration::from_millis(500),
+        );
+        assert_eq!(answer, None);
+        assert!(slot.is_none(), "the hung worker is dropped");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let child: u32 = std::fs::read_to_string(&pid_file)
+            .expect("pid file")
+            .trim()
+            .parse()
+            .expect("pid");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while is_alive(child) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!is_alive(child), "the worker's own child was killed too");
+    }
+
+    #[test]
+    fn a_worker_that_dies_is_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let program = fake_worker(dir.path(), "read a; exit 1");
+        let mut slot = None;
+        let answer = ask_on(
+            &mut slot,
+            &program,
+            OsStr::new("file:/m/a.mov"),
+            Duration::from_secs(5),
+        );
+        assert_eq!(answer, None);
+        assert!(slot.is_none());
+    }
 }
