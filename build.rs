@@ -5,13 +5,22 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(probe_worker)");
     println!("cargo::rerun-if-changed=src/probe/worker.c");
+    println!("cargo::rerun-if-env-changed=PKG_CONFIG");
+    println!("cargo::rerun-if-env-changed=PKG_CONFIG_PATH");
     let mut libraries = Vec::new();
     for name in ["libavformat", "libavcodec", "libavutil"] {
         match pkg_config::Config::new().cargo_metadata(false).probe(name) {
             Ok(library) => libraries.push(library),
             Err(e) => {
+                // A cargo warning is one line; pkg-config's error runs to several.
+                let why = e.to_string();
+                let why = why
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or_default();
                 println!(
-                    "cargo::warning=no {name} ({e}); building without the probe worker: every file is probed by ffprobe (install libavformat-dev and pkg-config for the worker)"
+                    "cargo::warning=pkg-config found no {name} ({}); building without the probe worker: every file is probed by ffprobe (install libavformat-dev and pkg-config for the worker)",
+                    why.trim()
                 );
                 return;
             }
