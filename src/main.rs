@@ -9,6 +9,7 @@ mod watching;
 use clap::Parser;
 use cli::{Cli, with_default_subcommand};
 use commands::Outcome;
+use dailies_qc::probe::worker;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -19,6 +20,12 @@ const EXIT_QC_FAILED: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).as_deref() == Some(worker::SUBCOMMAND.as_ref()) {
+        return ExitCode::from(worker::serve());
+    }
+    if let Ok(program) = std::env::current_exe() {
+        worker::offer(program);
+    }
     match run() {
         Ok(code) => code,
         Err(e) => {

@@ -70,7 +70,14 @@ impl Setup {
     }
 
     fn check_without_tools(&self, extra: &[&str]) -> Outcome {
-        self.check(extra, &[("PATH", self.broken_tools.as_os_str())])
+        // ffprobe, not the probe worker: the stand-in is what must answer.
+        self.check(
+            extra,
+            &[
+                ("PATH", self.broken_tools.as_os_str()),
+                ("DAILIES_QC_PROBE", "ffprobe".as_ref()),
+            ],
+        )
     }
 
     /// Marks every entry, so a report read from the cache shows it: its container becomes

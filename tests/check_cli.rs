@@ -539,7 +539,11 @@ fn a_hung_ffprobe_is_killed_and_reported() {
             spec.as_os_str(),
             m.clean.as_os_str(),
         ],
-        &[("PATH", path.as_os_str())],
+        // ffprobe, not the probe worker (whose hang tests are in src/probe/worker.rs).
+        &[
+            ("PATH", path.as_os_str()),
+            ("DAILIES_QC_PROBE", "ffprobe".as_ref()),
+        ],
     );
     assert!(started.elapsed().as_secs() < 30, "the timeout did not fire");
     assert_eq!(outcome.code, 1);
