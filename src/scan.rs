@@ -194,7 +194,8 @@ fn tidy(path: &Path) -> PathBuf {
     }
 }
 
-fn lexically_normal(path: &Path) -> PathBuf {
+/// `path` with `.` and `..` resolved by name, without asking the file system.
+pub(crate) fn lexically_normal(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

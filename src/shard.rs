@@ -6,7 +6,7 @@
 
 use crate::engine::Plan;
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// Shard `index` of `count`, 1-based as on the command line (`2/3` is the second of three).
@@ -85,17 +85,7 @@ fn relative_to_root(path: &Path, roots: &[PathBuf]) -> PathBuf {
 /// The absolute path with `.` and `..` resolved by name, as the scan records found files.
 fn normal_absolute(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut normal = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
+    crate::scan::lexically_normal(&absolute)
 }
 
 #[cfg(test)]

@@ -40,14 +40,25 @@ fn picture_track(dir: &Path, name: &str, rate: &str) -> PathBuf {
 
 /// Half a second of one 48 kHz 24-bit sound track in OP-Atom, starting at `timecode`.
 fn sound_track(dir: &Path, name: &str, timecode: &str) -> PathBuf {
+    opatom_sound(
+        dir,
+        name,
+        "sine=frequency=1000:sample_rate=48000",
+        "0.5",
+        timecode,
+    )
+}
+
+/// `seconds` of the mono lavfi `source` as an OP-Atom 48 kHz 24-bit sound track.
+fn opatom_sound(dir: &Path, name: &str, source: &str, seconds: &str, timecode: &str) -> PathBuf {
     let path = dir.join(name);
     ffmpeg(&[
         "-f",
         "lavfi",
         "-i",
-        "sine=frequency=1000:sample_rate=48000",
+        source,
         "-t",
-        "0.5",
+        seconds,
         "-c:a",
         "pcm_s24le",
         "-ac",
@@ -453,25 +464,8 @@ fn the_review_screen_gets_the_clips_of_its_checks() {
 
 /// Three seconds of a mono `frequency` Hz tone at `volume`, as an OP-Atom sound track.
 fn tone_track(dir: &Path, name: &str, frequency: u32, volume: &str) -> PathBuf {
-    let path = dir.join(name);
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("sine=frequency={frequency}:sample_rate=48000,volume={volume}"),
-        "-t",
-        "3",
-        "-c:a",
-        "pcm_s24le",
-        "-ac",
-        "1",
-        "-fflags",
-        "+bitexact",
-        "-f",
-        "mxf_opatom",
-        path.to_str().expect("UTF-8 temp path"),
-    ]);
-    path
+    let source = format!("sine=frequency={frequency}:sample_rate=48000,volume={volume}");
+    opatom_sound(dir, name, &source, "3", "00:00:00:00")
 }
 
 /// The integrated loudness an `audio.loudness.integrated` finding reports, in LUFS.
