@@ -39,7 +39,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for msg in rx {
         match msg {
             Msg::Planned { .. } => planned = Some(msg),
-            Msg::Checked(report) => checked.push(report),
+            // The cross-file passes send a file again once the whole run is in: the last wins.
+            Msg::Checked(report) => {
+                checked.retain(|r: &Box<dailies_qc::report::FileReport>| r.path != report.path);
+                checked.push(report);
+            }
             _ => {}
         }
     }
