@@ -35,13 +35,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (tx, rx) = dailies_qc::tui::event::channel();
     dailies_qc::tui::jobs::spawn(spec.clone(), vec![demo.clone()], Default::default(), tx)?;
     let mut planned = None;
-    let mut checked = Vec::new();
+    let mut checked: Vec<Box<dailies_qc::report::FileReport>> = Vec::new();
     for msg in rx {
         match msg {
             Msg::Planned { .. } => planned = Some(msg),
             // The cross-file passes send a file again once the whole run is in: the last wins.
             Msg::Checked(report) => {
-                checked.retain(|r: &Box<dailies_qc::report::FileReport>| r.path != report.path);
+                checked.retain(|r| r.path != report.path);
                 checked.push(report);
             }
             _ => {}
