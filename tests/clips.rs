@@ -13,31 +13,6 @@ use std::path::{Path, PathBuf};
 
 const AVID_SPEC: &str = "specs/avid-dnxhd36-dailies.yaml";
 
-/// Half a second of OP-Atom DNxHD 36 picture at `rate`, as Media Composer writes a video track.
-fn picture_track(dir: &Path, name: &str, rate: &str) -> PathBuf {
-    let path = dir.join(name);
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        &format!("testsrc2=size=1920x1080:rate={rate}"),
-        "-t",
-        "0.5",
-        "-c:v",
-        "dnxhd",
-        "-b:v",
-        "36M",
-        "-pix_fmt",
-        "yuv422p",
-        "-fflags",
-        "+bitexact",
-        "-f",
-        "mxf_opatom",
-        path.to_str().expect("UTF-8 temp path"),
-    ]);
-    path
-}
-
 /// Half a second of one 48 kHz 24-bit sound track in OP-Atom, starting at `timecode`.
 fn sound_track(dir: &Path, name: &str, timecode: &str) -> PathBuf {
     opatom_sound(
@@ -118,7 +93,7 @@ fn member_names(clip: &Value) -> Vec<String> {
 fn the_avid_spec_passes_a_whole_op_atom_clip_and_fails_one_without_its_second_sound_track() {
     let root = temp_dir();
     let whole = media_dir(root.path(), "whole");
-    let v1 = picture_track(&whole, "C001_V1.mxf", "24000/1001");
+    let v1 = op_atom_picture(&whole, "C001_V1.mxf", "24000/1001");
     let a1 = sound_track(&whole, "C001_A1.mxf", "00:00:00:00");
     sound_track(&whole, "C001_A2.mxf", "00:00:00:00");
 
@@ -167,7 +142,7 @@ fn the_avid_spec_passes_a_whole_op_atom_clip_and_fails_one_without_its_second_so
 fn a_track_file_is_judged_by_the_rules_for_the_streams_it_carries() {
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
-    picture_track(&media, "T_V1.mxf", "24000/1001");
+    op_atom_picture(&media, "T_V1.mxf", "24000/1001");
     sound_track(&media, "T_A1.mxf", "00:00:00:00");
     let rules = "video: {codec: dnxhd, frame_rate: 23.976}
 audio: {sample_rate: 48000, bit_depth: 24}
@@ -201,7 +176,7 @@ sync: {max_start_offset_ms: 0}
 fn two_clips_with_one_umid_are_told_apart_by_name() {
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
-    let v1 = picture_track(&media, "A_V1.mxf", "24000/1001");
+    let v1 = op_atom_picture(&media, "A_V1.mxf", "24000/1001");
     let a1 = sound_track(&media, "A_A1.mxf", "00:00:00:00");
     copy(&a1, &media, "A_A2.mxf");
     copy(&v1, &media, "B_V1.mxf");
@@ -266,8 +241,8 @@ fn two_clips_with_one_umid_are_told_apart_by_name() {
 fn tracks_out_of_step_are_clip_sync_findings_not_a_crash() {
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
-    let r_v1 = picture_track(&media, "R_V1.mxf", "24000/1001");
-    picture_track(&media, "R_V2.mxf", "25");
+    let r_v1 = op_atom_picture(&media, "R_V1.mxf", "24000/1001");
+    op_atom_picture(&media, "R_V2.mxf", "25");
     copy(&r_v1, &media, "S_V1.mxf");
     sound_track(&media, "S_A1.mxf", "00:00:00:05");
     let spec = write_spec(
@@ -327,7 +302,7 @@ fn a_name_regex_without_a_clip_group_is_a_spec_error() {
 fn merge_and_export_carry_clips_and_the_reviews_of_clip_findings() {
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
-    picture_track(&media, "M_V1.mxf", "24000/1001");
+    op_atom_picture(&media, "M_V1.mxf", "24000/1001");
     sound_track(&media, "M_A1.mxf", "00:00:00:00");
     let older = root.path().join("older.json");
     let newer = root.path().join("newer.json");
@@ -369,7 +344,7 @@ fn exports_list_the_track_files_under_their_clip() {
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
     sound_track(&media, "E_A1.mxf", "00:00:00:00");
-    picture_track(&media, "E_V1.mxf", "24000/1001");
+    op_atom_picture(&media, "E_V1.mxf", "24000/1001");
     let export = |format: &str| {
         let outcome = run(&[
             "check".as_ref(),
@@ -429,7 +404,7 @@ fn the_review_screen_gets_the_clips_of_its_checks() {
     use dailies_qc::tui::update::{Msg, update};
     let root = temp_dir();
     let media = media_dir(root.path(), "media");
-    picture_track(&media, "R_V1.mxf", "24000/1001");
+    op_atom_picture(&media, "R_V1.mxf", "24000/1001");
     sound_track(&media, "R_A1.mxf", "00:00:00:00");
     let spec = dailies_qc::spec::load(Path::new(AVID_SPEC)).expect("spec");
     let (send, receive) = std::sync::mpsc::channel();
@@ -488,7 +463,7 @@ fn integrated_lufs(findings: &Value) -> f64 {
 fn a_stereo_programme_on_two_mono_track_files_is_measured_on_the_clip() {
     let root = temp_dir();
     let media = media_dir(root.path(), "clip");
-    picture_track(&media, "C001_V1.mxf", "25");
+    op_atom_picture(&media, "C001_V1.mxf", "25");
     let a1 = tone_track(&media, "C001_A1.mxf", 1000, "0.2");
     let a2 = tone_track(&media, "C001_A2.mxf", 440, "0.1");
     let spec = write_spec(

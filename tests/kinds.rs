@@ -6,29 +6,6 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-/// Half a second of OP-Atom DNxHD 36 picture, as Media Composer writes a video track file.
-fn op_atom_picture(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=1920x1080:rate=24000/1001",
-        "-t",
-        "0.5",
-        "-c:v",
-        "dnxhd",
-        "-b:v",
-        "36M",
-        "-pix_fmt",
-        "yuv422p",
-        "-f",
-        "mxf_opatom",
-        path.to_str().expect("UTF-8 temp path"),
-    ]);
-    path
-}
-
 /// Half a second of one 24-bit PCM track at `rate`, as an OP-Atom MXF track file or (for a
 /// `.wav` name) a production sound file; ffmpeg writes OP-Atom sound at 48 kHz only.
 fn sound_file(dir: &Path, name: &str, rate: &str) -> PathBuf {
@@ -72,7 +49,7 @@ fn check_json(spec: &Path, media: &Path) -> serde_json::Value {
 #[test]
 fn op_atom_picture_and_sound_files_get_only_the_findings_of_their_kind() {
     let dir = temp_dir();
-    op_atom_picture(dir.path(), "V1.mxf");
+    op_atom_picture(dir.path(), "V1.mxf", "24000/1001");
     sound_file(dir.path(), "A1.mxf", "48000");
     sound_file(dir.path(), "S2.wav", "44100");
     let report = check_json(Path::new("specs/avid-dnxhd36-dailies.yaml"), dir.path());
@@ -98,7 +75,7 @@ fn the_analyses_follow_the_kind_of_each_file() {
     let dir = temp_dir();
     let media = dir.path().join("media");
     std::fs::create_dir(&media).expect("media dir");
-    op_atom_picture(&media, "V1.mxf");
+    op_atom_picture(&media, "V1.mxf", "24000/1001");
     sound_file(&media, "A1.mxf", "48000");
     let spec = write_spec(
         dir.path(),
@@ -124,7 +101,7 @@ fn a_file_no_kind_selects_is_listed_not_checked_and_never_fails() {
     let dir = temp_dir();
     let media = dir.path().join("media");
     std::fs::create_dir(&media).expect("media dir");
-    op_atom_picture(&media, "V1.mxf");
+    op_atom_picture(&media, "V1.mxf", "24000/1001");
     let spec = write_spec(
         dir.path(),
         "name: sound only

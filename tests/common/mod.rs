@@ -163,3 +163,29 @@ pub fn check_to_json_file(report: &Path, spec: &Path, media: &Path) -> Outcome {
         media.as_os_str(),
     ])
 }
+
+/// Half a second of OP-Atom DNxHD 36 picture at `rate`, as Media Composer writes a video
+/// track file (`+bitexact`: every such file carries the same material package UMID).
+pub fn op_atom_picture(dir: &Path, name: &str, rate: &str) -> PathBuf {
+    let path = dir.join(name);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("testsrc2=size=1920x1080:rate={rate}"),
+        "-t",
+        "0.5",
+        "-c:v",
+        "dnxhd",
+        "-b:v",
+        "36M",
+        "-pix_fmt",
+        "yuv422p",
+        "-fflags",
+        "+bitexact",
+        "-f",
+        "mxf_opatom",
+        path.to_str().expect("UTF-8 temp path"),
+    ]);
+    path
+}
