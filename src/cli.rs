@@ -117,6 +117,10 @@ pub struct MergeArgs {
     /// Reports written by `check --format json` or the review screen
     #[arg(value_name = "REPORT.json", required = true, num_args = 1..)]
     pub reports: Vec<PathBuf>,
+    /// The spec the reports were made with [default: the one they name]: the files are judged
+    /// together again by it (clips, sound pairing, conform, the MHL folder)
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
     /// Write the merged report to FILE instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -5,11 +5,11 @@ use crate::cli::{
     CheckArgs, Cli, Command, DemoArgs, EngineArgs, ExportArgs, MergeArgs, ReviewArgs, SealArgs,
 };
 use crate::output_target::{self, Inputs};
+use crate::printer::{Lines, Printer};
 use color_eyre::eyre::{Result, WrapErr, bail};
 use dailies_qc::engine::{self, Options};
-use dailies_qc::escape::escape_control;
 use dailies_qc::output::{self, Format};
-use dailies_qc::report::{self, FileReport, Report};
+use dailies_qc::report::{self, Report};
 use dailies_qc::spec;
 use dailies_qc::tui::{self, ReviewOptions};
 use dailies_qc::write_target::Target;
@@ -61,21 +61,10 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     let options = engine_options(&args.engine);
     if args.engine.watch {
         refuse_watch_with_mhl(&spec)?;
-        return crate::watching::check(&args, &spec, &options);
+        crate::watching::check(&args, &spec, &options)?;
+        return Ok(Outcome::Pass);
     }
     let operator = args.operator.unwrap_or_else(engine::default_operator);
-    let show_progress = std::io::stderr().is_terminal();
-    let progress = |done: usize, total: usize, file: &FileReport| {
-        if show_progress {
-            let name = escape_control(file.name()).into_owned();
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[K[{done}/{total}] {}", truncate(&name, 60));
-            if done == total {
-                let _ = write!(err, "\r\x1b[K");
-            }
-            let _ = err.flush();
-        }
-    };
     let mut plan = engine::plan(&spec, &args.engine.paths);
     let found_any = !plan.files.is_empty() || !plan.unlisted.is_empty();
     let inputs = Inputs {
@@ -85,26 +74,19 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
     // After choosing the output: -o must not name a file of another machine's share either.
-    if let Some(shard) = options.shard {
-        shard.keep_share(&mut plan, &args.engine.paths);
-    }
+    plan.keep_share(options.shard, &args.engine.paths);
     // JSON lines on standard output go out as each file finishes; to a file, all at once.
     let stream_lines = args.format == Format::Jsonl && target == Target::Stdout;
-    let unlisted = plan.unlisted.len();
-    let on_done = |done: usize, total: usize, file: &FileReport| {
-        progress(done, total, file);
-        if stream_lines {
-            print_json_line(file);
-        }
+    let printer = Printer {
+        lines: if stream_lines {
+            Lines::Json
+        } else {
+            Lines::None
+        },
+        progress: std::io::stderr().is_terminal(),
     };
-    let files = engine::run(&spec, plan, &options, &on_done)?;
-    if stream_lines {
-        // Paths that could not be listed never reach a worker.
-        files[files.len().saturating_sub(unlisted)..]
-            .iter()
-            .for_each(print_json_line);
-    }
-    let report = engine::report(&spec, operator, files);
+    let judged = engine::run(&spec, plan, &options, &printer);
+    let report = engine::report(&spec, operator, judged);
     let color = target == Target::Stdout
         && args.format == Format::Text
         && std::io::stdout().is_terminal()
@@ -112,32 +94,41 @@ fn check(args: CheckArgs) -> Result<Outcome> {
     if !stream_lines {
         emit(&report, args.format, &target, color)?;
     }
-    if report.files.is_empty() && found_any {
-        // A share of a delivery may hold none of its files: a job array must not fail for it.
-        let shard = options.shard.map(|s| s.to_string()).unwrap_or_default();
-        eprintln!("dailies-qc: shard {shard} holds none of the files found");
-    } else if report.files.is_empty() {
+    if let Some(shard) = options.shard {
+        if report.files.is_empty() && found_any {
+            // A share of a delivery may hold none of its files: a job array must not fail for it.
+            eprintln!("dailies-qc: shard {shard} holds none of the files found");
+        } else if has_cross_file_rules(&spec) {
+            eprintln!(
+                "dailies-qc: shard {shard}: clips, sound pairing, conform and missing MHL files are judged when the shards are merged"
+            );
+        }
+    }
+    if report.files.is_empty() && !found_any {
         // An empty delivery is almost always a wrong path or include glob: never a silent pass.
         eprintln!(
             "dailies-qc: no media files found in the given paths (spec files.include decides what is taken)"
         );
         return Ok(Outcome::QcFailed);
     }
-    Ok(if report.all_pass() {
+    Ok(verdict(&report))
+}
+
+fn verdict(report: &Report) -> Outcome {
+    if report.all_pass() {
         Outcome::Pass
     } else {
         Outcome::QcFailed
-    })
+    }
 }
 
-/// `file` as one JSON line on standard output, written whole (lines from worker threads never
-/// interleave). Best effort, as progress is: a closed pipe loses the line, not the run.
-fn print_json_line(file: &FileReport) {
-    let mut line = Vec::new();
-    if output::write_json_line(file, &mut line).is_ok() {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&line).and_then(|()| out.flush());
-    }
+/// Whether the spec asks for anything only the whole delivery can tell.
+fn has_cross_file_rules(spec: &spec::LoadedSpec) -> bool {
+    let rules = &spec.spec;
+    rules.clips.is_some()
+        || rules.double_system.is_some()
+        || rules.conform.is_some()
+        || rules.integrity.as_ref().is_some_and(|i| i.mhl.is_some())
 }
 
 /// Writes `report` in `format` to `target`.
@@ -170,6 +161,7 @@ fn export(args: ExportArgs) -> Result<Outcome> {
 fn merge(args: MergeArgs) -> Result<Outcome> {
     let inputs = Inputs {
         reports: &args.reports,
+        spec: args.spec.as_deref(),
         ..Inputs::default()
     };
     let target = output_target::choose(args.output.as_deref(), &inputs, args.force)?;
@@ -178,9 +170,41 @@ fn merge(args: MergeArgs) -> Result<Outcome> {
         .iter()
         .map(|path| load_report(path).map(|report| (path.clone(), report)))
         .collect::<Result<Vec<_>>>()?;
-    let merged = report::combine(loaded)?;
+    let combined = report::combine(loaded)?;
+    let spec = merge_spec(args.spec.as_deref(), &combined)?;
+    let options = Options {
+        cache: dailies_qc::cache::Cache::user(),
+        ..Options::default()
+    };
+    let judged = engine::rejudge(&spec, &options, &combined);
+    let mut merged = engine::report(&spec, combined.operator.clone(), judged);
+    (merged.created, merged.updated) = (combined.created.clone(), combined.updated.clone());
+    merged.spec = combined.spec.clone();
+    merged.refresh_summary();
     emit(&merged, Format::Json, &target, false)?;
-    Ok(Outcome::Pass)
+    Ok(verdict(&merged))
+}
+
+/// The spec the shards were checked against: `--spec`, else the one each report names; either
+/// way it must be the very spec (by sha256), since the merge judges the files together by it.
+fn merge_spec(given: Option<&Path>, combined: &Report) -> Result<spec::LoadedSpec> {
+    let path = given.map_or_else(
+        || Path::new(&combined.spec.path).to_path_buf(),
+        Path::to_path_buf,
+    );
+    let spec = spec::load(&path).wrap_err_with(|| {
+        format!(
+            "merge judges the files together again by the spec the reports were made with; give it with --spec (the reports name {})",
+            combined.spec.path
+        )
+    })?;
+    if spec.sha256 != combined.spec.sha256 {
+        bail!(
+            "{} is not the spec the reports were made with (its sha256 differs): give that spec with --spec",
+            path.display()
+        );
+    }
+    Ok(spec)
 }
 
 fn demo(args: DemoArgs) -> Result<Outcome> {
@@ -261,20 +285,4 @@ fn seal(args: SealArgs) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Pass)
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        let tail: String = text
-            .chars()
-            .rev()
-            .take(max - 1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("…{tail}")
-    }
 }

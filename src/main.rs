@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod output_target;
+mod printer;
 mod watching;
 
 use clap::Parser;

@@ -4,7 +4,6 @@
 //! The hash is xxh3 (fixed seed), not std's randomised hasher, so the split is the same on every
 //! machine and every run.
 
-use crate::engine::Plan;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -55,14 +54,25 @@ impl Shard {
         hash % self.count == self.index - 1
     }
 
-    /// Keeps only this shard's files (and unlisted paths) of `plan`, found under `roots` (the
-    /// paths given on the command line).
-    pub fn keep_share(&self, plan: &mut Plan, roots: &[PathBuf]) {
-        let roots: Vec<PathBuf> = roots.iter().map(|r| normal_absolute(r)).collect();
-        plan.files
-            .retain(|path| self.holds(&relative_to_root(path, &roots)));
-        plan.unlisted
-            .retain(|file| self.holds(&relative_to_root(Path::new(&file.path), &roots)));
+    /// This shard's share of the files found under `roots` (the paths given on the command
+    /// line).
+    pub fn share_of(&self, roots: &[PathBuf]) -> Share {
+        Share {
+            shard: *self,
+            roots: roots.iter().map(|r| normal_absolute(r)).collect(),
+        }
+    }
+}
+
+/// A shard with the roots its files are found under: tells whether a found path is its own.
+pub struct Share {
+    shard: Shard,
+    roots: Vec<PathBuf>,
+}
+
+impl Share {
+    pub fn holds(&self, path: &Path) -> bool {
+        self.shard.holds(&relative_to_root(path, &self.roots))
     }
 }
 

@@ -248,8 +248,8 @@ fn the_review_screen_checks_both_and_a_resumed_review_stays_on_its_file() {
 
     // The same through the headless resume.
     let plan = engine::plan(&spec, std::slice::from_ref(&media));
-    let files = engine::run(&spec, plan, &Options::default(), &|_, _, _| {}).expect("runs");
-    let mut fresh = Report::new(engine::spec_info(&spec), "ana".into(), files);
+    let judged = engine::run(&spec, plan, &Options::default(), &engine::Quiet);
+    let mut fresh = Report::new(engine::spec_info(&spec), "ana".into(), judged.files);
     report::resume(&mut fresh, &loaded);
     assert_eq!(verdict_of(&fresh, &ff), Verdict::Waived);
     assert_eq!(verdict_of(&fresh, &fe), Verdict::Open);

@@ -68,6 +68,17 @@ impl EntryKey {
     }
 }
 
+/// An entry name for what depends on several files: a digest of their entries' names, in order.
+pub(super) fn digest_of_names(names: &[String]) -> String {
+    let mut digest = Sha256::new();
+    digest.update(b"joint");
+    for name in names {
+        digest.update((name.len() as u64).to_le_bytes());
+        digest.update(name.as_bytes());
+    }
+    hex(&digest.finalize())
+}
+
 /// The tools a report depends on: the version of dailies-qc, and the size and modification
 /// time of its own executable and of the `ffprobe` and `ffmpeg` found on PATH. A rebuild (the
 /// version alone does not change between builds) or an upgraded ffmpeg makes every entry a miss.

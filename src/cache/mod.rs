@@ -10,6 +10,7 @@ mod key;
 
 pub use key::EntryKey;
 
+use crate::check::Finding;
 use crate::report::{FileReport, Status};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Bumped when the entry format changes, so an older format is simply never looked at.
-const LAYOUT: &str = "v1";
+const LAYOUT: &str = "v2";
 
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -32,6 +33,14 @@ pub struct Cache {
 struct Entry {
     key: EntryKey,
     report: FileReport,
+}
+
+/// The findings of what is measured over several files at once (a clip's programmes), valid
+/// while every one of them is unchanged.
+#[derive(Serialize, Deserialize)]
+struct JointEntry {
+    keys: Vec<EntryKey>,
+    findings: Vec<Finding>,
 }
 
 /// Tells temporary files of concurrent writers apart within one process.
@@ -57,7 +66,10 @@ impl Cache {
     }
 
     fn entry_path(&self, key: &EntryKey) -> PathBuf {
-        let name = key.file_name();
+        self.path_named(&key.file_name())
+    }
+
+    fn path_named(&self, name: &str) -> PathBuf {
         self.dir
             .join(LAYOUT)
             .join(&name[..2])
@@ -141,6 +153,40 @@ impl Cache {
         // never matches this entry, and is inspected again next time.
         self.put(&key, &report);
         report
+    }
+
+    /// The findings measured over the files at `paths` together (in that order), from the cache
+    /// while none of them changed, else from `measure` (and then kept).
+    pub fn through_findings(
+        &self,
+        paths: &[PathBuf],
+        spec_sha256: &str,
+        measure: impl FnOnce() -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let Some(keys) = paths
+            .iter()
+            .map(|p| EntryKey::of(p, spec_sha256))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return measure();
+        };
+        let names: Vec<String> = keys.iter().map(EntryKey::file_name).collect();
+        let path = self.path_named(&key::digest_of_names(&names));
+        let kept = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<JointEntry>(&bytes).ok())
+            .filter(|entry| entry.keys == keys);
+        if let Some(entry) = kept {
+            return entry.findings;
+        }
+        let findings = measure();
+        if let Ok(bytes) = serde_json::to_vec(&JointEntry {
+            keys,
+            findings: findings.clone(),
+        }) {
+            let _ = write_atomically(&path, &bytes);
+        }
+        findings
     }
 }
 

@@ -1,7 +1,7 @@
 //! `audio.layout`: the channels each programme names exist and carry sound; and, with a layout,
 //! the loudness rules judged per programme instead of per stream.
 
-use super::measured::loudness::{GATING_BLOCK_S, stream as judge_loudness};
+use super::loudness::{GATING_BLOCK_S, stream as judge_loudness};
 use super::{Finding, NO_AUDIO_STREAM, ids};
 use crate::measurements::Measurements;
 use crate::probe::Probe;

@@ -7,6 +7,7 @@ mod finding;
 pub mod ids;
 mod kind;
 mod layout;
+mod loudness;
 mod measured;
 mod sync;
 mod timecode;

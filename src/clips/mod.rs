@@ -12,41 +12,64 @@ mod track;
 pub use group::{Clip, group};
 pub use track::{is_track_file, track_rules};
 
+use crate::check::Finding;
 use crate::report::{ClipReport, FileReport};
 use crate::spec::Spec;
 
+/// Measures and checks the programmes of each clip (one list of members per clip): the one
+/// expensive part of the pass, which the caller runs where it likes (a pool, a cache).
+pub type Programmes<'a> = dyn Fn(&[Vec<&FileReport>]) -> Vec<Vec<Finding>> + 'a;
+
 /// Groups `files` into clips, records each member's clip id (`files[].clip`) and returns the
 /// clips with their findings. A hash map over the reports: no file is read again, except the
-/// sound tracks of a clip whose rules carry an `audio.layout` ([`programmes`]).
-pub fn pass(spec: &Spec, files: &mut [FileReport]) -> Vec<ClipReport> {
+/// sound tracks of a clip whose rules carry an `audio.layout` ([`programme_findings`], run
+/// through `programmes`).
+pub fn pass(spec: &Spec, files: &mut [FileReport], programmes: &Programmes) -> Vec<ClipReport> {
     let Some(rules) = &spec.clips else {
         return Vec::new();
     };
-    // A programme's decode that delivers nothing for this long is given up, as a file's is.
-    let stall_timeout = crate::engine::Options::default().probe_timeout;
-    group(rules, files)
-        .into_iter()
-        .map(|clip| {
-            let members: Vec<&FileReport> = clip.members.iter().map(|&i| &files[i]).collect();
-            let mut findings = crate::check::apply_severity(spec, checks::run(rules, &members));
-            findings.extend(programmes::check(spec, &members, stall_timeout));
+    let clips = group(rules, files);
+    let members: Vec<Vec<&FileReport>> = clips
+        .iter()
+        .map(|clip| clip.members.iter().map(|&i| &files[i]).collect())
+        .collect();
+    let measured = programmes(&members);
+    let reports: Vec<ClipReport> = clips
+        .iter()
+        .zip(&members)
+        .zip(measured)
+        .map(|((clip, members), programme)| {
+            let mut findings = crate::check::apply_severity(spec, checks::run(rules, members));
+            findings.extend(programme);
             let kind = members
                 .iter()
                 .find(|f| f.probe.as_ref().is_some_and(|p| p.video.is_some()))
                 .or(members.first())
                 .and_then(|f| f.kind.clone());
-            let paths = members.iter().map(|f| f.path.clone()).collect();
-            for &i in &clip.members {
-                files[i].clip = Some(clip.id.clone());
-            }
             ClipReport {
-                id: clip.id,
+                id: clip.id.clone(),
                 kind,
-                members: paths,
+                members: members.iter().map(|f| f.path.clone()).collect(),
                 // Set with the members' statuses by `Report::refresh_summary`.
                 status: crate::report::Status::Pass,
                 findings,
             }
         })
-        .collect()
+        .collect();
+    for clip in &clips {
+        for &i in &clip.members {
+            files[i].clip = Some(clip.id.clone());
+        }
+    }
+    reports
+}
+
+/// The `audio.layout` and loudness findings of one clip's programmes, `members` in clip order;
+/// a decode that delivers nothing for `stall_timeout` is given up, as a file's is.
+pub fn programme_findings(
+    spec: &Spec,
+    members: &[&FileReport],
+    stall_timeout: std::time::Duration,
+) -> Vec<Finding> {
+    programmes::check(spec, members, stall_timeout)
 }

@@ -14,52 +14,95 @@ use super::history::{self, ASCMHL_FOLDER, History, Listed, Problem, Recorded, So
 use crate::check::{Finding, Severity, ids};
 use crate::report::FileReport;
 use crate::spec::{MhlRequirement, Spec};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// Runs the pass over `reports` (the files found under `walked`), adding entries for what is
-/// missing or broken. Does nothing unless the spec sets `integrity.mhl`.
-pub fn apply(spec: &Spec, walked: &[PathBuf], reports: &mut Vec<FileReport>) {
-    let Some(requirement) = spec.integrity.as_ref().and_then(|i| i.mhl) else {
-        return;
-    };
-    let histories = history::discover(walked);
-    let listed = index(&histories);
-    let roots: Vec<&Path> = histories.iter().map(|h| h.root.as_path()).collect();
-    reports.par_iter_mut().for_each(|report| {
-        verify_file(report, &listed, &roots, walked);
+/// The MHL histories of the walked folders, read once per run. Each file is verified on its own
+/// as it is checked ([`Histories::verify`], where the file is: on its shard); what only the whole
+/// folder can tell (listed files that are missing, broken histories, media no history covers) is
+/// judged over all of the run's files at once ([`Histories::judge_folder`]).
+pub struct Histories {
+    histories: Vec<History>,
+    walked: Vec<PathBuf>,
+    /// Every listing of each path: (history, listing) indices into `histories`.
+    listed: BTreeMap<PathBuf, Vec<(usize, usize)>>,
+    requirement: MhlRequirement,
+}
+
+impl Histories {
+    /// The histories under `walked`; `None` unless the spec sets `integrity.mhl`.
+    pub fn discover(spec: &Spec, walked: &[PathBuf]) -> Option<Histories> {
+        let requirement = spec.integrity.as_ref().and_then(|i| i.mhl)?;
+        let histories = history::discover(walked);
+        let mut listed: BTreeMap<PathBuf, Vec<(usize, usize)>> = BTreeMap::new();
+        for (h, history) in histories.iter().enumerate() {
+            for (l, listing) in history.listed.iter().enumerate() {
+                listed.entry(listing.path.clone()).or_default().push((h, l));
+            }
+        }
+        Some(Histories {
+            histories,
+            walked: walked.to_vec(),
+            listed,
+            requirement,
+        })
+    }
+
+    fn listings(&self, path: &Path) -> Vec<&Listed> {
+        self.listed
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&(h, l)| &self.histories[h].listed[l])
+            .collect()
+    }
+
+    /// Hashes the file of `report` and compares it with what the histories record
+    /// (`integrity.mismatch`, `integrity.unlisted`).
+    pub fn verify(&self, spec: &Spec, report: &mut FileReport) {
+        let roots: Vec<&Path> = self.histories.iter().map(|h| h.root.as_path()).collect();
+        verify_file(
+            report,
+            &self.listings(&report.file_path()),
+            &roots,
+            &self.walked,
+        );
         report.findings = with_spec_severity(spec, std::mem::take(&mut report.findings));
         report.refresh_status();
-    });
-    let include = crate::scan::include_set(
-        spec.files
-            .as_ref()
-            .and_then(|f| f.include.as_ref())
-            .map(|globs| globs.iter().map(|g| g.0.clone()).collect::<Vec<_>>())
-            .as_deref(),
-    );
-    let on_disk: BTreeSet<PathBuf> = reports.iter().map(FileReport::file_path).collect();
-    let mut added = missing(&listed, &on_disk, &include);
-    added.extend(broken_histories(&histories));
-    if requirement == MhlRequirement::Required {
-        added.extend(without_history(reports));
     }
-    for mut entry in added {
-        entry.findings = with_spec_severity(spec, entry.findings);
-        entry.refresh_status();
-        reports.push(entry);
+
+    /// Entries for what the folder as a whole lacks: a listed media file not among `reports`
+    /// nor on disk, an MHL file with something wrong in it, and (with `mhl: required`) a
+    /// folder whose media no history covers.
+    pub fn judge_folder(&self, spec: &Spec, reports: &[FileReport]) -> Vec<FileReport> {
+        let include = crate::scan::include_set(
+            spec.files
+                .as_ref()
+                .and_then(|f| f.include.as_ref())
+                .map(|globs| globs.iter().map(|g| g.0.clone()).collect::<Vec<_>>())
+                .as_deref(),
+        );
+        let on_disk: BTreeSet<PathBuf> = reports.iter().map(FileReport::file_path).collect();
+        let mut added = self.missing(&on_disk, &include);
+        added.extend(broken_histories(&self.histories));
+        if self.requirement == MhlRequirement::Required {
+            added.extend(without_history(reports));
+        }
+        for entry in &mut added {
+            entry.findings = with_spec_severity(spec, std::mem::take(&mut entry.findings));
+            entry.refresh_status();
+        }
+        added
     }
 }
 
-/// Every listing of each path, across all histories and generations.
-fn index(histories: &[History]) -> BTreeMap<PathBuf, Vec<&Listed>> {
-    let mut index: BTreeMap<PathBuf, Vec<&Listed>> = BTreeMap::new();
-    for listed in histories.iter().flat_map(|h| &h.listed) {
-        index.entry(listed.path.clone()).or_default().push(listed);
-    }
-    index
-}
+/// The check ids [`Histories::judge_folder`] gives its entries: what only the whole folder can
+/// tell, judged at `merge` rather than on a shard.
+pub const FOLDER_CHECKS: [&str; 3] = [
+    ids::INTEGRITY_MISSING,
+    ids::INTEGRITY_CHAIN,
+    ids::INTEGRITY_NO_MHL,
+];
 
 /// The deepest of `folders` that holds `path`.
 fn deepest<'a>(folders: impl IntoIterator<Item = &'a Path>, path: &Path) -> Option<&'a Path> {
@@ -69,12 +112,7 @@ fn deepest<'a>(folders: impl IntoIterator<Item = &'a Path>, path: &Path) -> Opti
         .max_by_key(|folder| folder.components().count())
 }
 
-fn verify_file(
-    report: &mut FileReport,
-    listed: &BTreeMap<PathBuf, Vec<&Listed>>,
-    roots: &[&Path],
-    walked: &[PathBuf],
-) {
+fn verify_file(report: &mut FileReport, listings: &[&Listed], roots: &[&Path], walked: &[PathBuf]) {
     let path = report.file_path();
     let root = deepest(roots.iter().copied(), &path);
     let mut verified = Verified {
@@ -85,14 +123,14 @@ fn verify_file(
             .unwrap_or_default(),
         ..Verified::default()
     };
-    match (listed.get(&path), root) {
-        (Some(listings), _) => {
+    match (!listings.is_empty(), root) {
+        (true, _) => {
             let recorded: Vec<&Recorded> = listings.iter().flat_map(|l| &l.hashes).collect();
             let (hashes, findings) = compare(&path, &recorded);
             verified.hashes = hashes;
             report.findings.extend(findings);
         }
-        (None, Some(root)) => report.findings.push(
+        (false, Some(root)) => report.findings.push(
             Finding::fail(
                 ids::INTEGRITY_UNLISTED,
                 "ASC MHL",
@@ -105,7 +143,7 @@ fn verify_file(
                 root.display()
             )),
         ),
-        (None, None) => {}
+        (false, None) => {}
     }
     report.measurements.mhl = Some(verified);
 }
@@ -180,32 +218,30 @@ fn shown(source: &Source) -> String {
     }
 }
 
-/// An entry for each listed media path that is not on disk (and not otherwise checked).
-fn missing(
-    listed: &BTreeMap<PathBuf, Vec<&Listed>>,
-    checked: &BTreeSet<PathBuf>,
-    include: &globset::GlobSet,
-) -> Vec<FileReport> {
-    listed
-        .iter()
-        .filter(|(path, _)| {
-            !checked.contains(*path)
-                && path
-                    .file_name()
-                    .is_some_and(|n| include.is_match(Path::new(n)))
-                && std::fs::symlink_metadata(path)
-                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
-        })
-        .filter_map(|(path, listings)| {
-            let last = listings.last()?;
-            let mut entry = FileReport::unchecked(path);
-            entry.findings.push(
-                Finding::fail(ids::INTEGRITY_MISSING, "file", "on disk", "missing")
-                    .with_message(format!("listed in {} but not on disk", shown(&last.source))),
-            );
-            Some(entry)
-        })
-        .collect()
+impl Histories {
+    /// An entry for each listed media path that is not on disk (and not otherwise checked).
+    fn missing(&self, checked: &BTreeSet<PathBuf>, include: &globset::GlobSet) -> Vec<FileReport> {
+        self.listed
+            .keys()
+            .filter(|path| {
+                !checked.contains(*path)
+                    && path
+                        .file_name()
+                        .is_some_and(|n| include.is_match(Path::new(n)))
+                    && std::fs::symlink_metadata(path)
+                        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            })
+            .filter_map(|path| {
+                let last = *self.listings(path).last()?;
+                let mut entry = FileReport::unchecked(path);
+                entry.findings.push(
+                    Finding::fail(ids::INTEGRITY_MISSING, "file", "on disk", "missing")
+                        .with_message(format!("listed in {} but not on disk", shown(&last.source))),
+                );
+                Some(entry)
+            })
+            .collect()
+    }
 }
 
 /// An entry for each MHL file with something wrong in it, holding one finding per problem.

@@ -10,7 +10,7 @@ mod text;
 pub use self::csv::write_csv;
 pub use html::write_html;
 pub use junit::write_junit;
-pub use text::{write_file_text, write_text};
+pub use text::{write_clip_text, write_file_text, write_text};
 
 use crate::report::Report;
 use std::io::Write;
@@ -41,19 +41,54 @@ pub fn write(
         Format::Csv => write_csv(report, out),
         Format::Junit => write_junit(report, out),
         Format::Html => write_html(report, out),
-        Format::Jsonl => report
-            .files
-            .iter()
-            .try_for_each(|file| write_json_line(file, out)),
+        Format::Jsonl => {
+            for file in &report.files {
+                write_json_line(file, out)?;
+            }
+            report
+                .clips
+                .iter()
+                .try_for_each(|clip| write_clip_line(clip, out))
+        }
     }
 }
 
-/// `file` as one line of JSON.
+/// `file` as one line of JSON: its entry in the report.
 pub fn write_json_line(
     file: &crate::report::FileReport,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, file).map_err(std::io::Error::other)?;
+    writeln!(out)
+}
+
+/// `file` again after a cross-file pass changed it: its entry, with `"amended": true`. A reader
+/// keeps the last object of each path.
+pub fn write_amended_line(
+    file: &crate::report::FileReport,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    write_tagged_line(file, ("amended", serde_json::Value::Bool(true)), out)
+}
+
+/// A clip as one line of JSON: its entry in `clips[]`, with `"type": "clip"`.
+pub fn write_clip_line(
+    clip: &crate::report::ClipReport,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    write_tagged_line(clip, ("type", serde_json::Value::from("clip")), out)
+}
+
+fn write_tagged_line(
+    value: &impl serde::Serialize,
+    (key, tag): (&str, serde_json::Value),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut object = serde_json::to_value(value).map_err(std::io::Error::other)?;
+    if let Some(fields) = object.as_object_mut() {
+        fields.insert(key.to_owned(), tag);
+    }
+    serde_json::to_writer(&mut *out, &object).map_err(std::io::Error::other)?;
     writeln!(out)
 }
 

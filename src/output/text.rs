@@ -6,7 +6,7 @@ use super::by_clip::{self, Item};
 use super::display_path;
 use crate::check::{Finding, Severity};
 use crate::escape::escape_control;
-use crate::report::{FileReport, Report, Status};
+use crate::report::{ClipReport, FileReport, Report, Status};
 use std::io::Write;
 
 pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
@@ -16,15 +16,7 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
         match item {
             Item::File(file) => write_file_text(file, out, color)?,
             Item::Clip { clip, members } => {
-                let tracks = members.len();
-                let s = if tracks == 1 { "" } else { "s" };
-                let id = escape_control(&clip.id);
-                writeln!(
-                    out,
-                    "{}  clip {id} ({tracks} track file{s})",
-                    label(clip.status)
-                )?;
-                write_findings(out, &clip.findings, "")?;
+                write_clip_text(clip, out, color)?;
                 for file in members {
                     let path = display_path(&file.shown_path());
                     writeln!(out, "  {}  {path}", label(file.status))?;
@@ -51,6 +43,19 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
         )?;
     }
     Ok(())
+}
+
+/// A clip's lines of the table: its status, id and track count, then its own findings.
+pub fn write_clip_text(clip: &ClipReport, out: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    let tracks = clip.members.len();
+    let s = if tracks == 1 { "" } else { "s" };
+    let id = escape_control(&clip.id);
+    writeln!(
+        out,
+        "{}  clip {id} ({tracks} track file{s})",
+        status_label(clip.status, color)
+    )?;
+    write_findings(out, &clip.findings, "")
 }
 
 /// One file's lines of the table: its status and name, then its findings.

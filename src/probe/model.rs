@@ -36,9 +36,9 @@ pub struct Probe {
     #[serde(skip)]
     pub stream_bit_rates: Vec<u64>,
     /// The MXF material package UMID (format tag `material_package_umid`): every track file of
-    /// an OP-Atom clip carries the same one. Not kept in the report, which records the clip
-    /// the file was grouped into (`files[].clip`).
-    #[serde(skip)]
+    /// an OP-Atom clip carries the same one. Kept in the report (and so the cache), so clips
+    /// are grouped the same from a cached or merged report as from a fresh probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material_package_umid: Option<String>,
 }
 

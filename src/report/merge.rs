@@ -149,6 +149,11 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
     }
     let mut merged = Report::new(first.spec.clone(), operators.join(", "), files);
     merged.clips = super::combine_clips(ordered.iter().flat_map(|r| &r.clips));
+    for root in ordered.iter().flat_map(|r| &r.roots) {
+        if !merged.roots.contains(root) {
+            merged.roots.push(root.clone());
+        }
+    }
     merged.created = ordered
         .iter()
         .map(|r| &r.created)

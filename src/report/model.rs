@@ -25,6 +25,10 @@ pub struct Report {
     /// Track files judged together as clips (`clips:` in the spec); absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clips: Vec<super::ClipReport>,
+    /// The folders the files were found under: where `merge` reads the MHL histories that the
+    /// whole delivery is judged against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roots: Vec<String>,
     pub summary: Summary,
     /// Overall sign-off, kept current with the summary.
     #[serde(default)]
@@ -268,6 +272,7 @@ impl Report {
             summary: Summary::of(&files),
             files,
             clips: Vec::new(),
+            roots: Vec::new(),
             verdict: super::SignOff::Incomplete,
         };
         report.refresh_summary();

@@ -301,6 +301,7 @@ impl Model {
             summary: report::Summary::of(&files),
             files,
             clips: super::clips::clips_with_reviews(self),
+            roots: Vec::new(),
             verdict: report::SignOff::Incomplete,
         };
         report.refresh_summary();

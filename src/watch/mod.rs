@@ -7,13 +7,11 @@
 
 pub mod settle;
 
-use crate::engine::{self, Options, Plan, PoolError};
-use crate::report::FileReport;
+use crate::engine::{self, Options, Session, Sink};
 use crate::spec::LoadedSpec;
 use settle::{Settler, Stamp};
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -27,33 +25,34 @@ pub const DEFAULT_SETTLE: Duration = Duration::from_secs(10);
 /// Passes are at least this far apart, however many events a copy in progress sends.
 const MIN_PASS_GAP: Duration = Duration::from_millis(100);
 
-/// Checks the files under `paths` as they settle, until `emit` returns `false` (nobody is
-/// listening any more). `emit` gets each file's report as it is judged, from worker threads,
-/// and each path that cannot be read once.
+/// Checks the files under `paths` as they settle, until `sink` stops listening. Each file that
+/// settles is inspected, then everything seen so far is judged together again (a sound roll
+/// that lands after its picture pairs with it), and the sink is told what changed. A path that
+/// cannot be read is told once.
 pub fn watch(
     spec: &LoadedSpec,
     paths: &[PathBuf],
     options: &Options,
     settle: Duration,
-    emit: &(dyn Fn(&FileReport) -> bool + Sync),
-) -> Result<(), PoolError> {
+    sink: &dyn Sink,
+) {
     let (changed, changes) = mpsc::channel();
     // Kept alive for the whole watch; without it (no inotify, too many watches) polling alone.
     let _watcher = file_events(paths, changed);
     let mut settler = Settler::new(settle);
     let mut reported_problems = HashSet::new();
-    let stopped = AtomicBool::new(false);
+    // A folder still arriving has no complete MHL history: `--watch` refuses specs that verify
+    // one, so the session reads none.
+    let mut session = Session::new(spec, options, &[]);
     loop {
         let pass_started = Instant::now();
         let mut plan = engine::plan(spec, paths);
-        if let Some(shard) = options.shard {
-            shard.keep_share(&mut plan, paths);
-        }
-        for problem in plan.unlisted {
-            if reported_problems.insert(problem.path.clone()) && !emit(&problem) {
-                return Ok(());
-            }
-        }
+        plan.keep_share(options.shard, paths);
+        let problems: Vec<_> = plan
+            .unlisted
+            .into_iter()
+            .filter(|problem| reported_problems.insert(problem.path.clone()))
+            .collect();
         let present = plan
             .files
             .into_iter()
@@ -63,22 +62,11 @@ pub fn watch(
             })
             .collect();
         let ready = settler.ready(Instant::now(), present);
-        if !ready.is_empty() {
-            let batch = Plan {
-                files: ready,
-                unlisted: Vec::new(),
-                // A batch is part of a folder: MHL histories are verified on a whole folder,
-                // which is why `--watch` refuses a spec that asks for them.
-                roots: Vec::new(),
-            };
-            engine::run(spec, batch, options, &|_, _, report| {
-                if !emit(report) {
-                    stopped.store(true, Ordering::Relaxed);
-                }
-            })?;
-        }
-        if stopped.load(Ordering::Relaxed) {
-            return Ok(());
+        if !ready.is_empty() || !problems.is_empty() {
+            let listening = session.inspect(&ready, problems, sink) && session.judge(sink);
+            if !listening {
+                return;
+            }
         }
         let wait = settler
             .next_due(Instant::now())

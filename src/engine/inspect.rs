@@ -1,80 +1,14 @@
-//! The engine: paths + spec → report. Probes and analyses run on a bounded thread pool; the
-//! output order is the scan order whatever order the work finishes in.
+//! One file on its own: probe, the analyses its rules ask for, and the per-file checks. Never
+//! reads another file; what files tell about each other is `passes`' job.
 
+use super::Options;
 use crate::analyze::loudness::{SharedFirstStream, StreamMeter};
 use crate::check::{self, Subject};
 use crate::measurements::{AvSync, Measurements};
 use crate::probe::{self, Probe};
-use crate::report::{FileReport, Report, SpecInfo};
-use crate::scan;
+use crate::report::FileReport;
 use crate::spec::LoadedSpec;
-use rayon::prelude::*;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-
-/// The most files inspected at once: each is an ffprobe/ffmpeg child with threads of its own,
-/// so more only makes them fight over the cores (and thousands of threads can fail to start).
-pub const MAX_JOBS: usize = 64;
-
-/// The worker threads could not be started (the system refused more threads).
-#[derive(Debug, thiserror::Error)]
-#[error("cannot start {jobs} worker threads: {reason}")]
-pub struct PoolError {
-    pub jobs: usize,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Files inspected at once. Each ffprobe/ffmpeg child is itself multithreaded, so the
-    /// default is the number of CPUs rather than more.
-    pub jobs: usize,
-    pub probe_timeout: Duration,
-    /// `--shard K/N`: check only this share of the files found.
-    pub shard: Option<crate::shard::Shard>,
-    /// Where reports of unchanged files are kept between runs (`None`: `--no-cache`).
-    pub cache: Option<crate::cache::Cache>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            probe_timeout: Duration::from_secs(60),
-            shard: None,
-            cache: None,
-        }
-    }
-}
-
-/// The files a run will inspect, plus reports for paths that could not even be listed.
-pub struct Plan {
-    pub files: Vec<PathBuf>,
-    pub unlisted: Vec<FileReport>,
-    /// The folders the files were found in (see `scan::Scan::roots`).
-    pub roots: Vec<PathBuf>,
-}
-
-pub fn plan(spec: &LoadedSpec, paths: &[PathBuf]) -> Plan {
-    let include: Option<Vec<String>> = spec
-        .spec
-        .files
-        .as_ref()
-        .and_then(|f| f.include.as_ref())
-        .map(|globs| globs.iter().map(|g| g.0.clone()).collect());
-    let found = scan::scan(paths, &scan::include_set(include.as_deref()));
-    let unlisted = found
-        .problems
-        .iter()
-        .map(|(path, why)| unreadable_report(spec, path, None, why))
-        .collect();
-    Plan {
-        files: found.files,
-        unlisted,
-        roots: found.roots,
-    }
-}
+use std::path::Path;
 
 /// Probes, measures and checks one file. Never panics on bad media: problems become findings.
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
@@ -240,7 +174,12 @@ fn coverage(decoded_s: Option<f64>, probe: &Probe) -> Option<f64> {
     Some((share * 1000.0).round() / 1000.0)
 }
 
-fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &str) -> FileReport {
+pub(crate) fn unreadable_report(
+    spec: &LoadedSpec,
+    path: &Path,
+    size: Option<u64>,
+    why: &str,
+) -> FileReport {
     let findings = check::unreadable(&spec.spec, why);
     let (path, path_raw) = FileReport::recorded_path(path);
     FileReport {
@@ -258,75 +197,4 @@ fn unreadable_report(spec: &LoadedSpec, path: &Path, size: Option<u64>, why: &st
         measurements: Measurements::default(),
         findings,
     }
-}
-
-/// Inspects every file in `plan` on a pool of `options.jobs` threads. `progress(done, total,
-/// report)` is called as each file finishes (from worker threads).
-pub fn run(
-    spec: &LoadedSpec,
-    plan: Plan,
-    options: &Options,
-    progress: &(dyn Fn(usize, usize, &FileReport) + Sync),
-) -> Result<Vec<FileReport>, PoolError> {
-    let total = plan.files.len();
-    let done = AtomicUsize::new(0);
-    let jobs = options.jobs.clamp(1, MAX_JOBS);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| PoolError {
-            jobs,
-            reason: e.to_string(),
-        })?;
-    let mut reports: Vec<FileReport> = pool.install(|| {
-        plan.files
-            .par_iter()
-            .map(|path| {
-                let report = match &options.cache {
-                    Some(cache) => {
-                        cache.through(path, &spec.sha256, || inspect(spec, path, options))
-                    }
-                    None => inspect(spec, path, options),
-                };
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total, &report);
-                report
-            })
-            .collect()
-    });
-    crate::pairing::check(&spec.spec, &mut reports);
-    reports.extend(plan.unlisted);
-    pool.install(|| crate::mhl::verify::apply(&spec.spec, &plan.roots, &mut reports));
-    if let Some(cache) = &options.cache {
-        cache.trim();
-    }
-    Ok(reports)
-}
-
-/// The report of a run: the files, and the clips they form (`clips:`), judged as wholes.
-pub fn report(spec: &LoadedSpec, operator: String, mut files: Vec<FileReport>) -> Report {
-    let clips = crate::clips::pass(&spec.spec, &mut files);
-    let mut report = Report::new(spec_info(spec), operator, files);
-    report.clips = clips;
-    report.refresh_summary();
-    report
-}
-
-pub fn spec_info(spec: &LoadedSpec) -> SpecInfo {
-    SpecInfo {
-        name: spec.spec.name.clone(),
-        path: std::path::absolute(&spec.path)
-            .unwrap_or_else(|_| spec.path.clone())
-            .to_string_lossy()
-            .into_owned(),
-        sha256: spec.sha256.clone(),
-    }
-}
-
-/// `$USER`, else `$LOGNAME`, else "unknown".
-pub fn default_operator() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -1,0 +1,148 @@
+//! Loudness rules against one stream's figures. Messages name the stream (1-based) and give
+//! expected vs measured to one decimal.
+
+use super::{Finding, ids};
+use crate::check::{At, Severity};
+use crate::measurements::Loudness;
+use crate::spec::LoudnessRules;
+
+const SILENT: &str = "silent (below the −70 LUFS absolute gate)";
+/// BS.1770's gating block: audio shorter than one has no integrated loudness at all.
+pub const GATING_BLOCK_S: f64 = 0.4;
+
+/// `too_short`: the stream lasts less than one gating block, so a missing integrated
+/// loudness means "not measurable", not silence.
+pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool) -> Vec<Finding> {
+    let nothing_measured = l.integrated_lufs.is_none()
+        && l.true_peak_dbtp.is_none()
+        && l.partial.is_none()
+        && l.partial_reason.is_some();
+    if nothing_measured {
+        return failed(rules, l, stream);
+    }
+    let partial = l.partial.as_deref();
+    let suffix = if partial.is_some() { ", partial" } else { "" };
+    let mut findings = Vec::new();
+    if let Some(target) = rules.integrated {
+        let target = target.0;
+        let tolerance = rules.tolerance.map_or(0.5, |t| t.0);
+        let expected = format!("{target:.1} LUFS ±{tolerance:.1} LU");
+        match (l.integrated_lufs, partial) {
+            (_, Some(at)) => {
+                let got = l
+                    .integrated_lufs
+                    .map_or(SILENT.to_owned(), |i| format!("{i:.1} LUFS"));
+                let why = l.partial_reason.as_deref().unwrap_or("decoding stopped");
+                findings.push(
+                    Finding::fail(
+                        ids::LOUDNESS_INTEGRATED,
+                        "integrated loudness",
+                        expected,
+                        format!("{got} up to {at} (partial)"),
+                    )
+                    .with_message(format!(
+                        "integrated loudness: audio could not be decoded past {at} ({why}); \
+                         {got} up to there ({stream})"
+                    ))
+                    .with_at(Some(at_tc(at))),
+                );
+            }
+            (None, None) if too_short => findings.push(too_short_for_integrated(&expected, l, stream)),
+            (None, None) => findings.push(
+                Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, "silent")
+                    .with_message(format!(
+                        "integrated loudness: expected {expected}, got silence: the programme is {SILENT} ({stream})"
+                    )),
+            ),
+            (Some(i), None) if (i - target).abs() > tolerance + 1e-9 => {
+                let actual = format!("{i:.1} LUFS");
+                findings.push(
+                    Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, &actual)
+                        .with_message(format!(
+                            "integrated loudness: expected {expected}, got {actual} ({stream})"
+                        )),
+                );
+            }
+            _ => {}
+        }
+    }
+    if let (Some(max), Some(tp)) = (rules.true_peak_max, l.true_peak_dbtp)
+        && tp > max.0 + 1e-9
+    {
+        let expected = format!("≤ {:.1} dBTP", max.0);
+        let actual = format!("{tp:.1} dBTP{suffix}");
+        // The place is the finding's `at`, which every view prints after the message.
+        let at = l.true_peak_at.as_deref().map(at_tc);
+        findings.push(
+            Finding::fail(ids::LOUDNESS_TRUE_PEAK, "true peak", &expected, &actual)
+                .with_message(format!(
+                    "true peak: expected {expected}, got {actual} ({stream})"
+                ))
+                .with_at(at),
+        );
+    }
+    if let (Some(max), Some(lra)) = (rules.lra_max, l.lra_lu)
+        && lra > max.0 + 1e-9
+    {
+        let expected = format!("≤ {:.1} LU", max.0);
+        let actual = format!("{lra:.1} LU{suffix}");
+        findings.push(
+            Finding::fail(ids::LOUDNESS_LRA, "loudness range", &expected, &actual).with_message(
+                format!("loudness range: expected {expected}, got {actual} ({stream})"),
+            ),
+        );
+    }
+    findings
+}
+
+/// Not a failure: a stream this short has no integrated loudness to judge.
+fn too_short_for_integrated(expected: &str, l: &Loudness, stream: &str) -> Finding {
+    let peak = l
+        .sample_peak_dbfs
+        .map_or("silent".to_owned(), |p| format!("sample peak {p:.1} dBFS"));
+    Finding::fail(
+        ids::LOUDNESS_INTEGRATED,
+        "integrated loudness",
+        expected,
+        "too short for integrated loudness",
+    )
+    .with_severity(Severity::Info)
+    .with_message(format!(
+        "integrated loudness: too short for integrated loudness (under one 400 ms gating \
+         block); {peak} ({stream})"
+    ))
+}
+
+/// The stream could not be measured at all: every asked rule fails with the reason.
+fn failed(rules: &LoudnessRules, l: &Loudness, stream: &str) -> Vec<Finding> {
+    let why = l.partial_reason.as_deref().unwrap_or("unknown error");
+    let mut asked = Vec::new();
+    if rules.integrated.is_some() {
+        asked.push(ids::LOUDNESS_INTEGRATED);
+    }
+    if rules.true_peak_max.is_some() {
+        asked.push(ids::LOUDNESS_TRUE_PEAK);
+    }
+    if rules.lra_max.is_some() {
+        asked.push(ids::LOUDNESS_LRA);
+    }
+    asked
+        .into_iter()
+        .map(|id| {
+            Finding::fail(
+                id,
+                "loudness",
+                "a measurable audio stream",
+                "measurement failed",
+            )
+            .with_message(format!("loudness could not be measured ({stream}): {why}"))
+        })
+        .collect()
+}
+
+fn at_tc(tc: &str) -> At {
+    At {
+        start: tc.to_owned(),
+        end: None,
+    }
+}
