@@ -93,7 +93,7 @@ impl Setup {
 
     fn entries(&self) -> Vec<PathBuf> {
         let mut found = Vec::new();
-        for shard in std::fs::read_dir(self.cache.join("dailies-qc/v1"))
+        for shard in std::fs::read_dir(self.cache.join("dailies-qc/v2"))
             .into_iter()
             .flatten()
             .flatten()
@@ -231,6 +231,6 @@ fn the_cache_follows_xdg_cache_home_else_home() {
         ],
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(home.join(".cache/dailies-qc/v1").is_dir());
+    assert!(home.join(".cache/dailies-qc/v2").is_dir());
     assert!(!Path::new("relative").exists());
 }
