@@ -1,11 +1,15 @@
 //! contrib/slurm on a real one-node Slurm cluster: munged, slurmctld and slurmd started from a
 //! config written into a temporary folder, a 3-shard job array over the demo folder, a merge
-//! job that waits for it, and the merged report compared with a one-machine `check`.
+//! job that waits for it, and the merged report compared with a one-machine `check`: over the
+//! demo folder, and over folders whose verdicts hang on files judged together (OP-Atom clips,
+//! double-system sound; see `tests/one_verdict.rs`), file by file and clip by clip.
 //!
 //! Needs Debian's `slurm-wlm` and `munge` and root (as CI runs); fails loudly without them.
 
 mod common;
 
+use common::deliveries;
+use common::verdicts::{Verdicts, differences};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -208,26 +212,10 @@ fn files_of(report: &serde_json::Value) -> Vec<serde_json::Value> {
         .collect()
 }
 
-#[test]
-fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
-    let work = temp_dir();
-    let demo = work.path().join("demo");
-    let made = run(&["demo".as_ref(), demo.as_os_str()]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let spec = demo.join(dailies_qc::demo::SPEC_FILE);
-    let whole = check_json(&spec, &[&demo]);
-    assert_eq!(whole.code, 1, "the demo has defects: {}", whole.stderr);
-    let whole = whole.json();
-
-    // munged refuses a key in a folder others can reach: the cluster lives in a private one.
-    let cluster_dir = tempfile::Builder::new()
-        .prefix("dailies-qc-slurm-")
-        .tempdir()
-        .expect("cluster dir");
-    let cluster = start_cluster(cluster_dir.path());
-    let out = work.path().join("out");
+/// Submits `contrib/slurm/submit.sh 3 SPEC OUT MEDIA` (the shards sharing the cache `cache`);
+/// returns the merge job's id.
+fn submit(cluster: &Cluster, spec: &Path, out: &Path, media: &Path, cache: &Path) -> String {
     let submit = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/slurm/submit.sh");
-    let cache = work.path().join("cache");
     let submitted = cluster
         .command("bash")
         .arg(&submit)
@@ -235,10 +223,10 @@ fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
             "3".as_ref(),
             spec.as_os_str(),
             out.as_os_str(),
-            demo.as_os_str(),
+            media.as_os_str(),
         ])
         .env("DAILIES_QC", BIN)
-        .env("XDG_CACHE_HOME", &cache)
+        .env("XDG_CACHE_HOME", cache)
         .output()
         .expect("submit.sh");
     assert!(
@@ -249,13 +237,16 @@ fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
     );
     let merge_job = String::from_utf8_lossy(&submitted.stdout).trim().to_owned();
     assert!(!merge_job.is_empty(), "submit.sh printed no merge job id");
+    merge_job
+}
 
-    let merged_path = out.join("report.json");
+/// Waits until the queue is empty: every job submitted has finished.
+fn wait_for_the_jobs(cluster: &Cluster) {
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let queue = cluster.run("squeue", &["-h".as_ref()]);
         if String::from_utf8_lossy(&queue.stdout).trim().is_empty() {
-            break;
+            return;
         }
         assert!(
             Instant::now() < deadline,
@@ -265,7 +256,11 @@ fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
         );
         std::thread::sleep(Duration::from_secs(1));
     }
-    let merged = std::fs::read(&merged_path).unwrap_or_else(|e| {
+}
+
+/// `OUT/report.json`, the merge job's report, once every shard report is there.
+fn merged_report(cluster: &Cluster, out: &Path, merge_job: &str) -> serde_json::Value {
+    let merged = std::fs::read(out.join("report.json")).unwrap_or_else(|e| {
         let log = |name: &str| std::fs::read_to_string(out.join(name)).unwrap_or_default();
         panic!(
             "no merged report ({e}); merge job {merge_job}:\n{}\nshard logs:\n{}{}{}\n{}",
@@ -276,13 +271,80 @@ fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
             cluster.logs()
         )
     });
-    let merged: serde_json::Value = serde_json::from_slice(&merged).expect("merged JSON");
     for k in 1..=3 {
         assert!(
             out.join(format!("shard-{k}.json")).is_file(),
-            "shard {k} report"
+            "shard {k} report in {}",
+            out.display()
         );
     }
+    serde_json::from_slice(&merged).expect("merged JSON")
+}
+
+#[test]
+fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
+    let work = temp_dir();
+    let demo = work.path().join("demo");
+    let made = run(&["demo".as_ref(), demo.as_os_str()]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let spec = demo.join(dailies_qc::demo::SPEC_FILE);
+    let whole = check_json(&spec, &[&demo]);
+    assert_eq!(whole.code, 1, "the demo has defects: {}", whole.stderr);
+    let whole = whole.json();
+    // Folders whose verdicts hang on files judged together: clips and double-system sound.
+    let together = [
+        deliveries::clips_by_umid(work.path()),
+        deliveries::double_system(work.path()),
+    ];
+
+    // munged refuses a key in a folder others can reach: the cluster lives in a private one.
+    let cluster_dir = tempfile::Builder::new()
+        .prefix("dailies-qc-slurm-")
+        .tempdir()
+        .expect("cluster dir");
+    let cluster = start_cluster(cluster_dir.path());
+    let cache = work.path().join("cache");
+    let out = work.path().join("out");
+    let merge_job = submit(&cluster, &spec, &out, &demo, &cache);
+    let jobs: Vec<(PathBuf, String)> = together
+        .iter()
+        .map(|d| {
+            let out = work.path().join(format!("out-{}", d.name));
+            let job = submit(&cluster, &d.spec, &out, &d.media, &cache);
+            (out, job)
+        })
+        .collect();
+    wait_for_the_jobs(&cluster);
+
+    let merged = merged_report(&cluster, &out, &merge_job);
     assert_eq!(files_of(&merged), files_of(&whole));
     assert_eq!(merged["summary"], whole["summary"]);
+
+    let mut problems = Vec::new();
+    for (d, (out, job)) in together.iter().zip(&jobs) {
+        let merged = merged_report(&cluster, out, job);
+        let one_machine = check_json(&d.spec, &[&d.media]);
+        assert!(one_machine.code <= 1, "{}", one_machine.stderr);
+        let one_machine = one_machine.json();
+        let label = format!("{} on Slurm", d.name);
+        problems.extend(differences(
+            &label,
+            &Verdicts::of_report(&one_machine, &d.media),
+            &Verdicts::of_report(&merged, &d.media),
+        ));
+        for key in ["summary", "verdict"] {
+            if merged[key] != one_machine[key] {
+                problems.push(format!(
+                    "{label}: {key} {}, one machine's {}",
+                    merged[key], one_machine[key]
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} difference(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

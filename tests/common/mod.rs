@@ -1,6 +1,9 @@
 //! Shared by the integration tests: run the real binary, write specs, make media with ffmpeg.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod deliveries;
+pub mod verdicts;
+
 use dailies_qc::synth::{self, Clip};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
