@@ -123,7 +123,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             model.status = None;
             let mut effects =
                 action_for(&key).map_or_else(Vec::new, |action| perform(model, action));
-            effects.extend(preview::actions::follow_selection(model));
+            effects.extend(preview::actions::follow_selection(model).map(Effect::Preview));
             effects
         }
         // Any key closes the help.
@@ -181,14 +181,19 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ClearSearch => {}
         Action::Export => return vec![Effect::Export],
         Action::PairedFile => super::paired::jump(model),
-        Action::Preview => return preview::actions::toggle(model),
-        Action::FrameBack => return preview::actions::step(model, Step::Frames(-1)),
-        Action::FrameForward => return preview::actions::step(model, Step::Frames(1)),
-        Action::SecondBack => return preview::actions::step(model, Step::Seconds(-1)),
-        Action::SecondForward => return preview::actions::step(model, Step::Seconds(1)),
-        Action::NextLandmark => return preview::actions::next_landmark(model),
+        Action::Preview => return decode(preview::actions::toggle(model)),
+        Action::FrameBack => return decode(preview::actions::step(model, Step::Frames(-1))),
+        Action::FrameForward => return decode(preview::actions::step(model, Step::Frames(1))),
+        Action::SecondBack => return decode(preview::actions::step(model, Step::Seconds(-1))),
+        Action::SecondForward => return decode(preview::actions::step(model, Step::Seconds(1))),
+        Action::NextLandmark => return decode(preview::actions::next_landmark(model)),
     }
     vec![]
+}
+
+/// The effect that decodes the preview's frame, when one must be.
+fn decode(request: Option<preview::Request>) -> Vec<Effect> {
+    request.map(Effect::Preview).into_iter().collect()
 }
 
 /// Opens the note editor on the selected finding's draft, if it has one, else on its note.
