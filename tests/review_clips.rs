@@ -161,3 +161,47 @@ fn titles_call_a_clip_by_its_id() {
     let wide = wide.backend().to_string();
     assert!(wide.contains("▸ clip A001_C002 (2)"), "{wide}");
 }
+
+#[test]
+fn the_header_counts_a_clip_once_as_check_lists_it() {
+    let report = report_with_a_clip();
+    let mut text = Vec::new();
+    dailies_qc::output::write_text(&report, &mut text, false).expect("text");
+    let text = String::from_utf8(text).expect("UTF-8");
+    // check lists each clip and each file in no clip at the margin, track files under their clip.
+    let listed = |label: &str| text.lines().filter(|l| l.starts_with(label)).count();
+    let mut model = model_of(report.clone());
+    let c = model.counts();
+    assert_eq!(
+        (c.pass, c.fail, c.error),
+        (listed("PASS"), listed("FAIL"), listed("ERROR")),
+        "{text}"
+    );
+    assert_eq!(
+        (c.files, c.clips, c.unclipped_files, c.pending),
+        (4, 1, 2, 0)
+    );
+    feed(&mut model, vec![key(KeyCode::Down)]);
+    let shown = screen(&model);
+    assert!(
+        shown.contains(" 1 clip · 2 files  ✓ 1 pass  ✗ 2 fail "),
+        "{shown}"
+    );
+
+    // While its track files are checked again, the clip waits with them.
+    let files = report.files.iter().map(|f| f.file_path()).collect();
+    feed(
+        &mut model,
+        vec![Msg::Planned {
+            files,
+            unlisted: Vec::new(),
+        }],
+    );
+    let c = model.counts();
+    assert_eq!((c.pending, c.pass, c.fail), (3, 0, 0));
+    assert_eq!(
+        model.selected_row(),
+        Some(Row::Clip(0)),
+        "the clip stays selected"
+    );
+}

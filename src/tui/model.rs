@@ -86,10 +86,15 @@ pub enum Progress {
     },
 }
 
-/// Counts for the header.
+/// Counts for the header. With clips, the verdicts count what `check` lists at the left of its
+/// text output: each clip once (for itself and its track files) and each file in no clip.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Every file, in a clip or not.
     pub files: usize,
+    pub clips: usize,
+    /// Files in no clip.
+    pub unclipped_files: usize,
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
@@ -355,19 +360,31 @@ impl Model {
     pub fn counts(&self) -> Counts {
         let mut c = Counts {
             files: self.entries.len(),
+            clips: self.clips.len(),
             ..Counts::default()
         };
+        let mut count = |pending: bool, status: Status| match status {
+            _ if pending => c.pending += 1,
+            Status::Pass => c.pass += 1,
+            Status::Fail => c.fail += 1,
+            Status::Error => c.error += 1,
+        };
+        // Track files count under their clip, which waits while any of them does.
+        let ids: HashSet<&str> = self.clips.iter().map(|c| c.id.as_str()).collect();
+        let mut waiting: HashSet<&str> = HashSet::new();
         for e in &self.entries {
-            if e.is_pending() {
-                c.pending += 1;
-            } else {
-                match e.report.status {
-                    Status::Pass => c.pass += 1,
-                    Status::Fail => c.fail += 1,
-                    Status::Error => c.error += 1,
+            match e.report.clip.as_deref().filter(|id| ids.contains(id)) {
+                Some(id) if e.is_pending() => {
+                    waiting.insert(id);
                 }
+                Some(_) => {}
+                None => count(e.is_pending(), e.report.status),
             }
         }
+        for clip in &self.clips {
+            count(waiting.contains(clip.id.as_str()), clip.status);
+        }
+        c.unclipped_files = c.pass + c.fail + c.error + c.pending - c.clips;
         let rows = (0..self.entries.len()).map(Row::File);
         let rows = rows.chain((0..self.clips.len()).map(Row::Clip));
         c.open = rows.map(|row| self.open_failures(row)).sum();
