@@ -10,7 +10,7 @@ use dailies_qc::engine::{self, Options};
 use dailies_qc::report::{self, FileReport, Report};
 use dailies_qc::spec::{self, LoadedSpec};
 use dailies_qc::synth::Clip;
-use dailies_qc::tui::model::{EntryState, Model, Pane};
+use dailies_qc::tui::model::{EntryState, Model, Pane, Row};
 use dailies_qc::tui::update::{Msg, key, keys, update};
 use dailies_qc::tui::{sample, views};
 use ratatui::Terminal;
@@ -185,7 +185,7 @@ fn waive(model: &mut Model, path: &Path, reason: &str) {
     model.cursor = model
         .visible
         .iter()
-        .position(|&i| i == entry)
+        .position(|&row| row == Row::File(entry))
         .expect("visible");
     model.focus = Pane::Findings;
     model.finding_cursor = 0;

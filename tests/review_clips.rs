@@ -4,7 +4,7 @@
 
 use dailies_qc::check::{Finding, Verdict};
 use dailies_qc::report::{ClipReport, Report, Status};
-use dailies_qc::tui::model::{Model, Pane};
+use dailies_qc::tui::model::{Model, Pane, Row};
 use dailies_qc::tui::update::{Msg, key, keys, update};
 use dailies_qc::tui::{sample, views};
 use ratatui::Terminal;
@@ -75,17 +75,18 @@ fn a_clip_is_one_row_until_enter_unfolds_its_tracks() {
 fn clip_findings_are_stepped_to_and_reviewed_like_a_files() {
     let mut model = model_of(report_with_a_clip());
     let clip_row = model.visible[1];
+    assert_eq!(clip_row, Row::Clip(0));
     // Step with n until the clip's finding is selected.
     for _ in 0..model.counts().open {
-        if model.selected_entry_index() == Some(clip_row) {
+        if model.selected_row() == Some(clip_row) {
             break;
         }
         feed(&mut model, keys("n"));
     }
-    assert_eq!(model.selected_entry_index(), Some(clip_row));
+    assert_eq!(model.selected_row(), Some(clip_row));
     feed(&mut model, keys("x"));
     let report = model.to_report();
-    assert_eq!(report.files.len(), 4, "the clip row is no file");
+    assert_eq!(report.files.len(), 4, "the clip's row is no file");
     assert_eq!(
         report.clips[0].findings[0].review.verdict,
         Verdict::Rejected
@@ -97,8 +98,9 @@ fn clip_findings_are_stepped_to_and_reviewed_like_a_files() {
 
     // Resumed from that report, the review is still on the clip's row.
     let resumed = model_of(report);
-    let row = &resumed.entries[resumed.visible[1]];
-    assert_eq!(row.report.findings[0].review.verdict, Verdict::Rejected);
+    let row = resumed.visible[1];
+    assert_eq!(row, Row::Clip(0));
+    assert_eq!(resumed.findings(row)[0].review.verdict, Verdict::Rejected);
 }
 
 #[test]
@@ -111,7 +113,7 @@ fn n_into_a_folded_clips_track_unfolds_it() {
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| !e.clip_row && e.report.clip.is_some())
+        .filter(|(_, e)| e.report.clip.is_some())
         .map(|(i, _)| i)
         .collect();
     let open_in_tracks: usize = tracks
@@ -140,13 +142,66 @@ fn a_filter_shows_a_folded_clip_whose_track_files_it_would_show() {
     report.clips[0].status = Status::Pass;
     let mut model = model_of(report);
     feed(&mut model, keys("ff"));
-    let shown: Vec<String> = model
-        .visible
-        .iter()
-        .map(|&i| model.entries[i].report.path.clone())
-        .collect();
     assert!(
-        shown.iter().any(|p| p == "clip:A001_C002"),
-        "a track has an open failure: {shown:?}"
+        model.visible.contains(&Row::Clip(0)),
+        "a track has an open failure: {:?}",
+        model.visible
+    );
+}
+
+#[test]
+fn titles_call_a_clip_by_its_id() {
+    let mut model = model_of(report_with_a_clip());
+    feed(&mut model, vec![key(KeyCode::Down)]);
+    let shown = screen(&model);
+    assert!(shown.contains("Findings · clip A001_C002 "), "{shown}");
+    assert!(!shown.contains("clip:"), "the internal key shows: {shown}");
+    let mut wide = Terminal::new(TestBackend::new(132, 12)).expect("terminal");
+    wide.draw(|f| views::draw(f, &model)).expect("draws");
+    let wide = wide.backend().to_string();
+    assert!(wide.contains("▸ clip A001_C002 (2)"), "{wide}");
+}
+
+#[test]
+fn the_header_counts_a_clip_once_as_check_lists_it() {
+    let report = report_with_a_clip();
+    let mut text = Vec::new();
+    dailies_qc::output::write_text(&report, &mut text, false).expect("text");
+    let text = String::from_utf8(text).expect("UTF-8");
+    // check lists each clip and each file in no clip at the margin, track files under their clip.
+    let listed = |label: &str| text.lines().filter(|l| l.starts_with(label)).count();
+    let mut model = model_of(report.clone());
+    let c = model.counts();
+    assert_eq!(
+        (c.pass, c.fail, c.error),
+        (listed("PASS"), listed("FAIL"), listed("ERROR")),
+        "{text}"
+    );
+    assert_eq!(
+        (c.files, c.clips, c.unclipped_files, c.pending),
+        (4, 1, 2, 0)
+    );
+    feed(&mut model, vec![key(KeyCode::Down)]);
+    let shown = screen(&model);
+    assert!(
+        shown.contains(" 1 clip · 2 files  ✓ 1 pass  ✗ 2 fail "),
+        "{shown}"
+    );
+
+    // While its track files are checked again, the clip waits with them.
+    let files = report.files.iter().map(|f| f.file_path()).collect();
+    feed(
+        &mut model,
+        vec![Msg::Planned {
+            files,
+            unlisted: Vec::new(),
+        }],
+    );
+    let c = model.counts();
+    assert_eq!((c.pending, c.pass, c.fail), (3, 0, 0));
+    assert_eq!(
+        model.selected_row(),
+        Some(Row::Clip(0)),
+        "the clip stays selected"
     );
 }

@@ -148,7 +148,7 @@ fn search_and_filter_screens() {
         model
             .visible
             .iter()
-            .all(|&i| model.entries[i].report.status != report::Status::Pass)
+            .all(|&row| model.status(row) != report::Status::Pass)
     );
     feed(&mut model, keys("/c004"));
     let text = screen(&model, 80, 24);

@@ -15,6 +15,7 @@ mod names;
 mod paired;
 pub mod persist;
 pub mod preview;
+mod rows;
 pub mod runtime;
 #[cfg(feature = "testing")]
 pub mod sample;

@@ -2,78 +2,19 @@
 //! doing. Changes that must keep it consistent (the path index, the visible list, the cursors)
 //! live here; [`super::update`] decides when to make them.
 
+use super::clips;
 use super::editor::LineEditor;
 use super::names::distinguishing_names;
 use super::preview::Preview;
 use crate::check::Finding;
+use crate::escape::escape_control;
 use crate::report::{self, FileKey, FileReport, Report, SpecInfo, Status, ToolInfo};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryState {
-    /// Found by the scan, not checked yet (and not in an earlier report).
-    Pending,
-    /// Shown from the earlier report while it is checked again.
-    Rechecking,
-    /// Checked in this session.
-    Checked,
-    /// From the earlier report and not part of this run: kept as it was.
-    Kept,
-}
-
-/// One file on the screen.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub report: FileReport,
-    pub state: EntryState,
-    /// The file name, with as many parent folders as tell it from other files of the same
-    /// name, escaped: safe to draw. Set by the model whenever its entries change.
-    pub name: String,
-    /// Lower-case name for `/` search.
-    search_key: String,
-    /// The row stands for a clip (see [`super::clips`]), not a file.
-    pub clip_row: bool,
-}
-
-impl Entry {
-    pub(super) fn new(report: FileReport, state: EntryState) -> Entry {
-        let search_key = report.name().to_lowercase();
-        Entry {
-            report,
-            state,
-            name: String::new(),
-            search_key,
-            clip_row: false,
-        }
-    }
-
-    pub(super) fn placeholder(path: &Path) -> Entry {
-        Entry::new(FileReport::unchecked(path), EntryState::Pending)
-    }
-
-    pub fn is_pending(&self) -> bool {
-        matches!(self.state, EntryState::Pending | EntryState::Rechecking)
-    }
-
-    /// Whether the saved report should hold this entry (placeholders have nothing to save).
-    pub(super) fn has_result(&self) -> bool {
-        self.state != EntryState::Pending
-    }
-
-    pub fn open_failures(&self) -> usize {
-        self.report
-            .findings
-            .iter()
-            .filter(|f| f.is_open_failure())
-            .count()
-    }
-
-    fn is_failing(&self) -> bool {
-        self.state != EntryState::Pending && self.report.status != Status::Pass
-    }
-}
+pub use super::rows::{Entry, EntryState, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -145,14 +86,20 @@ pub enum Progress {
     },
 }
 
-/// Counts for the header.
+/// Counts for the header. With clips, the verdicts count what `check` lists at the left of its
+/// text output: each clip once (for itself and its track files) and each file in no clip.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Every file, in a clip or not.
     pub files: usize,
+    pub clips: usize,
+    /// Files in no clip.
+    pub unclipped_files: usize,
     pub pass: usize,
     pub fail: usize,
     pub error: usize,
     pub pending: usize,
+    /// Open failures of files and clips.
     pub open: usize,
 }
 
@@ -164,17 +111,16 @@ pub struct Model {
     pub clock: fn() -> String,
     /// One entry per file ([`FileKey`]).
     pub entries: Vec<Entry>,
-    /// The clips the files form (the report's `clips[]`); their rows in `entries` hold their
-    /// findings.
+    /// The clips the files form (the report's `clips[]`), their findings reviewed in place.
     pub clips: Vec<report::ClipReport>,
     /// Ids of the clips whose track files are shown under their row.
     pub unfolded: HashSet<String>,
     by_file: HashMap<FileKey, usize>,
-    /// Indices into `entries` that pass the filter and search, in order.
-    pub visible: Vec<usize>,
-    /// Position in `visible` of the selected file.
+    /// The rows that pass the filter and search, in order.
+    pub visible: Vec<Row>,
+    /// Position in `visible` of the selected row.
     pub cursor: usize,
-    /// Index of the selected finding in the selected file.
+    /// Index of the selected finding in the selected row.
     pub finding_cursor: usize,
     pub focus: Pane,
     pub filter: Filter,
@@ -246,9 +192,10 @@ impl Model {
             preview: Preview::default(),
         };
         model.reindex();
-        model.refilter();
-        if !clips.is_empty() {
-            super::clips::install(&mut model, clips);
+        if clips.is_empty() {
+            model.refilter();
+        } else {
+            model.install_clips(clips);
         }
         model
     }
@@ -272,6 +219,25 @@ impl Model {
         self.reindex();
     }
 
+    /// Puts `clips` on the screen in place of the clips shown so far (see
+    /// [`clips::install`]), keeping the selected row selected.
+    pub(super) fn install_clips(&mut self, clips: Vec<report::ClipReport>) {
+        let selected_clip = match self.selected_row() {
+            Some(Row::Clip(c)) => Some(self.clips[c].id.clone()),
+            _ => None,
+        };
+        clips::install(&mut self.clips, clips, &mut self.entries);
+        // The new list may hold the selected clip at another index, or not at all.
+        match selected_clip.map(|id| self.clips.iter().position(|c| c.id == id)) {
+            Some(Some(c)) => self.refilter_keeping(Row::Clip(c)),
+            Some(None) => {
+                self.visible.clear();
+                self.refilter();
+            }
+            None => self.refilter(),
+        }
+    }
+
     /// The index of the entry for `path`, adding a placeholder for a path the scan did not
     /// announce.
     pub(super) fn entry_for(&mut self, path: &Path) -> usize {
@@ -288,7 +254,7 @@ impl Model {
         let files: Vec<FileReport> = self
             .entries
             .iter()
-            .filter(|e| e.has_result() && !e.clip_row)
+            .filter(|e| e.has_result())
             .map(|e| e.report.clone())
             .collect();
         let mut report = Report {
@@ -300,7 +266,7 @@ impl Model {
             spec: self.spec.clone(),
             summary: report::Summary::of(&files),
             files,
-            clips: super::clips::clips_with_reviews(self),
+            clips: self.clips.clone(),
             roots: Vec::new(),
             verdict: report::SignOff::Incomplete,
         };
@@ -308,68 +274,170 @@ impl Model {
         report
     }
 
-    pub fn selected_entry_index(&self) -> Option<usize> {
+    pub fn selected_row(&self) -> Option<Row> {
         self.visible.get(self.cursor).copied()
     }
 
+    /// The index of the selected file; none when a clip's row is selected.
+    pub fn selected_entry_index(&self) -> Option<usize> {
+        match self.selected_row()? {
+            Row::File(i) => Some(i),
+            Row::Clip(_) => None,
+        }
+    }
+
+    /// The selected file; none when a clip's row is selected.
     pub fn selected_entry(&self) -> Option<&Entry> {
         self.selected_entry_index().map(|i| &self.entries[i])
     }
 
+    /// The findings of a file or of a clip as a whole.
+    pub fn findings(&self, row: Row) -> &[Finding] {
+        match row {
+            Row::File(i) => &self.entries[i].report.findings,
+            Row::Clip(c) => &self.clips[c].findings,
+        }
+    }
+
+    pub(super) fn findings_mut(&mut self, row: Row) -> &mut [Finding] {
+        match row {
+            Row::File(i) => &mut self.entries[i].report.findings,
+            Row::Clip(c) => &mut self.clips[c].findings,
+        }
+    }
+
     pub fn selected_finding(&self) -> Option<&Finding> {
-        self.selected_entry()
-            .and_then(|e| e.report.findings.get(self.finding_cursor))
+        let row = self.selected_row()?;
+        self.findings(row).get(self.finding_cursor)
     }
 
     /// The selected finding, to keep the note editor's unconfirmed text on it as a draft.
     pub(super) fn selected_finding_mut(&mut self) -> Option<&mut Finding> {
-        let index = self.selected_entry_index()?;
-        self.entries[index]
-            .report
-            .findings
-            .get_mut(self.finding_cursor)
+        let row = self.selected_row()?;
+        let finding = self.finding_cursor;
+        self.findings_mut(row).get_mut(finding)
+    }
+
+    /// What titles call a row: the file's name, or `clip A001_C002`; escaped, safe to draw.
+    pub(crate) fn title(&self, row: Row) -> Cow<'_, str> {
+        match row {
+            Row::File(i) => self.entries[i].name.as_str().into(),
+            Row::Clip(c) => format!("clip {}", escape_control(&self.clips[c].id)).into(),
+        }
+    }
+
+    /// The index in `clips` of the clip file `i` is a track of.
+    pub(crate) fn clip_of(&self, i: usize) -> Option<usize> {
+        let id = self.entries[i].report.clip.as_deref()?;
+        self.clips.iter().position(|c| c.id == id)
+    }
+
+    /// Whether the row waits for a check: a clip does while any of its track files does.
+    pub(crate) fn is_pending(&self, row: Row) -> bool {
+        match row {
+            Row::File(i) => self.entries[i].is_pending(),
+            Row::Clip(c) => {
+                let id = Some(self.clips[c].id.as_str());
+                let track = |e: &&Entry| e.report.clip.as_deref() == id;
+                self.entries.iter().filter(track).any(Entry::is_pending)
+            }
+        }
+    }
+
+    pub fn status(&self, row: Row) -> Status {
+        match row {
+            Row::File(i) => self.entries[i].report.status,
+            Row::Clip(c) => self.clips[c].status,
+        }
+    }
+
+    pub(crate) fn open_failures(&self, row: Row) -> usize {
+        self.findings(row)
+            .iter()
+            .filter(|f| f.is_open_failure())
+            .count()
     }
 
     pub fn counts(&self) -> Counts {
         let mut c = Counts {
-            files: self.entries.iter().filter(|e| !e.clip_row).count(),
+            files: self.entries.len(),
+            clips: self.clips.len(),
             ..Counts::default()
         };
+        let mut count = |pending: bool, status: Status| match status {
+            _ if pending => c.pending += 1,
+            Status::Pass => c.pass += 1,
+            Status::Fail => c.fail += 1,
+            Status::Error => c.error += 1,
+        };
+        // Track files count under their clip, which waits while any of them does.
+        let ids: HashSet<&str> = self.clips.iter().map(|c| c.id.as_str()).collect();
+        let mut waiting: HashSet<&str> = HashSet::new();
         for e in &self.entries {
-            if e.clip_row {
-                // A clip is no file; its open failures count.
-            } else if e.is_pending() {
-                c.pending += 1;
-            } else {
-                match e.report.status {
-                    Status::Pass => c.pass += 1,
-                    Status::Fail => c.fail += 1,
-                    Status::Error => c.error += 1,
+            match e.report.clip.as_deref().filter(|id| ids.contains(id)) {
+                Some(id) if e.is_pending() => {
+                    waiting.insert(id);
                 }
+                Some(_) => {}
+                None => count(e.is_pending(), e.report.status),
             }
-            c.open += e.open_failures();
         }
+        for clip in &self.clips {
+            count(waiting.contains(clip.id.as_str()), clip.status);
+        }
+        c.unclipped_files = c.pass + c.fail + c.error + c.pending - c.clips;
+        let rows = (0..self.entries.len()).map(Row::File);
+        let rows = rows.chain((0..self.clips.len()).map(Row::Clip));
+        c.open = rows.map(|row| self.open_failures(row)).sum();
         c
     }
 
-    fn passes(&self, entry: &Entry) -> bool {
+    /// Whether the filter and search pass `row` on its own.
+    fn passes(&self, row: Row) -> bool {
         let by_filter = match self.filter {
             Filter::All => true,
-            Filter::Failing => entry.is_failing(),
-            Filter::Open => entry.open_failures() > 0,
+            Filter::Failing => match row {
+                Row::File(i) => self.entries[i].is_failing(),
+                Row::Clip(c) => self.clips[c].status != Status::Pass,
+            },
+            Filter::Open => self.open_failures(row) > 0,
         };
-        by_filter && (self.search.is_empty() || entry.search_key.contains(&self.search))
+        let by_search = || match row {
+            Row::File(i) => self.entries[i].matches(&self.search),
+            Row::Clip(_) => self.title(row).to_lowercase().contains(&self.search),
+        };
+        by_filter && (self.search.is_empty() || by_search())
     }
 
-    /// Recomputes `visible`, keeping the same file selected when it is still shown.
+    /// The rows in the order the file list shows them, every clip unfolded when `all`.
+    fn order(&self, all: bool) -> Vec<Row> {
+        clips::order(&self.clips, &self.entries, |clip| {
+            all || self.unfolded.contains(&clip.id)
+        })
+    }
+
+    /// Recomputes `visible`, keeping the same row selected when it is still shown.
     pub(super) fn refilter(&mut self) {
-        let selected = self.selected_entry_index();
+        let selected = self.selected_row();
         self.search = self.search.to_lowercase();
-        self.visible = super::clips::display_order(self)
-            .into_iter()
-            .filter(|&i| super::clips::shown(self, i, |e| self.passes(e)))
+        // A clip's row shows when one of its track files passes: folded under it, they would
+        // be out of sight otherwise.
+        let with_tracks_shown: HashSet<&str> = (0..self.entries.len())
+            .filter(|&i| self.passes(Row::File(i)))
+            .filter_map(|i| self.entries[i].report.clip.as_deref())
             .collect();
-        match selected.and_then(|s| self.visible.iter().position(|&i| i == s)) {
+        let visible = self
+            .order(false)
+            .into_iter()
+            .filter(|&row| match row {
+                Row::Clip(c) => {
+                    with_tracks_shown.contains(self.clips[c].id.as_str()) || self.passes(row)
+                }
+                Row::File(_) => self.passes(row),
+            })
+            .collect();
+        self.visible = visible;
+        match selected.and_then(|s| self.visible.iter().position(|&r| r == s)) {
             Some(pos) => self.cursor = pos,
             None => {
                 self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
@@ -380,7 +448,7 @@ impl Model {
     }
 
     pub(super) fn clamp_finding(&mut self) {
-        let n = self.selected_entry().map_or(0, |e| e.report.findings.len());
+        let n = self.selected_row().map_or(0, |r| self.findings(r).len());
         self.finding_cursor = self.finding_cursor.min(n.saturating_sub(1));
     }
 
@@ -399,7 +467,7 @@ impl Model {
                 self.select_file(pos);
             }
             Pane::Findings => {
-                let n = self.selected_entry().map_or(0, |e| e.report.findings.len());
+                let n = self.selected_row().map_or(0, |r| self.findings(r).len());
                 self.finding_cursor = self
                     .finding_cursor
                     .saturating_add_signed(delta)
@@ -408,26 +476,29 @@ impl Model {
         }
     }
 
-    /// The next (or previous) open failure across all files, wrapping around.
-    pub(super) fn find_open(&self, forward: bool) -> Option<(usize, usize)> {
-        let n = self.entries.len();
+    /// The next (or previous) open failure across all files and clips, in the order of the
+    /// list with every clip unfolded, wrapping around.
+    pub(super) fn find_open(&self, forward: bool) -> Option<(Row, usize)> {
+        let rows = self.order(true);
+        let n = rows.len();
         if n == 0 {
             return None;
         }
-        let (start, current) = match self.selected_entry_index() {
-            Some(e) if !self.entries[e].report.findings.is_empty() => {
-                (e, Some(self.finding_cursor))
-            }
-            Some(e) => (e, None),
+        let selected = self
+            .selected_row()
+            .and_then(|s| rows.iter().position(|&r| r == s));
+        let (start, current) = match selected {
+            Some(r) if !self.findings(rows[r]).is_empty() => (r, Some(self.finding_cursor)),
+            Some(r) => (r, None),
             None => (if forward { 0 } else { n - 1 }, None),
         };
         for step in 0..=n {
-            let e = if forward {
+            let r = if forward {
                 (start + step) % n
             } else {
                 (start + n - step % n) % n
             };
-            let findings = &self.entries[e].report.findings;
+            let findings = self.findings(rows[r]);
             let mut order: Box<dyn Iterator<Item = usize>> = if forward {
                 Box::new(0..findings.len())
             } else {
@@ -442,16 +513,46 @@ impl Model {
                 beyond && findings[f].is_open_failure()
             });
             if let Some(f) = hit {
-                return Some((e, f));
+                return Some((rows[r], f));
             }
         }
         None
     }
 
-    /// Refilters with the selection on entry `entry` (an index into `entries`).
-    pub(super) fn refilter_keeping(&mut self, entry: usize) {
-        self.visible = vec![entry];
+    /// Refilters with the selection on `row`.
+    pub(super) fn refilter_keeping(&mut self, row: Row) {
+        self.visible = vec![row];
         self.cursor = 0;
         self.refilter();
+    }
+
+    /// Folds or unfolds the clip of the selected row (its own row or one of its track files'),
+    /// keeping the clip's row selected.
+    pub(super) fn toggle_clip(&mut self) {
+        let clip = match self.selected_row() {
+            Some(Row::Clip(c)) => c,
+            Some(Row::File(i)) => match self.clip_of(i) {
+                Some(c) => c,
+                None => return,
+            },
+            None => return,
+        };
+        let id = &self.clips[clip].id;
+        if !self.unfolded.remove(id) {
+            self.unfolded.insert(id.clone());
+        }
+        self.refilter_keeping(Row::Clip(clip));
+    }
+
+    /// Unfolds the clip `row` is a track file of, so that selecting it shows it; whether that
+    /// changed anything.
+    pub(super) fn reveal(&mut self, row: Row) -> bool {
+        match row {
+            Row::File(i) => match self.clip_of(i) {
+                Some(c) => self.unfolded.insert(self.clips[c].id.clone()),
+                None => false,
+            },
+            Row::Clip(_) => false,
+        }
     }
 }

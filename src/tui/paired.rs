@@ -1,15 +1,23 @@
 //! `o`: from a file to the file the cross-file passes paired it with (a picture's sound, a
 //! transcode's original) and back again.
 
-use super::model::{Model, Pane};
+use super::model::{Model, Pane, Row};
 use crate::pairing::Pairing;
 
 /// Selects the selected file's paired file. Pressed again on that file it returns to where it
 /// came from, even when the file has several pairs (a sound roll covering many clips).
 pub fn jump(model: &mut Model) {
-    let Some(from) = model.selected_entry_index() else {
-        model.status = Some("no file selected".to_owned());
-        return;
+    let from = match model.selected_row() {
+        Some(Row::File(i)) => i,
+        // A clip is paired through its track files.
+        Some(Row::Clip(_)) => {
+            model.status = Some("no paired file".to_owned());
+            return;
+        }
+        None => {
+            model.status = Some("no file selected".to_owned());
+            return;
+        }
     };
     let pairs = &model.entries[from].report.paired;
     let back = model
@@ -32,12 +40,17 @@ pub fn jump(model: &mut Model) {
         model.status = Some(format!("paired file not in this review: {}", pair.path));
         return;
     };
+    // A track file of a folded clip shows once its clip unfolds.
+    let to = Row::File(to);
+    if model.reveal(to) {
+        model.refilter();
+    }
     if !model.visible.contains(&to) {
         model.filter = super::model::Filter::All;
         model.search.clear();
         model.refilter();
     }
-    if let Some(pos) = model.visible.iter().position(|&i| i == to) {
+    if let Some(pos) = model.visible.iter().position(|&r| r == to) {
         model.cursor = pos;
         model.finding_cursor = 0;
         model.focus = Pane::Files;

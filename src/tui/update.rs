@@ -4,7 +4,7 @@
 
 use super::editor::LineEditor;
 use super::keys::{Action, action_for};
-use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress};
+use super::model::{Entry, EntryState, Filter, Mode, Model, NotePurpose, Pane, Progress, Row};
 use super::preview::{self, actions::Step};
 use crate::check::{Basis, Review, Verdict};
 use crate::escape::escape_control;
@@ -79,12 +79,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Checked(report) => on_checked(model, *report),
         Msg::Clips(clips) if clips.is_empty() && model.clips.is_empty() => {}
         Msg::Clips(clips) => {
-            super::clips::install(model, clips);
+            model.install_clips(clips);
             model.unsaved = true;
         }
         Msg::ChecksDone => {
-            let files = model.entries.iter().filter(|e| !e.clip_row);
-            let total = files.filter(|e| e.has_result()).count();
+            let total = model.entries.iter().filter(|e| e.has_result()).count();
             model.progress = Progress::Done { total };
             for e in &mut model.entries {
                 // A file the engine never answered for keeps its earlier result.
@@ -123,7 +122,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             model.status = None;
             let mut effects =
                 action_for(&key).map_or_else(Vec::new, |action| perform(model, action));
-            effects.extend(preview::actions::follow_selection(model));
+            effects.extend(preview::actions::follow_selection(model).map(Effect::Preview));
             effects
         }
         // Any key closes the help.
@@ -146,10 +145,10 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
                 Pane::Findings => Pane::Files,
             }
         }
-        Action::OpenFindings if model.selected_entry().is_some_and(|e| e.clip_row) => {
-            super::clips::toggle_selected(model)
+        Action::OpenFindings if matches!(model.selected_row(), Some(Row::Clip(_))) => {
+            model.toggle_clip()
         }
-        Action::ToggleClip => super::clips::toggle_selected(model),
+        Action::ToggleClip => model.toggle_clip(),
         Action::OpenFindings if model.focus == Pane::Files => model.focus = Pane::Findings,
         Action::OpenFindings => {}
         Action::Down => model.move_selection(1),
@@ -181,14 +180,19 @@ fn perform(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ClearSearch => {}
         Action::Export => return vec![Effect::Export],
         Action::PairedFile => super::paired::jump(model),
-        Action::Preview => return preview::actions::toggle(model),
-        Action::FrameBack => return preview::actions::step(model, Step::Frames(-1)),
-        Action::FrameForward => return preview::actions::step(model, Step::Frames(1)),
-        Action::SecondBack => return preview::actions::step(model, Step::Seconds(-1)),
-        Action::SecondForward => return preview::actions::step(model, Step::Seconds(1)),
-        Action::NextLandmark => return preview::actions::next_landmark(model),
+        Action::Preview => return decode(preview::actions::toggle(model)),
+        Action::FrameBack => return decode(preview::actions::step(model, Step::Frames(-1))),
+        Action::FrameForward => return decode(preview::actions::step(model, Step::Frames(1))),
+        Action::SecondBack => return decode(preview::actions::step(model, Step::Seconds(-1))),
+        Action::SecondForward => return decode(preview::actions::step(model, Step::Seconds(1))),
+        Action::NextLandmark => return decode(preview::actions::next_landmark(model)),
     }
     vec![]
+}
+
+/// The effect that decodes the preview's frame, when one must be.
+fn decode(request: Option<preview::Request>) -> Vec<Effect> {
+    request.map(Effect::Preview).into_iter().collect()
 }
 
 /// Opens the note editor on the selected finding's draft, if it has one, else on its note.
@@ -309,20 +313,20 @@ fn edit(editor: &mut LineEditor, key: KeyEvent) {
 }
 
 fn jump_to_open(model: &mut Model, forward: bool) {
-    let Some((entry, finding)) = model.find_open(forward) else {
+    let Some((row, finding)) = model.find_open(forward) else {
         model.status = Some("no open failures".to_owned());
         return;
     };
-    if super::clips::reveal(model, entry) {
+    if model.reveal(row) {
         model.refilter();
     }
-    if !model.visible.contains(&entry) {
+    if !model.visible.contains(&row) {
         model.filter = Filter::All;
         model.search.clear();
         model.refilter();
         model.status = Some("filter cleared to show the next open failure".to_owned());
     }
-    if let Some(pos) = model.visible.iter().position(|&i| i == entry) {
+    if let Some(pos) = model.visible.iter().position(|&r| r == row) {
         model.cursor = pos;
         model.finding_cursor = finding;
         model.focus = Pane::Findings;
@@ -331,22 +335,18 @@ fn jump_to_open(model: &mut Model, forward: bool) {
 
 /// Applies `change` to the selected finding's review, stamped with operator and time.
 fn review(model: &mut Model, change: impl FnOnce(&mut Review)) -> Vec<Effect> {
-    let Some(index) = model.selected_entry_index() else {
+    let Some(row) = model.selected_row() else {
         model.status = Some("no file selected".to_owned());
         return vec![];
     };
     let operator = model.operator.clone();
     let now = (model.clock)();
-    let file = &mut model.entries[index].report;
-    let Some(basis) = file
-        .findings
-        .get(model.finding_cursor)
-        .map(|finding| Basis::of(file, finding))
-    else {
+    let index = model.finding_cursor;
+    let Some(basis) = basis(model, row, index) else {
         model.status = Some("this file has no finding to review".to_owned());
         return vec![];
     };
-    let finding = &mut file.findings[model.finding_cursor];
+    let finding = &mut model.findings_mut(row)[index];
     change(&mut finding.review);
     finding.review.operator = Some(operator);
     finding.review.at = Some(now);
@@ -361,7 +361,22 @@ fn review(model: &mut Model, change: impl FnOnce(&mut Review)) -> Vec<Effect> {
     vec![Effect::Save]
 }
 
+/// What a review of finding `f` of `row` judges: for a file, the finding and the file as it is
+/// now; a clip is no file, so its finding alone.
+fn basis(model: &Model, row: Row, f: usize) -> Option<Basis> {
+    let finding = model.findings(row).get(f)?;
+    Some(match row {
+        Row::File(i) => Basis::of(&model.entries[i].report, finding),
+        Row::Clip(_) => Basis {
+            expected: finding.expected.clone(),
+            actual: finding.actual.clone(),
+            ..Basis::default()
+        },
+    })
+}
+
 fn on_planned(model: &mut Model, files: Vec<PathBuf>, unlisted: Vec<FileReport>) {
+    let selected_clip = model.selected_row().filter(|r| matches!(r, Row::Clip(_)));
     let selected = model.selected_entry().map(|e| e.report.key());
     // The model holds one entry per file, so none is lost here.
     let mut earlier: HashMap<FileKey, Entry> = model
@@ -396,13 +411,12 @@ fn on_planned(model: &mut Model, files: Vec<PathBuf>, unlisted: Vec<FileReport>)
     model.replace_entries(entries);
     let total = model.entries.iter().filter(|e| e.is_pending()).count();
     model.progress = Progress::Checking { done: 0, total };
-    model.cursor = model
+    let selected_file = model
         .entries
         .iter()
-        .position(|e| Some(e.report.key()) == selected)
-        .unwrap_or(0);
-    model.visible.clear();
-    model.refilter_keeping(model.cursor);
+        .position(|e| Some(e.report.key()) == selected);
+    // The clips stay as they were until the checks send theirs.
+    model.refilter_keeping(selected_clip.unwrap_or(Row::File(selected_file.unwrap_or(0))));
     model.unsaved = true;
 }
 

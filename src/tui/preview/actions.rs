@@ -1,16 +1,15 @@
 //! What the preview keys do to the model: each moves the [`Spot`] and answers with the
-//! [`Effect`] that decodes its frame (none when the frame is cached or nothing changed).
+//! [`Request`] that decodes its frame (none when the frame is cached or nothing changed).
 
-use super::Spot;
+use super::{Request, Spot};
 use crate::position::{Clock, frame_of_finding, loudness_landmarks};
 use crate::tui::model::Model;
-use crate::tui::update::Effect;
 
 /// `p`: shows or hides the preview of the selected finding's frame.
-pub fn toggle(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn toggle(model: &mut Model) -> Option<Request> {
     model.preview.on = !model.preview.on;
     if !model.preview.on {
-        return vec![];
+        return None;
     }
     model.preview.spot = None;
     follow_selection(model)
@@ -18,17 +17,17 @@ pub fn toggle(model: &mut Model) -> Vec<Effect> {
 
 /// How far `[`/`]` and `{`/`}` move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     Frames(i64),
     Seconds(i64),
 }
 
 /// `[`/`]`/`{`/`}`: moves the preview by frames or seconds.
-pub fn step(model: &mut Model, by: Step) -> Vec<Effect> {
+pub(crate) fn step(model: &mut Model, by: Step) -> Option<Request> {
     let on = model.preview.on;
     let Some(spot) = model.preview.spot.as_mut().filter(|_| on) else {
         model.status = Some("p shows the preview first".to_owned());
-        return vec![];
+        return None;
     };
     let delta = match by {
         Step::Frames(n) => n,
@@ -40,8 +39,8 @@ pub fn step(model: &mut Model, by: Step) -> Vec<Effect> {
 
 /// `g`: moves the preview to the next loudness landmark of the file (the true peak, the loudest
 /// 3 s), turning it on if needed.
-pub fn next_landmark(model: &mut Model) -> Vec<Effect> {
-    let effects = if model.preview.on {
+pub(crate) fn next_landmark(model: &mut Model) -> Option<Request> {
+    let request = if model.preview.on {
         follow_selection(model)
     } else {
         toggle(model)
@@ -57,7 +56,7 @@ pub fn next_landmark(model: &mut Model) -> Vec<Effect> {
         .filter(|_| !landmarks.is_empty())
     else {
         model.status = Some("no loudness landmark (true peak, loudest 3 s) to show".to_owned());
-        return effects;
+        return request;
     };
     let next = spot.landmark.map_or(0, |i| (i + 1) % landmarks.len());
     let (what, frame) = landmarks[next];
@@ -70,13 +69,13 @@ pub fn next_landmark(model: &mut Model) -> Vec<Effect> {
 
 /// After any key: when the preview is on and the selection moved to another finding, the
 /// preview follows it (superseding the frame still being decoded for the old one).
-pub fn follow_selection(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn follow_selection(model: &mut Model) -> Option<Request> {
     if !model.preview.on {
-        return vec![];
+        return None;
     }
     let Some(entry_index) = model.selected_entry_index() else {
         model.preview.spot = None;
-        return vec![];
+        return None;
     };
     let finding = model.finding_cursor;
     let entry = &model.entries[entry_index];
@@ -85,11 +84,11 @@ pub fn follow_selection(model: &mut Model) -> Vec<Effect> {
         s.entry == entry_index && s.finding == finding && s.path == entry.report.file_path()
     });
     if same {
-        return vec![];
+        return None;
     }
     let Some(clock) = entry.report.probe.as_ref().and_then(Clock::of) else {
         model.preview.spot = None;
-        return vec![];
+        return None;
     };
     model.preview.spot = Some(Spot {
         entry: entry_index,
@@ -103,14 +102,9 @@ pub fn follow_selection(model: &mut Model) -> Vec<Effect> {
 }
 
 /// The spot's frame, unless there is no colour to draw it with.
-fn fetch(model: &mut Model) -> Vec<Effect> {
+fn fetch(model: &mut Model) -> Option<Request> {
     if !model.color {
-        return vec![];
+        return None;
     }
-    model
-        .preview
-        .fetch()
-        .map(Effect::Preview)
-        .into_iter()
-        .collect()
+    model.preview.fetch()
 }

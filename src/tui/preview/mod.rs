@@ -5,7 +5,7 @@
 //! The model holds what the preview should show ([`Spot`]) and what it shows ([`Shown`]);
 //! [`actions`] move the spot and answer with a decode [`Request`] unless the frame is cached.
 
-pub mod actions;
+pub(crate) mod actions;
 mod cache;
 mod worker;
 

@@ -1,5 +1,5 @@
 //! The selected finding in full (message, expected/actual, where, note, unconfirmed draft), then
-//! the file's kind (when the spec has kinds), probe summary and measurements.
+//! the file's kind (when the spec has kinds), probe summary and measurements (a clip has none).
 
 use super::findings::{severity_label, verdict_label};
 use super::{Theme, pane};
@@ -7,6 +7,7 @@ use crate::check::Finding;
 use crate::escape::escape_control;
 use crate::measurements::Measurements;
 use crate::probe::{Probe, TimecodeSource};
+use crate::report::FileReport;
 use crate::tui::model::Model;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let area = super::loudness_chart::draw(frame, area, model, theme);
     let area = super::marker_waveform::draw(frame, area, model, theme);
     let block = pane(" Detail ".into(), false, theme);
-    let Some(entry) = model.selected_entry() else {
+    let Some(row) = model.selected_row() else {
         frame.render_widget(block, area);
         return;
     };
@@ -26,23 +27,30 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     if let Some(f) = model.selected_finding() {
         finding_lines(f, theme, &mut lines);
     }
-    if entry.is_pending() {
+    if model.is_pending(row) {
         lines.push(Line::styled("· being checked…", theme.dim()));
     }
-    if let Some(kind) = &entry.report.kind {
-        lines.push(labelled("Kind", escape_control(kind).into_owned()));
+    if let Some(entry) = model.selected_entry() {
+        file_lines(&entry.report, &mut lines);
     }
-    if let Some(probe) = &entry.report.probe {
-        probe_lines(probe, entry.report.timecode_source, &mut lines);
-    }
-    super::pairs::lines(&entry.report, &mut lines);
-    measurement_lines(&entry.report.measurements, &mut lines);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// The file's kind, probe summary, pairs and measurements.
+fn file_lines(file: &FileReport, lines: &mut Vec<Line>) {
+    if let Some(kind) = &file.kind {
+        lines.push(labelled("Kind", escape_control(kind).into_owned()));
+    }
+    if let Some(probe) = &file.probe {
+        probe_lines(probe, file.timecode_source, lines);
+    }
+    super::pairs::lines(file, lines);
+    measurement_lines(&file.measurements, lines);
 }
 
 fn labelled<'a>(label: &'static str, value: String) -> Line<'a> {

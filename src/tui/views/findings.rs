@@ -1,4 +1,4 @@
-//! Findings of the selected file: severity, check id, verdict, actual vs expected.
+//! Findings of the selected file or clip: severity, check id, verdict, actual vs expected.
 
 use super::{Theme, is_focused, pane, scroll};
 use crate::check::{Finding, Severity, Verdict};
@@ -12,25 +12,25 @@ use ratatui::widgets::Paragraph;
 /// Rows for the findings pane: enough for the findings, at most about half the body.
 pub fn height_for(model: &Model, available: u16) -> u16 {
     let n = model
-        .selected_entry()
-        .map_or(0, |e| e.report.findings.len())
+        .selected_row()
+        .map_or(0, |row| model.findings(row).len())
         .max(1) as u16;
     (n + 2).clamp(3, (available / 2).max(3))
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let focused = is_focused(model, Pane::Findings);
-    let Some(entry) = model.selected_entry() else {
+    let Some(row) = model.selected_row() else {
         frame.render_widget(pane(" Findings ".into(), focused, theme), area);
         return;
     };
-    let findings = &entry.report.findings;
-    let title = format!(" Findings · {} ", entry.name);
+    let findings = model.findings(row);
+    let title = format!(" Findings · {} ", model.title(row));
     let block = pane(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if findings.is_empty() {
-        let text = if entry.is_pending() {
+        let text = if model.is_pending(row) {
             "· waiting to be checked…"
         } else {
             "✓ no findings: every rule of the spec passes"

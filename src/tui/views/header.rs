@@ -1,10 +1,11 @@
-//! Two lines: spec name and progress; counts, filter and search.
+//! Two lines: spec name and progress; counts, filter and search. With clips, the counts are
+//! those of `check`'s text output: a clip once (its track files under it), each other file.
 
 use super::Theme;
 use super::theme::glyph;
 use crate::escape::escape_control;
 use crate::report::Status;
-use crate::tui::model::{Model, Progress};
+use crate::tui::model::{Counts, Model, Progress};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
     let c = model.counts();
     let mut spans = vec![
-        Span::raw(format!(" {} files  ", c.files)),
+        Span::raw(what_is_counted(&c)),
         Span::styled(
             format!("{} {} pass  ", glyph(Some(Status::Pass)), c.pass),
             theme.status(Some(Status::Pass)),
@@ -62,6 +63,19 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::raw(format!(" │ /{}", escape_control(&model.search))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
+}
+
+/// ` 5 files  `, or with clips ` 2 clips · 1 file  `.
+fn what_is_counted(c: &Counts) -> String {
+    if c.clips == 0 {
+        return format!(" {} files  ", c.files);
+    }
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut text = format!(" {}", plural(c.clips, "clip"));
+    if c.unclipped_files > 0 {
+        text.push_str(&format!(" · {}", plural(c.unclipped_files, "file")));
+    }
+    text + "  "
 }
 
 fn progress_text(progress: Progress) -> String {
