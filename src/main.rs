@@ -21,11 +21,8 @@ const EXIT_QC_FAILED: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    if std::env::args_os().nth(1).as_deref() == Some(worker::SUBCOMMAND.as_ref()) {
-        return ExitCode::from(worker::serve());
-    }
     if let Ok(program) = std::env::current_exe() {
-        worker::offer(program);
+        worker::offer_beside(&program);
     }
     match run() {
         Ok(code) => code,

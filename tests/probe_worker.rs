@@ -1,4 +1,4 @@
-//! The probe worker (`dailies-qc __probe-worker`) answers as ffprobe does: on every kind of
+//! The probe worker (`dailies-qc-probe`) answers as ffprobe does: on every kind of
 //! media the tests make, its JSON reads as the same `Probe`, a file ffprobe cannot read is one
 //! it refuses (so ffprobe answers for it), and whole reports are identical with and without it.
 
@@ -95,8 +95,7 @@ fn ffprobe_json(path: &Path) -> Option<Vec<u8>> {
 
 /// The worker's answer line for each path, from one worker process.
 fn worker_answers(paths: &[PathBuf]) -> Vec<Vec<u8>> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
-        .arg(worker::SUBCOMMAND)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dailies-qc-probe"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -65,9 +65,9 @@ pub struct Session<'a> {
     /// Each file's own result, in the order first seen.
     own: Vec<FileReport>,
     index: HashMap<FileKey, usize>,
-    /// What the sink was last told of each file and clip, as JSON.
-    told_files: HashMap<FileKey, Vec<u8>>,
-    told_clips: HashMap<String, Vec<u8>>,
+    /// What the sink was last told of each file and clip.
+    told_files: HashMap<FileKey, FileReport>,
+    told_clips: HashMap<String, ClipReport>,
     judged: Judged,
 }
 
@@ -138,7 +138,7 @@ impl<'a> Session<'a> {
     }
 
     fn keep(&mut self, own: FileReport) {
-        self.told_files.insert(own.key(), to_json(&own));
+        self.told_files.insert(own.key(), own.clone());
         match self.index.get(&own.key()) {
             Some(&i) => self.own[i] = own,
             None => {
@@ -174,20 +174,18 @@ impl<'a> Session<'a> {
         };
         let mut listening = true;
         for file in &self.judged.files {
-            let json = to_json(file);
             let event = match self.told_files.get(&file.key()) {
-                Some(told) if *told == json => continue,
+                Some(told) if told == file => continue,
                 Some(_) => FileEvent::Amended,
                 None => FileEvent::Added,
             };
             listening &= sink.file(file, event);
-            self.told_files.insert(file.key(), json);
+            self.told_files.insert(file.key(), file.clone());
         }
         let mut changed = Vec::new();
         for clip in &self.judged.clips {
-            let json = to_json(clip);
-            if self.told_clips.get(&clip.id) != Some(&json) {
-                self.told_clips.insert(clip.id.clone(), json);
+            if self.told_clips.get(&clip.id) != Some(clip) {
+                self.told_clips.insert(clip.id.clone(), clip.clone());
                 changed.push(clip);
             }
         }
@@ -198,8 +196,4 @@ impl<'a> Session<'a> {
     pub fn judged(&self) -> &Judged {
         &self.judged
     }
-}
-
-fn to_json(value: &impl serde::Serialize) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
 }

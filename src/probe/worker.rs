@@ -1,5 +1,5 @@
-//! The probe worker: this same binary, started once per engine thread as
-//! `dailies-qc __probe-worker`, answers what ffprobe would print for one file after another
+//! The probe worker: `dailies-qc-probe`, installed beside `dailies-qc` and started once per
+//! engine thread, answers what ffprobe would print for one file after another
 //! (src/probe/worker.c), so that a scan pays one process start-up instead of one per file.
 //! It keeps ffprobe's isolation: a file that hangs or crashes it costs only that worker, which
 //! is killed (with its process group) and started afresh for the next file, and that file then
@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// The hidden subcommand that runs the worker (not in `--help`: it speaks a private protocol).
-pub const SUBCOMMAND: &str = "__probe-worker";
+/// The worker's program, found beside the running binary (`cargo install` puts both there).
+pub const PROGRAM_NAME: &str = "dailies-qc-probe";
 /// `DAILIES_QC_PROBE=ffprobe` probes every file with ffprobe: for tests and debugging.
 pub const CHOICE_VAR: &str = "DAILIES_QC_PROBE";
 /// The worker's first line: proof that the program started is a worker of this protocol.
@@ -36,40 +36,17 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
 }
 
-#[cfg(probe_worker)]
-unsafe extern "C" {
-    fn dailies_qc_probe_worker_serve() -> std::ffi::c_int;
-}
-
 /// Whether this build contains the worker (libavformat was found when it was built).
 pub const fn is_built() -> bool {
     cfg!(probe_worker)
 }
 
-/// Lets the probe start `program` (the running binary) as its worker, unless the worker is not
-/// built or `DAILIES_QC_PROBE=ffprobe` asks for ffprobe.
-pub fn offer(program: PathBuf) {
+/// Lets the probe start the worker beside `binary` (the running program), unless the worker is
+/// not built or `DAILIES_QC_PROBE=ffprobe` asks for ffprobe.
+pub fn offer_beside(binary: &Path) {
     let forced_ffprobe = std::env::var_os(CHOICE_VAR).is_some_and(|v| v == "ffprobe");
-    if is_built() && !forced_ffprobe {
-        let _ = PROGRAM.set(program);
-    }
-}
-
-/// Runs the worker's loop on stdin/stdout until stdin closes; returns the exit code.
-pub fn serve() -> u8 {
-    #[cfg(probe_worker)]
-    {
-        // SAFETY: the C loop only reads stdin and writes stdout; it takes no Rust state.
-        let code = unsafe { dailies_qc_probe_worker_serve() };
-        u8::try_from(code).unwrap_or(2)
-    }
-    #[cfg(not(probe_worker))]
-    {
-        let _ = writeln!(
-            std::io::stderr(),
-            "dailies-qc: built without libavformat: no probe worker"
-        );
-        2
+    if let (true, false, Some(folder)) = (is_built(), forced_ffprobe, binary.parent()) {
+        let _ = PROGRAM.set(folder.join(PROGRAM_NAME));
     }
 }
 
@@ -122,7 +99,6 @@ struct Worker {
 impl Worker {
     fn start(program: &Path, timeout: Duration) -> Option<Worker> {
         let mut child = Command::new(program)
-            .arg(SUBCOMMAND)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
