@@ -325,7 +325,7 @@ fn clock_ticks() -> f64 {
 }
 
 /// Makes this process the reaper of its orphaned descendants. `dailies-qc` starts probe
-/// workers (itself, as `dailies-qc-probe`) that may outlive it by a moment; without this they
+/// workers (`dailies-qc-probe`) that may outlive it by a moment; without this they
 /// would be reaped by init and their CPU time would be missing from [`children_cpu_s`].
 pub fn adopt_orphans() {
     rustix::process::set_child_subreaper(Some(rustix::process::getpid()))

@@ -27,6 +27,8 @@ const LAYOUT: &str = "v2";
 pub struct Cache {
     dir: PathBuf,
     max_bytes: u64,
+    /// Set once this run wrote an entry: only then can the cache have grown past its bound.
+    grew: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -62,7 +64,11 @@ impl Cache {
 
     /// A cache in `dir`, bounded to about `max_bytes`.
     pub fn at(dir: PathBuf, max_bytes: u64) -> Cache {
-        Cache { dir, max_bytes }
+        Cache {
+            dir,
+            max_bytes,
+            grew: Default::default(),
+        }
     }
 
     fn entry_path(&self, key: &EntryKey) -> PathBuf {
@@ -99,7 +105,15 @@ impl Cache {
             report: report.clone(),
         };
         if let Ok(bytes) = serde_json::to_vec(&entry) {
-            let _ = write_atomically(&self.entry_path(key), &bytes);
+            self.write(&self.entry_path(key), &bytes);
+        }
+    }
+
+    /// [`Cache::trim`], when this run wrote anything: a rescan of unchanged files reads no
+    /// directory listing of the whole cache.
+    pub fn trim_if_grown(&self) {
+        if self.grew.load(Ordering::Relaxed) {
+            self.trim();
         }
     }
 
@@ -184,7 +198,7 @@ impl Cache {
             keys,
             findings: findings.clone(),
         }) {
-            let _ = write_atomically(&path, &bytes);
+            self.write(&path, &bytes);
         }
         findings
     }
@@ -192,6 +206,13 @@ impl Cache {
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader sees
 /// the old entry, the new one or none, never half of one.
+impl Cache {
+    fn write(&self, path: &Path, bytes: &[u8]) {
+        self.grew.store(true, Ordering::Relaxed);
+        let _ = write_atomically(path, bytes);
+    }
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
     std::fs::create_dir_all(dir)?;

@@ -50,7 +50,7 @@ pub fn run(spec: &LoadedSpec, plan: Plan, options: &Options, sink: &dyn Sink) ->
     session.inspect(&plan.files, plan.unlisted, sink);
     session.judge(sink);
     if let Some(cache) = &options.cache {
-        cache.trim();
+        cache.trim_if_grown();
     }
     session.judged
 }
