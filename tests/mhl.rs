@@ -348,3 +348,39 @@ fn a_generation_the_chain_lists_but_that_is_gone_names_the_chain_line() {
         )
     );
 }
+
+#[test]
+fn a_file_renamed_in_the_history_is_verified_under_its_new_name() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::rename(card.join("A001C002.mov"), card.join("A001C002_v2.mov")).expect("rename");
+    // The reference records the rename in generation 2 (`<previousPath>`) and then agrees the
+    // folder is whole.
+    let (code, text) = ascmhl(&["create", "-dr", s(&card), "-h", "xxh64"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("renamed"), "{text}");
+    assert_eq!(ascmhl(&["diff", s(&card)]).0, 0);
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+
+    // Under its new name it is held to every hash recorded for it, the old name's included.
+    flip_a_byte(&card.join("A001C002_v2.mov"));
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    let report = out.json();
+    assert_eq!(
+        integrity_findings(&report),
+        [triple("A001C002_v2.mov", "integrity.mismatch", "error")]
+    );
+    let mismatches = report["files"][index_of(&report, "A001C002_v2.mov")]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"] == "integrity.mismatch")
+        .count();
+    assert_eq!(
+        mismatches, 1,
+        "both generations record the same hash: one finding"
+    );
+}

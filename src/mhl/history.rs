@@ -284,11 +284,40 @@ fn read_hash_list(path: &Path, root: &Path, history: &mut History) {
                 }),
             }
         }
+        if let Some(previous) = entry.child("previousPath") {
+            match inside(root, &previous.text) {
+                Some(old) => follow_rename(&mut history.listed, &old, &absolute),
+                None => history.problems.push(Problem {
+                    source: at(previous.line),
+                    message: format!(
+                        "previous path {:?} leaves the folder {}",
+                        previous.text,
+                        root.display()
+                    ),
+                }),
+            }
+        }
         history.listed.push(Listed {
             path: absolute,
             hashes,
             source: at(entry.line),
         });
+    }
+}
+
+/// A generation that records a rename (`<previousPath>`, as `ascmhl create --detect_renaming`
+/// writes) moves what the earlier generations list under the old name — a file, or everything
+/// in a renamed folder — to the new one: the reference then verifies the file under its new
+/// name and no longer expects the old one.
+fn follow_rename(earlier: &mut [Listed], old: &Path, new: &Path) {
+    for listed in earlier {
+        if let Ok(rest) = listed.path.strip_prefix(old) {
+            listed.path = if rest.as_os_str().is_empty() {
+                new.to_path_buf()
+            } else {
+                new.join(rest)
+            };
+        }
     }
 }
 
