@@ -139,7 +139,7 @@ impl Rational {
     }
 
     /// The rate in `decimals` decimals without trailing zeros: `23.976`, `25`.
-    fn short_name(self, decimals: usize) -> String {
+    pub fn short_name(self, decimals: usize) -> String {
         let decimal = format!("{:.decimals$}", self.as_f64());
         decimal
             .trim_end_matches('0')

@@ -320,6 +320,7 @@ fn hostile_report() -> Report {
         status: Status::Fail,
         kind: None,
         timecode_source: None,
+        timecode_rate: None,
         clip: None,
         sound_roll: None,
         paired: Vec::new(),

@@ -129,13 +129,15 @@ fn every_kind_of_timecode_is_read_with_its_source() {
         ("A001C001.mov", "tmcd", "10:00:00:00"),
         ("A001C001_A1.mxf", "mxf", "10:00:00:00"),
         ("A001C001.mkv", "tag", "10:00:00:00"),
-        ("ZOOM0001.wav", "bext", "13:36:19:00"),
+        // No iXML rate, no spec rate, no picture: counted at an assumed 25 fps, and it says so.
+        ("ZOOM0001.wav", "bext-assumed", "13:36:19:00"),
     ] {
         let f = file(&report, name);
         assert_eq!(f["timecode_source"], source, "{name}: {f:#}");
         assert_eq!(f["probe"]["timecode"], start, "{name}");
     }
     assert_eq!(file(&report, "ZOOM0001.wav")["status"], "pass");
+    assert_eq!(file(&report, "ZOOM0001.wav")["timecode_rate"], "25/1");
 
     let html = run(&[
         "export".as_ref(),
@@ -145,7 +147,7 @@ fn every_kind_of_timecode_is_read_with_its_source() {
     ])
     .stdout;
     assert!(
-        html.contains("<dt>Timecode</dt><dd>13:36:19:00 (bext)</dd>"),
+        html.contains("<dt>Timecode</dt><dd>13:36:19:00 (bext-assumed)</dd>"),
         "{html}"
     );
 }
@@ -215,4 +217,93 @@ fn malformed_timecode_tags_are_no_timecode() {
             format!("malformed timecode tag '{bad}'")
         );
     }
+}
+
+/// A recorder's BWF whose iXML says its timecode counted at `rate` (`DF` or `NDF`).
+fn recorder_bwf(dir: &Path, name: &str, samples: u64, rate: &str, flag: &str) -> PathBuf {
+    let path = dir.join(name);
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=1:sample_rate=48000",
+        "-c:a",
+        "pcm_s24le",
+        "-write_bext",
+        "1",
+        "-metadata",
+        &format!("time_reference={samples}"),
+        "-rf64",
+        "never",
+        path.to_str().expect("UTF-8 temp path"),
+    ]);
+    let ixml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><BWFXML><IXML_VERSION>1.61</IXML_VERSION>\
+         <SPEED><TIMECODE_RATE>{rate}</TIMECODE_RATE><TIMECODE_FLAG>{flag}</TIMECODE_FLAG>\
+         </SPEED></BWFXML>"
+    );
+    deliveries::append_riff_chunk(&path, b"iXML", ixml.as_bytes());
+    path
+}
+
+#[test]
+fn a_sound_file_counts_at_its_recorders_rate_before_the_specs() {
+    let m = Media::new();
+    let dir = m.dir.path();
+    // 12:39:59:00 at 23.976 NDF: 1,094,376 frames of 2002 samples. Counted at 25 fps it would
+    // read 12:40:44:14, 45 s late.
+    let film = recorder_bwf(dir, "T01.wav", 1_094_376 * 2002, "24000/1001", "NDF");
+    let pal = recorder_bwf(dir, "T02.wav", 36_000 * 48_000, "25/1", "NDF");
+    // 01:00:00;00 drop-frame at 29.97 is frame 107,892; 1601.6 samples a frame.
+    let ntsc = recorder_bwf(dir, "T03.wav", 172_799_828, "30000/1001", "DF");
+    let spec = "name: t\ntimecode: {rate: 25}\n";
+    let report = check(spec, dir, &[&film, &pal, &ntsc]);
+    for (name, start, rate) in [
+        ("T01.wav", "12:39:59:00", "24000/1001"),
+        ("T02.wav", "10:00:00:00", "25/1"),
+        ("T03.wav", "01:00:00;00", "30000/1001"),
+    ] {
+        let f = file(&report, name);
+        assert_eq!(f["probe"]["timecode"], start, "{name}: {f:#}");
+        assert_eq!(f["timecode_source"], "ixml", "{name}");
+        assert_eq!(f["timecode_rate"], rate, "{name}");
+    }
+    // Without a rate of its own, the spec's rate counts.
+    let plain = m.zoom_bwf();
+    let report = check("name: t\ntimecode: {rate: 23.976}\n", dir, &[&plain]);
+    let f = file(&report, "ZOOM0001.wav");
+    assert_eq!(f["probe"]["timecode"], "13:35:30:01");
+    assert_eq!(f["timecode_source"], "bext");
+    assert_eq!(f["timecode_rate"], "24000/1001");
+}
+
+#[test]
+fn sound_with_no_rate_of_its_own_counts_at_the_pictures_rate_in_the_report_too() {
+    let m = Media::new();
+    let dir = m.dir.path();
+    let picture = deliveries::take(dir, "T01.mov", "10:01:00:00");
+    // A bext TimeReference and no iXML: at 24 fps it starts a second before the take.
+    let sound = dir.join("S01.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=3:sample_rate=48000",
+        "-c:a",
+        "pcm_s24le",
+        "-write_bext",
+        "1",
+        "-metadata",
+        &format!("time_reference={}", deliveries::at_48k(10, 0, 59, 0)),
+        sound.to_str().expect("UTF-8 temp path"),
+    ]);
+    let spec = deliveries::DOUBLE_SYSTEM_SPEC.replace("timecode: {rate: 24}\n", "");
+    let report = check(&spec, dir, &[&picture, &sound]);
+    let s = file(&report, "S01.wav");
+    assert_eq!(s["probe"]["timecode"], "10:00:59:00", "{s:#}");
+    assert_eq!(s["timecode_source"], "bext");
+    assert_eq!(s["timecode_rate"], "24/1");
+    let t = file(&report, "T01.mov");
+    assert_eq!(t["status"], "pass", "{t:#}");
+    assert_eq!(t["paired"][0]["offset_frames"], 24, "{t:#}");
 }

@@ -6,6 +6,7 @@
 pub mod ixml;
 
 use crate::check::{Finding, Severity, ids};
+use crate::probe::RecorderRate;
 use crate::rational::Rational;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -30,6 +31,9 @@ pub struct SoundRoll {
     /// The rate the recorder's timecode counted at (iXML `TIMECODE_RATE`), as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_rate: Option<String>,
+    /// `DF` or `NDF` (iXML `TIMECODE_FLAG`), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode_flag: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub track_names: Vec<String>,
     pub sample_rate: u32,
@@ -65,8 +69,19 @@ impl SoundRoll {
 
     /// The iXML timecode rate, when it is one.
     pub fn timecode_rate(&self) -> Option<Rational> {
-        let text = self.timecode_rate.as_deref()?;
+        let text = self.timecode_rate.as_deref()?.trim();
         Rational::parse_ffprobe(text).or_else(|| Rational::parse_frame_rate(text).ok())
+    }
+
+    /// How the recorder counted its timecode, when its iXML says at what rate.
+    pub fn recorder_rate(&self) -> Option<RecorderRate> {
+        Some(RecorderRate {
+            rate: self.timecode_rate()?,
+            drop_frame: self
+                .timecode_flag
+                .as_deref()
+                .is_some_and(|f| f.trim().eq_ignore_ascii_case("DF")),
+        })
     }
 }
 
@@ -179,6 +194,7 @@ fn read_roll(path: &Path) -> Result<(SoundRoll, Option<String>), String> {
                 roll.circled = ixml.circled;
                 roll.frame_rate = ixml.frame_rate;
                 roll.timecode_rate = ixml.timecode_rate;
+                roll.timecode_flag = ixml.timecode_flag;
                 roll.track_names = ixml.track_names;
                 roll.recorded_sample_rate = ixml.digitizer_sample_rate;
                 None
@@ -188,6 +204,12 @@ fn read_roll(path: &Path) -> Result<(SoundRoll, Option<String>), String> {
         Err(e) => Some(format!("{e:?}")),
     };
     Ok((roll, problem))
+}
+
+/// How the recorder of the sound file at `path` counted its timecode (its iXML), when the file
+/// can be read and says.
+pub fn recorder_rate(path: &Path) -> Option<RecorderRate> {
+    read_roll(path).ok()?.0.recorder_rate()
 }
 
 /// Reads the take metadata of a file the spec's `double_system.sound` kind selected into its

@@ -59,6 +59,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         status: crate::report::Status::Pass,
         kind,
         timecode_source: probe.timecode_origin.source,
+        timecode_rate: probe.timecode_rate(),
         clip: None,
         sound_roll: None,
         paired: Vec::new(),
@@ -80,7 +81,13 @@ fn measure_and_check(
     probe: &mut Probe,
     options: &Options,
 ) -> (Measurements, Vec<crate::check::Finding>) {
-    probe.count_time_reference_at(rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0));
+    // A sound file's timecode counts at its recorder's rate before any the spec gives.
+    let recorder = probe
+        .timecode_origin
+        .time_reference
+        .and_then(|_| crate::bwf::recorder_rate(path));
+    let spec_rate = rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0);
+    probe.count_time_reference(recorder, spec_rate);
     // Decoding audio is the slow part: only when the spec has a loudness rule.
     let wants_loudness = rules.audio.as_ref().is_some_and(|a| a.loudness.is_some());
     // With a layout, loudness is measured per programme instead of per stream.
@@ -190,6 +197,7 @@ pub(crate) fn unreadable_report(
         status: FileReport::status_of(&findings),
         kind: None,
         timecode_source: None,
+        timecode_rate: None,
         clip: None,
         sound_roll: None,
         paired: Vec::new(),

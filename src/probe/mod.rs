@@ -7,7 +7,7 @@ pub mod worker;
 
 pub use model::{AudioStream, Probe, VideoStream, bit_depth_of_pix_fmt};
 pub use raw::RawProbe;
-pub use timecode::{TimeReference, TimecodeOrigin, TimecodeSource};
+pub use timecode::{RecorderRate, TimeReference, TimecodeOrigin, TimecodeSource};
 
 use crate::process::{RunError, media_url, run_with_timeout};
 use std::ffi::OsStr;

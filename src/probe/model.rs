@@ -1,7 +1,7 @@
 //! The typed probe the checks read. Built from ffprobe's JSON; serialised into the report.
 
 use super::raw::{RawProbe, RawStream};
-use super::timecode::{self, ASSUMED_COUNT_RATE, TimecodeOrigin, TimecodeSource};
+use super::timecode::{self, ASSUMED_COUNT_RATE, RecorderRate, TimecodeOrigin, TimecodeSource};
 use crate::measurements::{Decoder, Loudness};
 use crate::rational::Rational;
 use serde::{Deserialize, Serialize, Serializer};
@@ -223,23 +223,41 @@ impl Probe {
                 .and_then(|f| non_empty(&f.tags.get("material_package_umid").cloned())),
         };
         probe.timecode_end = probe.compute_timecode_end();
-        probe.count_time_reference_at(None);
+        probe.count_time_reference(None, None);
         probe
     }
 
-    /// Converts a BWF time reference into the start timecode at `rate` (the spec's
-    /// `timecode.rate`), else at the video's rate, else at [`ASSUMED_COUNT_RATE`], which the
-    /// origin then records so the finding can say it was a guess. Other sources are left alone.
-    pub fn count_time_reference_at(&mut self, rate: Option<Rational>) {
+    /// Converts a BWF time reference into the start timecode at the rate the recorder's iXML
+    /// says it counted at, else the spec's `timecode.rate`, else the video's, else
+    /// [`ASSUMED_COUNT_RATE`], which the origin then records as a guess. Other sources are left
+    /// alone.
+    pub fn count_time_reference(
+        &mut self,
+        recorder: Option<RecorderRate>,
+        spec_rate: Option<Rational>,
+    ) {
         let Some(reference) = self.timecode_origin.time_reference else {
             return;
         };
-        let given = rate.or_else(|| self.frame_rate());
-        let rate = given.unwrap_or(ASSUMED_COUNT_RATE);
-        self.timecode = Some(reference.at(rate).to_string());
-        self.timecode_origin.source = Some(TimecodeSource::Bext);
-        self.timecode_origin.assumed_rate = given.is_none().then_some(rate);
+        let (rate, drop_frame, source) = match (recorder, spec_rate.or_else(|| self.frame_rate())) {
+            (Some(r), _) => (r.rate, r.drop_frame, TimecodeSource::Ixml),
+            (None, Some(rate)) => (rate, false, TimecodeSource::Bext),
+            (None, None) => (ASSUMED_COUNT_RATE, false, TimecodeSource::BextAssumed),
+        };
+        self.timecode = Some(reference.counted(rate, drop_frame).to_string());
+        self.timecode_origin.source = Some(source);
+        self.timecode_origin.assumed_rate = (source == TimecodeSource::BextAssumed).then_some(rate);
+        self.timecode_origin.counted_rate = Some(rate);
         self.timecode_end = self.compute_timecode_end();
+    }
+
+    /// The rate the start timecode counts at: a time reference's counting rate, else the
+    /// picture's.
+    pub fn timecode_rate(&self) -> Option<Rational> {
+        self.timecode.as_ref()?;
+        self.timecode_origin
+            .counted_rate
+            .or_else(|| self.frame_rate())
     }
 
     /// The file's duration: the container's, else the longest stream's.

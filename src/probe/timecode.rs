@@ -18,8 +18,13 @@ pub enum TimecodeSource {
     Tmcd,
     /// MXF timecode, from the file or one of its tracks.
     Mxf,
-    /// A BWF `bext` TimeReference, converted to frames.
+    /// A BWF `bext` TimeReference counted at the spec's rate (or the picture's).
     Bext,
+    /// A BWF `bext` TimeReference counted at the rate the recorder's iXML says it counted at.
+    Ixml,
+    /// A BWF `bext` TimeReference counted at an assumed rate: nothing said which.
+    #[serde(rename = "bext-assumed")]
+    BextAssumed,
     /// Any other `timecode` tag (Matroska, MP4).
     Tag,
 }
@@ -30,6 +35,8 @@ impl fmt::Display for TimecodeSource {
             TimecodeSource::Tmcd => "tmcd",
             TimecodeSource::Mxf => "mxf",
             TimecodeSource::Bext => "bext",
+            TimecodeSource::Ixml => "ixml",
+            TimecodeSource::BextAssumed => "bext-assumed",
             TimecodeSource::Tag => "tag",
         })
     }
@@ -37,6 +44,13 @@ impl fmt::Display for TimecodeSource {
 
 /// The rate a BWF time reference is converted at when neither the spec nor the file gives one.
 pub const ASSUMED_COUNT_RATE: Rational = Rational::whole(25);
+
+/// The rate a recorder says its timecode counted at (iXML `TIMECODE_RATE`, `TIMECODE_FLAG`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecorderRate {
+    pub rate: Rational,
+    pub drop_frame: bool,
+}
 
 /// A BWF `bext` TimeReference: samples since midnight at the audio's sample rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +62,16 @@ pub struct TimeReference {
 impl TimeReference {
     /// The timecode of the first sample at `rate` (non-drop-frame, wrapping at midnight).
     pub fn at(self, rate: Rational) -> Timecode {
+        self.counted(rate, false)
+    }
+
+    /// The timecode of the first sample at `rate`, drop-frame when `drop_frame` (and the rate
+    /// allows it), wrapping at midnight.
+    pub fn counted(self, rate: Rational, drop_frame: bool) -> Timecode {
         let frames = i128::from(self.samples) * i128::from(rate.num())
             / (i128::from(self.sample_rate) * i128::from(rate.den()));
         let frames = i64::try_from(frames).unwrap_or(i64::MAX);
-        Timecode::from_frames(frames, rate, false)
+        Timecode::from_frames(frames, rate, drop_frame)
     }
 }
 
@@ -64,6 +84,8 @@ pub struct TimecodeOrigin {
     pub time_reference: Option<TimeReference>,
     /// The rate a time reference was converted at for want of one from the spec or the file.
     pub assumed_rate: Option<Rational>,
+    /// The rate a time reference was counted at (`files[].timecode_rate`), whoever gave it.
+    pub counted_rate: Option<Rational>,
     /// The first timecode tag whose text is no timecode, when no valid one was found.
     pub malformed: Option<String>,
 }
@@ -72,10 +94,7 @@ impl TimecodeOrigin {
     /// "timecode from bext at an assumed 25 fps", when the rate was a guess.
     pub fn assumption(&self) -> Option<String> {
         let rate = self.assumed_rate?;
-        Some(format!(
-            "timecode from {} at an assumed {rate} fps",
-            self.source?
-        ))
+        Some(format!("timecode from bext at an assumed {rate} fps"))
     }
 }
 

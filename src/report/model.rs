@@ -104,6 +104,10 @@ pub struct FileReport {
     /// Where the probe's start timecode was read (`tmcd`, `mxf`, `bext`, `tag`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode_source: Option<TimecodeSource>,
+    /// The rate the file's timecode counts at (`24000/1001`): a sound file's recorder's, the
+    /// spec's or the picture's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode_rate: Option<crate::rational::Rational>,
     /// The id of the clip this file is a track of (see `Report::clips`), when it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip: Option<String>,
@@ -131,6 +135,7 @@ impl FileReport {
             status: Status::Pass,
             kind: None,
             timecode_source: None,
+            timecode_rate: None,
             clip: None,
             sound_roll: None,
             paired: Vec::new(),

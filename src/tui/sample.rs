@@ -143,6 +143,7 @@ pub fn file(i: usize) -> FileReport {
         status: crate::report::Status::Pass,
         kind: None,
         timecode_source: None,
+        timecode_rate: None,
         clip: None,
         sound_roll: None,
         paired: Vec::new(),

@@ -253,7 +253,7 @@ fn ixml(take: &str) -> String {
 }
 
 /// Appends a RIFF chunk to a (non-RF64) WAV file and fixes the RIFF size field.
-fn append_riff_chunk(path: &Path, id: &[u8; 4], body: &[u8]) {
+pub fn append_riff_chunk(path: &Path, id: &[u8; 4], body: &[u8]) {
     let mut bytes = std::fs::read(path).expect("read wav");
     assert_eq!(&bytes[0..4], b"RIFF", "a RIFF WAV");
     bytes.extend_from_slice(id);

@@ -47,7 +47,7 @@ fn file_lines(file: &FileReport, lines: &mut Vec<Line>) {
         lines.push(labelled("Kind", escape_control(kind).into_owned()));
     }
     if let Some(probe) = &file.probe {
-        probe_lines(probe, file.timecode_source, lines);
+        probe_lines(probe, (file.timecode_source, file.timecode_rate), lines);
     }
     super::pairs::lines(file, lines);
     measurement_lines(&file.measurements, lines);
@@ -124,7 +124,12 @@ fn opt<T: std::fmt::Display>(value: &Option<T>) -> String {
     )
 }
 
-fn probe_lines(probe: &Probe, timecode_source: Option<TimecodeSource>, lines: &mut Vec<Line>) {
+/// `timecode`: where the start timecode came from and the rate it counts at.
+fn probe_lines(
+    probe: &Probe,
+    timecode: (Option<TimecodeSource>, Option<crate::rational::Rational>),
+    lines: &mut Vec<Line>,
+) {
     let container = probe
         .container
         .as_deref()
@@ -141,8 +146,13 @@ fn probe_lines(probe: &Probe, timecode_source: Option<TimecodeSource>, lines: &m
         if let Some(end) = &probe.timecode_end {
             file.push_str(&format!("–{}", escape_control(end)));
         }
-        if let Some(source) = timecode_source {
-            file.push_str(&format!(" ({source})"));
+        match timecode {
+            // A sound file's timecode has no picture rate beside it: say what it counts at.
+            (Some(source), Some(rate)) if probe.video.is_none() => {
+                file.push_str(&format!(" ({source} @ {} fps)", rate.short_name(3)));
+            }
+            (Some(source), _) => file.push_str(&format!(" ({source})")),
+            (None, _) => {}
         }
     }
     lines.push(labelled("File", file));
