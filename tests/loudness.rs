@@ -905,3 +905,52 @@ fn a_quarter_second_file_is_too_short_not_silent() {
     assert!(!message.contains("silen"), "{message}");
     assert_eq!(code, 0, "an info finding alone does not fail QC: {json:#}");
 }
+
+/// ffprobe's channel layout of the file's first audio stream, as the engine reads it.
+fn probed_layout(file: &Path) -> String {
+    let out = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "a:0"])
+        .args(["-show_entries", "stream=channel_layout", "-of", "csv=p=0"])
+        .arg(file)
+        .output()
+        .expect("run ffprobe");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Channel weights come from the stream's own layout, the list form included: a 5.1 and an
+/// `FL+FR+FC+LFE+FLC+FRC` stream (as HE-AAC decoders report) read as ffmpeg's ebur128 does,
+/// within 0.1 LU. Guessing 5.1 from the count weighted FLC/FRC as surrounds (+0.6 LU here).
+#[test]
+fn channel_weights_follow_the_streams_layout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A different level on every channel, loudest where the two layouts weight differently.
+    let levels = [-30.0, -30.0, -28.0, -20.0, -18.0, -18.0];
+    let channels: Vec<String> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, db)| format!("{:.6}*sin(2*PI*{}*t)", amplitude(*db), 300 + 110 * i))
+        .collect();
+    for (name, layout) in [("five_one", "5.1"), ("wide", "FL+FR+FC+LFE+FLC+FRC")] {
+        let file = write_wav(dir.path(), name, &channels, layout, 10.0);
+        let probed = probed_layout(&file);
+        assert!(
+            name != "wide" || probed.contains("FLC+FRC"),
+            "ffprobe reads the list: {probed}"
+        );
+        let want = ffmpeg_ebur128(&file, "", "I:");
+        let request = StreamRequest {
+            path: &file,
+            audio_index: 0,
+            audio_streams: 1,
+            channels: Some(6),
+            rate: Some(48000),
+            duration_s: Some(10.0),
+            stall_timeout: Duration::from_secs(60),
+        };
+        let got = measure_stream(request, Some(&probed), &|s| format!("{s:.1}"))
+            .expect("measured")
+            .loudness
+            .integrated_lufs;
+        assert_near(name, got, want, 0.1, 0.1);
+    }
+}

@@ -156,34 +156,70 @@ pub fn measure_file(
     probe.audio.first().and_then(|a| a.loudness.clone())
 }
 
-/// The BS.1770 weighting for each channel of a layout, in ffmpeg's channel order (which both
-/// decoders deliver). LFE is left out; side and back left/right are weighted +1.5 dB as
-/// surrounds, as ffmpeg's own ebur128 filter does. A mono stream is measured as mono (one
-/// channel at unit weight), not as dual mono.
+/// The BS.1770-4 weighting for each channel of a layout, in ffmpeg's channel order (which both
+/// decoders deliver): LFE left out; surrounds between ±60° and ±120° (side, back, wide and
+/// surround-direct left/right, as ffmpeg's ebur128 filter weights the back pair of a 5.1) +1.5 dB;
+/// every other position, height channels included (ITU-R BS.2051), at unit weight. The layout
+/// is ffmpeg's name (`5.1(side)`, `7.1.4`) or its list (`6 channels (FL+FR+FC+LFE+FLC+FRC)`);
+/// a layout that names no positions is guessed from the channel count ([`layout_is_known`]
+/// tells). A mono stream is measured as mono (one channel at unit weight), not as dual mono.
 pub fn channel_map(layout: Option<&str>, channels: u32) -> Vec<Channel> {
-    let names = layout
-        .map(|l| l.trim().to_ascii_lowercase())
-        .and_then(|l| layout_channels(&l))
-        .filter(|names| names.len() == channels as usize)
-        .or_else(|| {
-            let by_count = match channels {
-                1 => "mono",
-                2 => "stereo",
-                3 => "3.0",
-                4 => "quad",
-                5 => "5.0",
-                6 => "5.1",
-                7 => "6.1",
-                8 => "7.1",
-                _ => return None,
-            };
-            layout_channels(by_count)
-        });
+    let names = positions(layout, channels).or_else(|| {
+        let by_count = match channels {
+            1 => "mono",
+            2 => "stereo",
+            3 => "3.0",
+            4 => "quad",
+            5 => "5.0",
+            6 => "5.1",
+            7 => "6.1",
+            8 => "7.1",
+            _ => return None,
+        };
+        positions(Some(by_count), channels)
+    });
     match names {
         Some(names) => names.iter().map(|n| weight_of(n)).collect(),
         // An unknown layout: every channel counts at unit weight.
         None => vec![Channel::Left; channels as usize],
     }
+}
+
+/// Whether `layout` names the position of each of `channels` channels (else the weights are a
+/// guess from the count).
+pub fn layout_is_known(layout: Option<&str>, channels: u32) -> bool {
+    positions(layout, channels).is_some()
+}
+
+/// The channel positions `layout` names, when it names one for each of `channels`.
+fn positions(layout: Option<&str>, channels: u32) -> Option<Vec<String>> {
+    let layout = layout?.trim();
+    let names: Vec<String> = match listed_positions(layout) {
+        Some(listed) => listed,
+        None => layout_channels(&layout.to_ascii_lowercase())?
+            .iter()
+            .map(|&n| n.to_owned())
+            .collect(),
+    };
+    (names.len() == channels as usize).then_some(names)
+}
+
+/// `6 channels (FL+FR+FC+LFE+FLC+FRC)` or `FL+FR+LFE`: ffmpeg's spelling of a layout it has no
+/// name for.
+fn listed_positions(layout: &str) -> Option<Vec<String>> {
+    let list = match layout.split_once('(') {
+        Some((count, rest)) if count.trim_end().ends_with("channels") => rest.strip_suffix(')')?,
+        _ => layout,
+    };
+    let names: Vec<String> = list
+        .split('+')
+        .map(|n| n.trim().to_ascii_uppercase())
+        .collect();
+    let all_positions = names.len() > 1
+        && names
+            .iter()
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()));
+    all_positions.then_some(names)
 }
 
 /// ffmpeg's channel order for its named layouts.
@@ -204,12 +240,29 @@ fn layout_channels(layout: &str) -> Option<&'static [&'static str]> {
         "5.1" => &["FL", "FR", "FC", "LFE", "BL", "BR"],
         "5.1(side)" => &["FL", "FR", "FC", "LFE", "SL", "SR"],
         "6.0" => &["FL", "FR", "FC", "BC", "SL", "SR"],
+        "6.0(front)" => &["FL", "FR", "FLC", "FRC", "SL", "SR"],
+        "hexagonal" => &["FL", "FR", "FC", "BL", "BR", "BC"],
         "6.1" => &["FL", "FR", "FC", "LFE", "BC", "SL", "SR"],
         "6.1(back)" => &["FL", "FR", "FC", "LFE", "BL", "BR", "BC"],
+        "6.1(front)" => &["FL", "FR", "LFE", "FLC", "FRC", "SL", "SR"],
         "7.0" => &["FL", "FR", "FC", "BL", "BR", "SL", "SR"],
+        "7.0(front)" => &["FL", "FR", "FC", "FLC", "FRC", "SL", "SR"],
         "7.1" => &["FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR"],
         "7.1(wide)" => &["FL", "FR", "FC", "LFE", "BL", "BR", "FLC", "FRC"],
         "7.1(wide-side)" => &["FL", "FR", "FC", "LFE", "FLC", "FRC", "SL", "SR"],
+        "7.1(top)" => &["FL", "FR", "FC", "LFE", "BL", "BR", "TFL", "TFR"],
+        "5.1.2" => &["FL", "FR", "FC", "LFE", "BL", "BR", "TFL", "TFR"],
+        "octagonal" => &["FL", "FR", "FC", "BL", "BR", "BC", "SL", "SR"],
+        "cube" => &["FL", "FR", "BL", "BR", "TFL", "TFR", "TBL", "TBR"],
+        "5.1.4" => &[
+            "FL", "FR", "FC", "LFE", "BL", "BR", "TFL", "TFR", "TBL", "TBR",
+        ],
+        "7.1.2" => &[
+            "FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR", "TFL", "TFR",
+        ],
+        "7.1.4" => &[
+            "FL", "FR", "FC", "LFE", "BL", "BR", "SL", "SR", "TFL", "TFR", "TBL", "TBR",
+        ],
         _ => return None,
     })
 }
@@ -220,12 +273,14 @@ fn weight_of(name: &str) -> Channel {
         "FR" => Channel::Right,
         // Mono is a single channel at unit weight; libebur128 weights Center that way too.
         "FC" => Channel::Center,
-        "LFE" => Channel::Unused,
-        "BL" | "SL" => Channel::LeftSurround,
-        "BR" | "SR" => Channel::RightSurround,
+        "LFE" | "LFE2" => Channel::Unused,
+        // Between ±60° and ±120°: +1.5 dB (BS.1770-4 table 3).
+        "BL" | "SL" | "SDL" | "WL" => Channel::LeftSurround,
+        "BR" | "SR" | "SDR" | "WR" => Channel::RightSurround,
         "BC" => Channel::Mp180,
         "FLC" => Channel::MpSC,
         "FRC" => Channel::MmSC,
+        // Height, bottom and any other position: unit weight.
         _ => Channel::Left,
     }
 }
@@ -494,6 +549,39 @@ mod tests {
         assert_eq!(map[3], Channel::Unused);
         assert_eq!(map[6], Channel::LeftSurround);
         assert_eq!(map[7], Channel::RightSurround);
+    }
+
+    #[test]
+    fn a_listed_layout_is_weighted_by_its_positions() {
+        // An HE-AAC 5.1 whose decoder reports front-of-centre pairs, not surrounds.
+        let layout = Some("6 channels (FL+FR+FC+LFE+FLC+FRC)");
+        assert!(layout_is_known(layout, 6));
+        assert_eq!(
+            channel_map(layout, 6),
+            vec![
+                Channel::Left,
+                Channel::Right,
+                Channel::Center,
+                Channel::Unused,
+                Channel::MpSC,
+                Channel::MmSC
+            ]
+        );
+        // A 7.1.4 bed: LFE out, the four surrounds +1.5 dB, the four heights at unit weight.
+        let bed = channel_map(Some("7.1.4"), 12);
+        assert_eq!(bed[3], Channel::Unused);
+        assert_eq!(
+            &bed[4..8],
+            &[
+                Channel::LeftSurround,
+                Channel::RightSurround,
+                Channel::LeftSurround,
+                Channel::RightSurround
+            ]
+        );
+        assert_eq!(&bed[8..], &[Channel::Left; 4]);
+        assert!(!layout_is_known(Some("6 channels"), 6));
+        assert!(!layout_is_known(Some("stereo"), 6));
     }
 
     #[test]
