@@ -954,3 +954,39 @@ fn channel_weights_follow_the_streams_layout() {
         assert_near(name, got, want, 0.1, 0.1);
     }
 }
+
+/// A file that stops on a loud sample (a 50 Hz tone at −1.2 dBFS cut at its crest) reads the
+/// true peak ffmpeg's ebur128 reads, within 0.2 dB: the meter no longer invents a step to
+/// silence after the last sample, whose ringing read ~1 dB over and failed a −1 dBTP limit.
+#[test]
+fn a_hard_end_on_a_loud_sample_reads_no_phantom_peak() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let crest = format!("{:.6}*sin(2*PI*50*t)", amplitude(-1.2));
+    // 1.005 s: the last sample is the crest of the 51st cycle.
+    let file = write_wav(
+        dir.path(),
+        "hard_end",
+        &[crest.clone(), crest],
+        "stereo",
+        1.005,
+    );
+    let want = ffmpeg_ebur128(&file, "=peak=true", "Peak:");
+    let request = StreamRequest {
+        path: &file,
+        audio_index: 0,
+        audio_streams: 1,
+        channels: Some(2),
+        rate: Some(48000),
+        duration_s: Some(1.005),
+        stall_timeout: Duration::from_secs(60),
+    };
+    let got = measure_stream(request, Some("stereo"), &|s| format!("{s:.1}"))
+        .expect("measured")
+        .loudness
+        .true_peak_dbtp;
+    assert_near("hard end", got, want, 0.2, 0.2);
+    assert!(
+        got.is_some_and(|tp| tp < -1.0),
+        "{got:?}: under a −1 dBTP limit"
+    );
+}

@@ -55,7 +55,8 @@ pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool
                     )),
             ),
             (Some(i), None) if (i - target).abs() > tolerance + 1e-9 => {
-                let actual = format!("{i:.1} LUFS");
+                let outside = |x: f64| (x - target).abs() > tolerance + 1e-9;
+                let actual = format!("{} LUFS", deciding(i, outside));
                 findings.push(
                     Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, &actual)
                         .with_message(format!(
@@ -70,7 +71,7 @@ pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool
         && tp > max.0 + 1e-9
     {
         let expected = format!("≤ {:.1} dBTP", max.0);
-        let actual = format!("{tp:.1} dBTP{suffix}");
+        let actual = format!("{} dBTP{suffix}", deciding(tp, |x| x > max.0 + 1e-9));
         // The place is the finding's `at`, which every view prints after the message.
         let at = l.true_peak_at.as_deref().map(at_tc);
         findings.push(
@@ -85,7 +86,7 @@ pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool
         && lra > max.0 + 1e-9
     {
         let expected = format!("≤ {:.1} LU", max.0);
-        let actual = format!("{lra:.1} LU{suffix}");
+        let actual = format!("{} LU{suffix}", deciding(lra, |x| x > max.0 + 1e-9));
         findings.push(
             Finding::fail(ids::LOUDNESS_LRA, "loudness range", &expected, &actual).with_message(
                 format!("loudness range: expected {expected}, got {actual} ({stream})"),
@@ -93,6 +94,15 @@ pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool
         );
     }
     findings
+}
+
+/// `value` to one decimal, or to as many more (up to three) as it takes for the figure shown to
+/// fail as the value does: "got −0.96 dBTP" against ≤ −1.0, never "got −1.0 dBTP".
+fn deciding(value: f64, fails: impl Fn(f64) -> bool) -> String {
+    (1..=3)
+        .map(|decimals| format!("{value:.decimals$}"))
+        .find(|shown| shown.parse::<f64>().is_ok_and(&fails))
+        .unwrap_or_else(|| format!("{value:.3}"))
 }
 
 /// Not a failure: a stream this short has no integrated loudness to judge.
@@ -144,5 +154,21 @@ fn at_tc(tc: &str) -> At {
     At {
         start: tc.to_owned(),
         end: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deciding;
+
+    #[test]
+    fn a_failing_figure_is_shown_with_the_decimals_that_decide_it() {
+        let above = |limit: f64| move |x: f64| x > limit + 1e-9;
+        assert_eq!(deciding(-0.96, above(-1.0)), "-0.96");
+        assert_eq!(deciding(-0.5, above(-1.0)), "-0.5");
+        assert_eq!(deciding(-0.9996, above(-1.0)), "-1.000");
+        let outside = |x: f64| (x + 23.0).abs() > 0.5 + 1e-9;
+        assert_eq!(deciding(-22.46, outside), "-22.46");
+        assert_eq!(deciding(-21.0, outside), "-21.0");
     }
 }
