@@ -339,7 +339,7 @@ fn clip_pass(
     let timeout = std::time::Duration::from_secs(60);
     let programmes = |clips: &[Vec<&dailies_qc::report::FileReport>]| {
         let measure =
-            |members: &Vec<_>| dailies_qc::clips::programme_findings(spec, members, timeout);
+            |members: &Vec<_>| dailies_qc::clips::programme_findings(spec, members, timeout).0;
         clips.iter().map(measure).collect()
     };
     dailies_qc::clips::pass(spec, files, &programmes)

@@ -98,7 +98,9 @@ fn main() {
     for _ in 0..RUNS {
         let mut files = report.files.clone();
         let start = Instant::now();
-        dailies_qc::pairing::check(&spec, black_box(&mut files));
+        if let Some(rules) = &spec.double_system {
+            dailies_qc::pairing::double_system::check(&spec, rules, black_box(&mut files));
+        }
         matching += start.elapsed();
         matched = files;
     }

@@ -177,6 +177,9 @@ fn merge(args: MergeArgs) -> Result<Outcome> {
         ..Options::default()
     };
     let judged = engine::rejudge(&spec, &options, &combined);
+    for note in &judged.notes {
+        eprintln!("dailies-qc: merge: {note}");
+    }
     let mut merged = engine::report(&spec, combined.operator.clone(), judged);
     (merged.created, merged.updated) = (combined.created.clone(), combined.updated.clone());
     merged.spec = combined.spec.clone();

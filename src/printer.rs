@@ -1,7 +1,8 @@
 //! What `check` prints while the engine runs: progress on a terminal's stderr, and with
 //! `--format jsonl` on stdout (or `--watch`) each file as its own checks finish, again when a
-//! cross-file pass amends it, and each clip. The last object printed for a path is its entry in
-//! the report `check -o` writes.
+//! cross-file pass amends it (with `"amended": true`), and each clip (with `"type": "clip"`).
+//! The last object printed for a path, less that one field, is its entry in the report
+//! `check -o` writes.
 
 use dailies_qc::engine::{FileEvent, Sink};
 use dailies_qc::escape::escape_control;

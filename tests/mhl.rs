@@ -384,3 +384,40 @@ fn a_file_renamed_in_the_history_is_verified_under_its_new_name() {
         "both generations record the same hash: one finding"
     );
 }
+
+#[test]
+fn merge_keeps_the_folder_entries_of_reports_that_record_no_folders() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::remove_file(card.join("sound/T001.wav")).expect("delete");
+    let report = dir.path().join("r.json");
+    let out = run(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "-o".as_ref(),
+        report.as_os_str(),
+        "--spec".as_ref(),
+        spec(dir.path(), "required").as_os_str(),
+        card.as_os_str(),
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // As a report saved before reports recorded their folders.
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+    assert!(json["roots"].is_array(), "the report records its folders");
+    json.as_object_mut().expect("object").remove("roots");
+    std::fs::write(&report, json.to_string()).expect("write");
+    let merged = run(&["merge".as_ref(), report.as_os_str()]);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    assert_eq!(
+        integrity_findings(&merged.json()),
+        [triple("T001.wav", "integrity.missing", "error")]
+    );
+    assert!(
+        merged.stderr.contains("MHL histories were not read again"),
+        "{}",
+        merged.stderr
+    );
+}

@@ -160,6 +160,7 @@ fn session(spec: &LoadedSpec, dir: &Path, previous: Option<Report>, then: Vec<Ms
     update(
         &mut model,
         Msg::Planned {
+            roots: Vec::new(),
             files,
             unlisted: plan.unlisted.clone(),
         },
@@ -282,6 +283,7 @@ fn a_file_listed_twice_keeps_the_reviews_of_both_listings_on_the_screen() {
     update(
         &mut model,
         Msg::Planned {
+            roots: Vec::new(),
             files: vec![first.file_path()],
             unlisted: vec![],
         },

@@ -954,3 +954,39 @@ fn a_sound_roll_landing_after_its_picture_amends_the_picture_under_watch() {
     }
     assert_no_problems(&problems);
 }
+
+/// A sound roll deleted while watched takes no further part: its picture is judged again
+/// without it and turns to `sync.sound_missing`, as a plain `check` of the folder says.
+#[test]
+fn a_sound_roll_deleted_under_watch_unpairs_its_picture() {
+    let dir = temp_dir();
+    let d = copy_of(dir.path(), "double_system", &["T01.mov", "S01.wav"]);
+    let picture = d.media.join("T01.mov");
+    let sound = d.media.join("S01.wav");
+    let watcher = Watcher::start(&d);
+    let mut problems = Vec::new();
+    let mut before = Printed::default();
+    let expected = BTreeSet::from([
+        picture.to_string_lossy().into_owned(),
+        sound.to_string_lossy().into_owned(),
+    ]);
+    watcher.read_until_quiet("both", &expected, &mut before);
+    problems.append(&mut before.problems);
+    if !last_for(&before.objects, &picture).is_some_and(|o| o["status"] == "pass") {
+        problems.push("with its sound, T01.mov should pass".to_owned());
+    }
+    std::fs::remove_file(&sound).expect("delete the sound roll");
+    let mut after = Printed::default();
+    let expected = BTreeSet::from([picture.to_string_lossy().into_owned()]);
+    watcher.read_until_quiet("sound deleted", &expected, &mut after);
+    problems.append(&mut after.problems);
+    let last = last_for(&after.objects, &picture);
+    if !last.is_some_and(|o| o["amended"] == true && has_check(o, "sync.sound_missing")) {
+        problems.push(format!(
+            "after S01.wav was deleted: the last object for T01.mov is {}, expected \
+             sync.sound_missing with \"amended\": true",
+            shown(last)
+        ));
+    }
+    assert_no_problems(&problems);
+}

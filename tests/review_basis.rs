@@ -35,6 +35,7 @@ fn session(spec: &LoadedSpec, clip: &Path, previous: Option<Report>, then: Vec<M
     let fresh = engine::inspect(spec, clip, &Options::default());
     let msgs = [
         Msg::Planned {
+            roots: Vec::new(),
             files: vec![clip.to_path_buf()],
             unlisted: vec![],
         },

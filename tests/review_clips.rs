@@ -193,6 +193,7 @@ fn the_header_counts_a_clip_once_as_check_lists_it() {
     feed(
         &mut model,
         vec![Msg::Planned {
+            roots: Vec::new(),
             files,
             unlisted: Vec::new(),
         }],

@@ -76,6 +76,7 @@ fn checking_screen_shows_pending_files_and_progress() {
         &mut model,
         vec![
             Msg::Planned {
+                roots: Vec::new(),
                 files,
                 unlisted: vec![],
             },
@@ -346,6 +347,7 @@ fn resume_carries_reviews_and_keeps_vanished_findings_as_stale() {
     update(
         &mut model,
         Msg::Planned {
+            roots: Vec::new(),
             files,
             unlisted: vec![],
         },

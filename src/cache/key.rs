@@ -80,7 +80,8 @@ pub(super) fn digest_of_names(names: &[String]) -> String {
 }
 
 /// The tools a report depends on: the version of dailies-qc, and the size and modification
-/// time of its own executable and of the `ffprobe` and `ffmpeg` found on PATH. A rebuild (the
+/// time of its own executable, of the probe worker beside it and of the `ffprobe` and `ffmpeg`
+/// found on PATH. A rebuild (the
 /// version alone does not change between builds) or an upgraded ffmpeg makes every entry a miss.
 /// A `stat` of each, not `ffprobe -version`: that alone costs more than a whole cached rescan.
 pub fn tools() -> &'static str {
@@ -91,10 +92,16 @@ pub fn tools() -> &'static str {
                 .map(|m| format!("{}/{}.{}", m.len(), m.mtime(), m.mtime_nsec()))
                 .unwrap_or_else(|| "none".to_owned())
         };
+        let exe = std::env::current_exe().ok();
+        let worker = exe
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .map(|dir| dir.join(crate::probe::worker::PROGRAM_NAME));
         format!(
-            "dailies-qc {} {}; ffprobe {}; ffmpeg {}",
+            "dailies-qc {} {} {}; ffprobe {}; ffmpeg {}",
             env!("CARGO_PKG_VERSION"),
-            stamp(std::env::current_exe().ok()),
+            stamp(exe),
+            stamp(worker),
             stamp(on_path("ffprobe")),
             stamp(on_path("ffmpeg")),
         )

@@ -4,7 +4,7 @@
 //!
 //! A cache is only ever an optimisation: an entry that cannot be read, parsed or does not match
 //! its key exactly is a miss; a write that fails is skipped; the size is bounded by evicting the
-//! oldest entries after each run.
+//! oldest entries after each run (or watch batch) that wrote any.
 
 mod key;
 
@@ -112,7 +112,7 @@ impl Cache {
     /// [`Cache::trim`], when this run wrote anything: a rescan of unchanged files reads no
     /// directory listing of the whole cache.
     pub fn trim_if_grown(&self) {
-        if self.grew.load(Ordering::Relaxed) {
+        if self.grew.swap(false, Ordering::Relaxed) {
             self.trim();
         }
     }
@@ -170,19 +170,20 @@ impl Cache {
     }
 
     /// The findings measured over the files at `paths` together (in that order), from the cache
-    /// while none of them changed, else from `measure` (and then kept).
+    /// while none of them changed, else from `measure` (and then kept when it says the
+    /// measurement was complete: a stalled read is worth another try, as an unreadable file is).
     pub fn through_findings(
         &self,
         paths: &[PathBuf],
         spec_sha256: &str,
-        measure: impl FnOnce() -> Vec<Finding>,
+        measure: impl FnOnce() -> (Vec<Finding>, bool),
     ) -> Vec<Finding> {
         let Some(keys) = paths
             .iter()
             .map(|p| EntryKey::of(p, spec_sha256))
             .collect::<Option<Vec<_>>>()
         else {
-            return measure();
+            return measure().0;
         };
         let names: Vec<String> = keys.iter().map(EntryKey::file_name).collect();
         let path = self.path_named(&key::digest_of_names(&names));
@@ -193,7 +194,10 @@ impl Cache {
         if let Some(entry) = kept {
             return entry.findings;
         }
-        let findings = measure();
+        let (findings, complete) = measure();
+        if !complete {
+            return findings;
+        }
         if let Ok(bytes) = serde_json::to_vec(&JointEntry {
             keys,
             findings: findings.clone(),
@@ -204,15 +208,16 @@ impl Cache {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader sees
-/// the old entry, the new one or none, never half of one.
 impl Cache {
+    /// Keeps `bytes` at `path` (best effort) and notes that the cache grew.
     fn write(&self, path: &Path, bytes: &[u8]) {
         self.grew.store(true, Ordering::Relaxed);
         let _ = write_atomically(path, bytes);
     }
 }
 
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader sees
+/// the old entry, the new one or none, never half of one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().ok_or(std::io::ErrorKind::InvalidInput)?;
     std::fs::create_dir_all(dir)?;

@@ -59,8 +59,8 @@ pub fn group(rules: &ClipsRules, files: &[FileReport]) -> Vec<Clip> {
         .collect()
 }
 
-/// What ties `file` to its clip. A report read back has no UMID (the report does not keep it);
-/// its recorded clip id stands in, so regrouping a report gives the same clips.
+/// What ties `file` to its clip. A report written before reports kept the UMID has none; its
+/// recorded clip id stands in, so regrouping such a report gives the same clips.
 fn key_of<'a>(rules: &ClipsRules, file: &'a FileReport) -> Option<&'a str> {
     match rules.group {
         ClipGrouping::MaterialPackage => file

@@ -64,12 +64,13 @@ pub fn pass(spec: &Spec, files: &mut [FileReport], programmes: &Programmes) -> V
     reports
 }
 
-/// The `audio.layout` and loudness findings of one clip's programmes, `members` in clip order;
-/// a decode that delivers nothing for `stall_timeout` is given up, as a file's is.
+/// The `audio.layout` and loudness findings of one clip's programmes, `members` in clip order,
+/// and whether every programme was read to its end; a decode that delivers nothing for
+/// `stall_timeout` is given up, as a file's is.
 pub fn programme_findings(
     spec: &Spec,
     members: &[&FileReport],
     stall_timeout: std::time::Duration,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, bool) {
     programmes::check(spec, members, stall_timeout)
 }

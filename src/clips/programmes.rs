@@ -11,9 +11,15 @@ use crate::spec::Spec;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The `audio.layout` and loudness findings of one clip; `members` in clip order (video
-/// tracks, then audio tracks). Nothing unless the rules of the clip's sound carry a layout.
-pub fn check(spec: &Spec, members: &[&FileReport], stall_timeout: Duration) -> Vec<Finding> {
+/// The `audio.layout` and loudness findings of one clip, and whether every programme was read
+/// to its end (only then are they worth keeping: a stalled read is worth another try);
+/// `members` in clip order (video tracks, then audio tracks). Nothing unless the rules of the
+/// clip's sound carry a layout.
+pub fn check(
+    spec: &Spec,
+    members: &[&FileReport],
+    stall_timeout: Duration,
+) -> (Vec<Finding>, bool) {
     let sound = members
         .iter()
         .find(|f| f.probe.as_ref().is_some_and(|p| !p.audio.is_empty()));
@@ -26,10 +32,10 @@ pub fn check(spec: &Spec, members: &[&FileReport], stall_timeout: Duration) -> V
         }
     });
     let Some(rules) = judged else {
-        return Vec::new();
+        return (Vec::new(), true);
     };
     let Some(layout) = rules.audio.as_ref().and_then(|a| a.layout.as_ref()) else {
-        return Vec::new();
+        return (Vec::new(), true);
     };
     let Some(mut probe) = members
         .iter()
@@ -37,7 +43,7 @@ pub fn check(spec: &Spec, members: &[&FileReport], stall_timeout: Duration) -> V
         .or_else(|| members.iter().find_map(|f| f.probe.as_ref()))
         .cloned()
     else {
-        return Vec::new();
+        return (Vec::new(), true);
     };
     probe.audio.clear();
     let mut places: Vec<(PathBuf, usize)> = Vec::new();
@@ -52,10 +58,20 @@ pub fn check(spec: &Spec, members: &[&FileReport], stall_timeout: Duration) -> V
     let meter = rules.audio.as_ref().is_some_and(|a| a.loudness.is_some());
     let (loudness, scan) =
         crate::analyze::programme::measure_tracks(&tracks, &probe, layout, meter, stall_timeout);
+    let complete = scan.unread.is_empty()
+        && loudness.as_ref().is_none_or(|l| {
+            l.partial_reason.is_none()
+                && l.programmes
+                    .iter()
+                    .all(|p| p.loudness.partial_reason.is_none())
+        });
     let measured = Measurements {
         loudness,
         layout: Some(scan),
         ..Measurements::default()
     };
-    crate::check::programmes(&rules, &probe, &measured)
+    (
+        crate::check::programmes(&rules, &probe, &measured),
+        complete,
+    )
 }

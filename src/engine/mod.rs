@@ -9,7 +9,8 @@
 //! 4. tell a [`Sink`] each file as its own checks finish, then every file and clip the passes
 //!    changed ([`session`]).
 //!
-//! `check`, `review`, `--watch` and `merge` only choose options and a sink.
+//! `check`, `review` and `--watch` only choose options and a sink; `merge` hands the union of
+//! its reports to [`rejudge`], which runs step 3 again.
 
 mod inspect;
 pub mod passes;
@@ -18,7 +19,7 @@ mod session;
 mod workers;
 
 pub use inspect::inspect;
-pub use passes::{Judged, judge_together, rejudge};
+pub use passes::{Judged, rejudge};
 pub use plan::{Plan, plan};
 pub use session::{FileEvent, Quiet, Session, Sink, run};
 

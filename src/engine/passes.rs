@@ -22,6 +22,9 @@ pub struct Judged {
     pub clips: Vec<ClipReport>,
     /// The folders the files were found under: what `merge` looks for MHL histories in.
     pub roots: Vec<String>,
+    /// What the operator should be told about how the files were judged (`merge` on a machine
+    /// that cannot see the media).
+    pub notes: Vec<String>,
 }
 
 /// What a pass may use besides the files.
@@ -44,55 +47,55 @@ pub(crate) trait CrossFilePass: Sync {
 /// The passes, in the order they run.
 pub(crate) const PASSES: [&dyn CrossFilePass; 4] = [&Clips, &DoubleSystem, &Conform, &MhlFolder];
 
-/// Runs every pass over `files` (each file's own result) and sets the clips' statuses.
-pub(crate) fn judge(context: &Context, files: Vec<FileReport>, roots: Vec<String>) -> Judged {
+/// Runs every pass over `files` (each file's own result) and sets the clips' statuses. The
+/// passes see the files in natural path order, whatever order they arrived in (a watch takes
+/// them as they land), since ties between equal candidates go to the first; the files come back
+/// in the order given, with any entries the passes made after them.
+pub(crate) fn judge(context: &Context, mut files: Vec<FileReport>, roots: Vec<String>) -> Judged {
+    let given: HashMap<FileKey, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.key(), i))
+        .collect();
+    files.sort_by(|a, b| natord::compare(&a.path, &b.path).then_with(|| a.key().cmp(&b.key())));
     let mut judged = Judged {
         files,
-        clips: Vec::new(),
         roots,
+        ..Judged::default()
     };
     for pass in PASSES {
         pass.judge(context, &mut judged);
     }
+    judged
+        .files
+        .sort_by_key(|f| given.get(&f.key()).copied().unwrap_or(usize::MAX));
     crate::report::refresh_statuses(&mut judged.clips, &judged.files);
     judged
 }
 
-/// Judges `files` (each file's own result, as a run or a cache gives it) together, over the
-/// histories under `roots`: what `Session` does after inspecting, for callers that hold
-/// reports rather than paths.
-pub fn judge_together(
-    spec: &LoadedSpec,
-    options: &Options,
-    files: Vec<FileReport>,
-    roots: &[PathBuf],
-) -> Judged {
+/// `merge`: judges the union of shards' reports (`combined`, one entry per file) together again,
+/// as one machine would have, keeping every review the reports hold. The MHL histories are read
+/// again under the folders the reports record; where those cannot be seen from here, the
+/// entries the reports hold for the folder are kept as they are, and a note says so.
+pub fn rejudge(spec: &LoadedSpec, options: &Options, combined: &Report) -> Judged {
+    let roots: Vec<PathBuf> = combined.roots.iter().map(PathBuf::from).collect();
+    let unseen: Vec<&PathBuf> = roots.iter().filter(|r| !r.is_dir()).collect();
+    let folders_seen = !roots.is_empty() && unseen.is_empty();
+    let own: Vec<FileReport> = combined
+        .files
+        .iter()
+        .filter(|file| !(folders_seen && added_by_a_pass(file)))
+        .map(|file| own_result(file, folders_seen))
+        .collect();
     let workers = Workers::start(options.jobs);
-    let histories = Histories::discover(&spec.spec, roots);
+    let histories = Histories::discover(&spec.spec, &roots).filter(|_| folders_seen);
     let context = Context {
         spec,
         options,
         workers: &workers,
         histories: histories.as_ref(),
     };
-    let roots = roots
-        .iter()
-        .map(|r| r.to_string_lossy().into_owned())
-        .collect();
-    judge(&context, files, roots)
-}
-
-/// `merge`: judges the union of shards' reports (`combined`, one entry per file) together again,
-/// as one machine would have, keeping every review the reports hold.
-pub fn rejudge(spec: &LoadedSpec, options: &Options, combined: &Report) -> Judged {
-    let own: Vec<FileReport> = combined
-        .files
-        .iter()
-        .filter(|file| !added_by_a_pass(file))
-        .map(own_result)
-        .collect();
-    let roots: Vec<PathBuf> = combined.roots.iter().map(PathBuf::from).collect();
-    let mut judged = judge_together(spec, options, own, &roots);
+    let mut judged = judge(&context, own, combined.roots.clone());
     let previous: HashMap<FileKey, &FileReport> =
         combined.files.iter().map(|f| (f.key(), f)).collect();
     for file in &mut judged.files {
@@ -102,6 +105,31 @@ pub fn rejudge(spec: &LoadedSpec, options: &Options, combined: &Report) -> Judge
         }
     }
     crate::report::carry_clip_reviews(&mut judged.clips, &combined.clips);
+    if let Some(cache) = &options.cache {
+        cache.trim_if_grown();
+    }
+    let reads_folders = spec.spec.clips.is_some()
+        || spec
+            .spec
+            .integrity
+            .as_ref()
+            .is_some_and(|i| i.mhl.is_some());
+    if reads_folders && (!unseen.is_empty() || roots.is_empty()) {
+        let folders = match unseen.is_empty() {
+            true => "the reports record no media folders".to_owned(),
+            false => format!(
+                "{} cannot be seen from here",
+                unseen
+                    .iter()
+                    .map(|r| r.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        judged.notes.push(format!(
+            "{folders}: MHL histories were not read again (the reports' missing-file and history entries are kept as they are), and a clip's programmes cannot be measured; merge where the media can be read for the whole verdict"
+        ));
+    }
     judged
 }
 
@@ -117,13 +145,16 @@ fn added_by_a_pass(file: &FileReport) -> bool {
             .all(|f| MhlFolder.checks().contains(&f.check.as_str()))
 }
 
-/// A file's entry as its own checks left it: without what the passes added, without reviews
+/// A file's entry as its own checks left it: without what the passes added (what the MHL folder
+/// pass added only when `folders_seen`, since it can only be made again then), without reviews
 /// (carried back afterwards) and without stale findings (which carrying brings back).
-fn own_result(file: &FileReport) -> FileReport {
+fn own_result(file: &FileReport, folders_seen: bool) -> FileReport {
+    let kept = |check: &str| !folders_seen && MhlFolder.checks().contains(&check);
     let added_by_passes = |f: &Finding| {
-        PASSES
-            .iter()
-            .any(|p| p.checks().contains(&f.check.as_str()))
+        !kept(&f.check)
+            && PASSES
+                .iter()
+                .any(|p| p.checks().contains(&f.check.as_str()))
     };
     let mut own = file.clone();
     own.findings.retain(|f| !f.stale && !added_by_passes(f));
@@ -165,7 +196,7 @@ impl CrossFilePass for Clips {
                         let paths: Vec<PathBuf> = members.iter().map(|f| f.file_path()).collect();
                         cache.through_findings(&paths, &context.spec.sha256, measure)
                     }
-                    None => measure(),
+                    None => measure().0,
                 }
             })
         };

@@ -148,6 +148,21 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Forgets the files `present` no longer holds (deleted or renamed away while watched):
+    /// they take no further part in judging the others. Whether any was forgotten.
+    pub fn forget_all_but(&mut self, present: &std::collections::HashSet<FileKey>) -> bool {
+        let before = self.own.len();
+        self.own.retain(|file| present.contains(&file.key()));
+        self.told_files.retain(|key, _| present.contains(key));
+        self.index = self
+            .own
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.key(), i))
+            .collect();
+        self.own.len() != before
+    }
+
     /// Judges every file seen so far together — on a shard, each on its own only: what needs
     /// the whole delivery is judged at `merge` — and tells `sink` every file and clip that
     /// changed. `false` when the sink stopped listening.
@@ -160,8 +175,8 @@ impl<'a> Session<'a> {
         self.judged = if self.options.shard.is_some() {
             Judged {
                 files: self.own.clone(),
-                clips: Vec::new(),
                 roots,
+                ..Judged::default()
             }
         } else {
             let context = Context {
@@ -190,10 +205,5 @@ impl<'a> Session<'a> {
             }
         }
         listening && sink.clips(&self.judged.clips, &changed)
-    }
-
-    /// The files and clips as last judged.
-    pub fn judged(&self) -> &Judged {
-        &self.judged
     }
 }

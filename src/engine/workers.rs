@@ -1,6 +1,7 @@
 //! The bounded pool files are inspected on. When the system refuses the threads (a process
-//! limit on a busy server), the same work runs on the calling thread, one item at a time: slower,
-//! never a different verdict.
+//! limit on a busy server), the pool is the calling thread alone, so the same work (the parallel
+//! loops inside an analysis included) runs one item at a time: slower, never a different
+//! verdict.
 
 use rayon::prelude::*;
 
@@ -9,11 +10,18 @@ pub(crate) struct Workers {
 }
 
 impl Workers {
-    /// A pool of `jobs` threads, or none when they cannot be started.
+    /// A pool of `jobs` threads, else of the calling thread alone (which must then be the one
+    /// that calls [`Workers::map`]).
     pub(crate) fn start(jobs: usize) -> Workers {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.clamp(1, super::MAX_JOBS))
             .build()
+            .or_else(|_| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .use_current_thread()
+                    .build()
+            })
             .ok();
         Workers { pool }
     }

@@ -10,7 +10,7 @@
 
 use super::{PairRole, Pairing, add_findings, frame_count};
 use crate::check::{Finding, Severity, ids};
-use crate::probe::{TimeReference, TimecodeSource};
+use crate::probe::TimeReference;
 use crate::rational::Rational;
 use crate::report::FileReport;
 use crate::spec::Spec;
@@ -68,9 +68,6 @@ pub fn check(spec: &Spec, rules: &DoubleSystemRules, reports: &mut [FileReport])
         if report.kind.as_deref() != Some(rules.sound.as_str()) {
             continue;
         }
-        if let Some(rate) = fallback_rate {
-            count_assumed_at(report, rate);
-        }
         match sound_span(i, report, fallback_rate) {
             Some(span) => {
                 // A roll running past midnight also covers the first clips of the next day.
@@ -122,29 +119,6 @@ fn spec_timecode_rate(spec: &Spec, sound_kind: &str) -> Option<Rational> {
         .or(spec.timecode.as_ref())
         .and_then(|t| t.rate)
         .map(|r| r.0)
-}
-
-/// One timecode per file: a sound file whose timecode was counted at an assumed rate (no iXML
-/// rate, no spec rate) is counted at `rate`, the pictures', as the pairing counts it.
-fn count_assumed_at(report: &mut FileReport, rate: Rational) {
-    if report.timecode_source != Some(TimecodeSource::BextAssumed) {
-        return;
-    }
-    let Some(roll) = &report.sound_roll else {
-        return;
-    };
-    let (Some(samples), true) = (roll.time_reference, roll.sample_rate > 0) else {
-        return;
-    };
-    let reference = TimeReference {
-        samples,
-        sample_rate: roll.sample_rate,
-    };
-    if let Some(probe) = report.probe.as_mut() {
-        probe.timecode = Some(reference.at(rate).to_string());
-    }
-    report.timecode_source = Some(TimecodeSource::Bext);
-    report.timecode_rate = Some(rate);
 }
 
 fn is_mos(rules: &DoubleSystemRules, report: &FileReport) -> bool {

@@ -45,16 +45,6 @@ impl PairRole {
     }
 }
 
-/// Runs the cross-file passes the spec asks for over the whole run's reports.
-pub fn check(spec: &crate::spec::Spec, reports: &mut [crate::report::FileReport]) {
-    if let Some(rules) = &spec.double_system {
-        double_system::check(spec, rules, reports);
-    }
-    if let Some(rules) = &spec.conform {
-        conform::check(spec, rules, reports);
-    }
-}
-
 /// The picture's length in frames: the stream's frame count, else its duration at its rate.
 pub(crate) fn frame_count(probe: &crate::probe::Probe) -> Option<i64> {
     let video = probe.video.as_ref()?;
@@ -82,15 +72,6 @@ pub(crate) fn add_findings(
         .findings
         .extend(crate::check::apply_severity(spec, findings));
     report.refresh_status();
-}
-
-/// Whether the cross-file passes added anything to `report` (a pair or a finding).
-pub fn touched(report: &crate::report::FileReport) -> bool {
-    !report.paired.is_empty()
-        || report
-            .findings
-            .iter()
-            .any(|f| f.check.starts_with("sync.sound_") || f.check.starts_with("conform."))
 }
 
 /// What the detail pane and the exports show of a file's take and pairs, as label and text:

@@ -84,9 +84,12 @@ pub fn carry(old: &Finding, old_file: &FileReport, fresh: &mut Finding, fresh_fi
 }
 
 /// sha256 of what the probe says about the file, leaving out what was measured from its
-/// samples (per-stream loudness and its decoder), which a re-measurement may refine.
+/// samples (per-stream loudness and its decoder), which a re-measurement may refine, and the
+/// material package UMID, which reports only keep since clips are regrouped from them: a review
+/// made before must still hold.
 pub fn probe_digest(probe: &Probe) -> String {
     let mut probe = probe.clone();
+    probe.material_package_umid = None;
     for stream in &mut probe.audio {
         stream.loudness = None;
         stream.decoder = None;

@@ -52,6 +52,7 @@ pub fn spawn_with(
             let planned = Msg::Planned {
                 files: plan.files.clone(),
                 unlisted: plan.unlisted.clone(),
+                roots: plan.roots.clone(),
             };
             if events.send(planned).is_err() {
                 return; // the screen is gone

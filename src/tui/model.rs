@@ -106,6 +106,9 @@ pub struct Counts {
 pub struct Model {
     pub spec: SpecInfo,
     pub created: String,
+    /// The folders the files were found under, saved with the report so that `merge` can judge
+    /// the whole delivery's MHL histories.
+    pub roots: Vec<String>,
     pub operator: String,
     /// Time source for review stamps (RFC 3339); tests pass a fixed one.
     pub clock: fn() -> String,
@@ -152,21 +155,23 @@ impl Model {
         previous: Option<Report>,
         clock: fn() -> String,
     ) -> Model {
-        let (created, clips, entries) = match previous {
+        let (created, clips, roots, entries) = match previous {
             // A file the report lists twice becomes one entry with the reviews of both.
             Some(report) => (
                 report.created,
                 report.clips,
+                report.roots,
                 report::one_entry_per_file(report.files)
                     .into_iter()
                     .map(|f| Entry::new(f, EntryState::Kept))
                     .collect(),
             ),
-            None => (clock(), Vec::new(), Vec::new()),
+            None => (clock(), Vec::new(), Vec::new(), Vec::new()),
         };
         let mut model = Model {
             spec,
             created,
+            roots,
             operator,
             clock,
             entries,
@@ -267,7 +272,7 @@ impl Model {
             summary: report::Summary::of(&files),
             files,
             clips: self.clips.clone(),
-            roots: Vec::new(),
+            roots: self.roots.clone(),
             verdict: report::SignOff::Incomplete,
         };
         report.refresh_summary();

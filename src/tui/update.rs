@@ -22,6 +22,8 @@ pub enum Msg {
     Planned {
         files: Vec<PathBuf>,
         unlisted: Vec<FileReport>,
+        /// The folders they were found under (`Report::roots`).
+        roots: Vec<PathBuf>,
     },
     /// One file has been probed, measured and checked.
     Checked(Box<FileReport>),
@@ -69,7 +71,17 @@ pub enum Effect {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => return on_key(model, key),
-        Msg::Planned { files, unlisted } => on_planned(model, files, unlisted),
+        Msg::Planned {
+            files,
+            unlisted,
+            roots,
+        } => {
+            model.roots = roots
+                .iter()
+                .map(|r| r.to_string_lossy().into_owned())
+                .collect();
+            on_planned(model, files, unlisted);
+        }
         Msg::Checked(report) if model.watching => {
             // A file that landed is a new entry: shown at once, and saved as a review would be.
             on_checked(model, *report);

@@ -8,10 +8,11 @@
 pub mod settle;
 
 use crate::engine::{self, Options, Session, Sink};
+use crate::report::FileKey;
 use crate::spec::LoadedSpec;
 use settle::{Settler, Stamp};
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,7 @@ pub fn watch(
             .into_iter()
             .filter(|problem| reported_problems.insert(problem.path.clone()))
             .collect();
-        let present = plan
+        let present: Vec<(PathBuf, Stamp)> = plan
             .files
             .into_iter()
             .filter_map(|path| {
@@ -61,11 +62,20 @@ pub fn watch(
                 Some((path, Stamp::of(&meta)))
             })
             .collect();
+        let still_here: HashSet<FileKey> = present
+            .iter()
+            .map(|(path, _)| FileKey::of(path))
+            .chain(reported_problems.iter().map(|p| FileKey::of(Path::new(p))))
+            .collect();
         let ready = settler.ready(Instant::now(), present);
-        if !ready.is_empty() || !problems.is_empty() {
+        let gone = session.forget_all_but(&still_here);
+        if !ready.is_empty() || !problems.is_empty() || gone {
             let listening = session.inspect(&ready, problems, sink) && session.judge(sink);
             if !listening {
                 return;
+            }
+            if let Some(cache) = &options.cache {
+                cache.trim_if_grown();
             }
         }
         let wait = settler
