@@ -167,3 +167,60 @@ fn unreadable_media_is_a_problem_not_a_pass() {
     let problem = measured.problem.expect("an empty file cannot be analysed");
     assert!(problem.contains("ffmpeg"), "{problem}");
 }
+
+/// `picture_s` of picture at `rate` with `audio_s` of PCM beside it, in a MOV.
+fn short_clip(dir: &Path, name: &str, rate: &str, picture_s: f64, audio_s: f64) -> PathBuf {
+    let path = dir.join(name);
+    let args: Vec<String> = [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("testsrc2=s=320x180:r={rate}:d={picture_s}"),
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("sine=sample_rate=48000:d={audio_s}"),
+        "-c:v",
+        "mjpeg",
+        "-c:a",
+        "pcm_s16le",
+        path.to_str().expect("UTF-8 temp path"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    ffmpeg(&args).expect("ffmpeg writes the clip");
+    path
+}
+
+/// Complete short clips are analysed whole: a 4-frame clip whose sound runs 18 ms past its
+/// picture (an IMX habit; it read 89.9 %) and a 1-frame 23.976 clip whose movie header rounds
+/// its length to the millisecond read a coverage of 1, with no "partly analysed" finding; the
+/// picture-only black pass is weighed against the picture's own length.
+#[test]
+fn complete_short_clips_are_not_partly_analysed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clips = [
+        ("imx.mov", "25", 0.16, 0.178),
+        ("one.mov", "24000/1001", 0.0417, 0.0417),
+    ];
+    for (name, rate, picture_s, audio_s) in clips {
+        let clip = short_clip(dir.path(), name, rate, picture_s, audio_s);
+        let spec = "name: t\ncontent:\n  black: {max_s: 5}\n";
+        let (_, report) = check_json(spec, &clip, dir.path());
+        let file = &report["files"][0];
+        assert_eq!(file["measurements"]["coverage"], 1.0, "{name}: {file:#}");
+        let findings = file["findings"].as_array().expect("findings");
+        assert!(
+            findings
+                .iter()
+                .all(|f| !f["message"].as_str().unwrap_or_default().contains("partly")),
+            "{name}: {findings:#?}"
+        );
+    }
+}

@@ -43,6 +43,10 @@ pub struct Pass {
     pub audio: Option<Decoded>,
     /// How far into the file the decode got, seconds; `None` when nothing was decoded.
     pub decoded_s: Option<f64>,
+    /// How long the streams this pass decoded say they are (the longest): what `decoded_s`
+    /// is weighed against, not the container's length, which a longer stream the pass did not
+    /// read may set.
+    pub declared_s: Option<f64>,
     /// The full decode, when it was asked to share this pass.
     pub full_decode: Option<FullDecode>,
 }
@@ -65,6 +69,7 @@ pub fn analyse_sharing_audio(
             content: Content::default(),
             audio: None,
             decoded_s: None,
+            declared_s: None,
             full_decode: None,
         };
     }
@@ -141,6 +146,7 @@ pub fn analyse_sharing_audio(
         audio: decoded,
         // The pass ran: a decode that never reported progress decoded nothing.
         decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
+        declared_s: plan.declared_s(probe),
         full_decode,
     }
 }
@@ -257,6 +263,24 @@ impl Plan {
             pipe_audio: false,
             full_decode: false,
         }
+    }
+
+    /// The longest of the streams this pass decodes, as the probe declares them.
+    fn declared_s(&self, probe: &Probe) -> Option<f64> {
+        if self.full_decode {
+            return probe.duration();
+        }
+        let video = (self.black.is_some() || self.freeze.is_some())
+            .then(|| probe.video.as_ref().and_then(|v| v.duration_s))
+            .flatten();
+        let audio = (self.silence.is_some() || self.pipe_audio)
+            .then(|| probe.audio.first().and_then(|a| a.duration_s))
+            .flatten();
+        video
+            .into_iter()
+            .chain(audio)
+            .reduce(f64::max)
+            .or_else(|| probe.duration())
     }
 
     fn is_empty(&self) -> bool {

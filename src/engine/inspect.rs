@@ -157,7 +157,7 @@ fn measure(
         let pass =
             crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap, full_decode);
         measurements.content = Some(pass.content);
-        measurements.coverage = coverage(pass.decoded_s, probe);
+        measurements.coverage = coverage(pass.decoded_s, pass.declared_s, probe);
         measurements.decode = pass.full_decode;
         shared = pass
             .audio
@@ -167,17 +167,30 @@ fn measure(
     // On its own when no content pass ran to share it.
     if full_decode && measurements.decode.is_none() {
         let decode = crate::analyze::full_decode::decode(path, probe);
-        measurements.coverage = coverage(Some(decode.decoded_s), probe);
+        measurements.coverage = coverage(Some(decode.decoded_s), probe.duration(), probe);
         measurements.decode = Some(decode);
     }
     (measurements, shared)
 }
 
-/// Decoded seconds over declared seconds, rounded to 0.1 % so reruns give identical reports;
-/// `None` when no decode ran (no rule needed one) or the file declares no length.
-fn coverage(decoded_s: Option<f64>, probe: &Probe) -> Option<f64> {
-    let declared = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
-    let share = decoded_s? / declared;
+/// Decoded seconds over the declared seconds of what was decoded, rounded to 0.1 % so reruns
+/// give identical reports; `None` when no decode ran (no rule needed one) or nothing declares a
+/// length. A decode that ends within one frame of the declared end (a 20 ms audio block without
+/// picture) is whole: headers round lengths (to the millisecond in a movie header), and an IMX
+/// clip's sound may run a fraction of a frame past its picture.
+fn coverage(decoded_s: Option<f64>, declared_s: Option<f64>, probe: &Probe) -> Option<f64> {
+    let declared = declared_s.filter(|d| d.is_finite() && *d > 0.0)?;
+    let frame_s = probe
+        .frame_rate()
+        .map(|r| 1.0 / r.as_f64())
+        .filter(|f| f.is_finite() && *f > 0.0)
+        .unwrap_or(0.02);
+    let decoded = decoded_s?;
+    let share = if decoded + frame_s >= declared {
+        1.0
+    } else {
+        decoded / declared
+    };
     Some((share * 1000.0).round() / 1000.0)
 }
 
