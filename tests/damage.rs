@@ -307,3 +307,35 @@ fn a_full_decode_sharing_the_content_pass_finds_the_same_damage() {
     assert_eq!(alone["errors"][0]["end_s"], shared["errors"][0]["end_s"]);
     assert_eq!(alone["decoded_s"], shared["decoded_s"]);
 }
+
+/// A header's rate proves nothing on its own: a WAV whose `fmt ` byte rate says ten times what
+/// its samples take decodes to its end and is not truncated (it was reported cut short).
+#[test]
+fn an_overstated_header_rate_is_no_truncation() {
+    let dir = temp_dir();
+    let overstated = dir.path().join("overstated.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=4:sample_rate=48000",
+        "-c:a",
+        "pcm_s16le",
+        overstated.to_str().expect("UTF-8 temp path"),
+    ]);
+    let mut bytes = std::fs::read(&overstated).expect("read");
+    let fmt = bytes
+        .windows(4)
+        .position(|w| w == b"fmt ")
+        .expect("fmt chunk");
+    let at = fmt + 16; // nAvgBytesPerSec
+    let rate = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    bytes[at..at + 4].copy_from_slice(&(rate * 10).to_le_bytes());
+    std::fs::write(&overstated, bytes).expect("write");
+
+    let (_, report) = check(dir.path(), "name: t\n", &[&overstated]);
+    assert!(
+        !ids_of(&report, "overstated.wav").contains(&"file.truncated".to_owned()),
+        "{report:#}"
+    );
+}

@@ -2,8 +2,8 @@
 //! declare far more media than the bytes hold (a cut transfer with its index at the front), or
 //! the essence can be zero-filled (a sparse copy, a failed block). Neither shows in the probe,
 //! and neither is noticed unless something decodes the file; here it costs the streams' bit rates
-//! the probe already read and a few KB of reads (plus a decode of three frames where the reads
-//! find zeros).
+//! the probe already read and a few KB of reads (plus a decode of three frames where the sizes
+//! or the reads find something: a declared rate proves nothing on its own).
 
 use super::ffmpeg;
 use super::guarded_file::GuardedFile;
@@ -32,12 +32,20 @@ const CONFIRM_FRAMES: &str = "3";
 pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
     let size = probe.size?;
     let duration = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
+    if only_pcm_audio(probe) {
+        // PCM's rate follows from its format, whatever byte rate the header states.
+        let bits_per_s =
+            pcm_bits_per_s(probe).unwrap_or_else(|| probe.stream_bit_rates.iter().sum());
+        return too_small(size, duration, bits_per_s);
+    }
     let declared_bits_per_s: u64 = probe.stream_bit_rates.iter().sum();
     if let Some(short) = too_small(size, duration, declared_bits_per_s) {
-        return Some(short);
-    }
-    if only_pcm_audio(probe) {
-        return None;
+        // A header's rate may be nominal or a maximum (a VBR stream): only an end that does
+        // not decode proves the file was cut.
+        let near_end = (duration - 1.0).max(0.0);
+        if !decodes_at(path, near_end, probe.video.is_some(), timeout) {
+            return Some(short);
+        }
     }
     let suspect_s = zero_run(path, size, duration, timeout)?;
     let at_s = suspect_s.min(duration - 1.0).max(0.0);
@@ -66,6 +74,19 @@ fn bytes(n: f64) -> String {
         n if n >= 1e3 => format!("{:.0} KB", n / 1e3),
         n => format!("{n:.0} bytes"),
     }
+}
+
+/// The bits a second that PCM streams of their sample rate, channels and sample size take;
+/// `None` when a stream does not say.
+fn pcm_bits_per_s(probe: &Probe) -> Option<u64> {
+    probe
+        .audio
+        .iter()
+        .map(|a| {
+            let bits = a.bits_per_sample.filter(|&b| b > 0)?;
+            Some(u64::from(a.sample_rate?) * u64::from(a.channels?) * u64::from(bits))
+        })
+        .sum()
 }
 
 /// An audio file of PCM only: its zeros are digital silence, which decodes as such.
