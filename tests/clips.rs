@@ -374,7 +374,7 @@ FAIL   clip E (2 track files)
   PASS   E_A1.mxf
 
 2 files: 2 pass, 0 fail, 0 error
-1 clips: 0 pass, 1 fail, 0 error
+1 clip: 0 pass, 1 fail, 0 error
 "
     );
     assert_eq!(

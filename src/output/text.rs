@@ -28,21 +28,32 @@ pub fn write_text(report: &Report, out: &mut dyn Write, color: bool) -> std::io:
     let s = &report.summary;
     writeln!(
         out,
-        "\n{} files: {} pass, {} fail, {} error",
-        s.files, s.pass, s.fail, s.error
+        "\n{}: {} pass, {} fail, {} error",
+        counted(s.files, "file"),
+        s.pass,
+        s.fail,
+        s.error
     )?;
     if !report.clips.is_empty() {
         let count = |status| report.clips.iter().filter(|c| c.status == status).count();
         writeln!(
             out,
-            "{} clips: {} pass, {} fail, {} error",
-            report.clips.len(),
+            "{}: {} pass, {} fail, {} error",
+            counted(report.clips.len(), "clip"),
             count(Status::Pass),
             count(Status::Fail),
             count(Status::Error)
         )?;
     }
     Ok(())
+}
+
+/// "1 file", "2 files".
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
 }
 
 /// A clip's lines of the table: its status, id and track count, then its own findings.

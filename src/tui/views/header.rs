@@ -65,12 +65,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
 }
 
-/// ` 5 files  `, or with clips ` 2 clips · 1 file  `.
+/// ` 5 files  ` (` 1 file  `), or with clips ` 2 clips · 1 file  `.
 fn what_is_counted(c: &Counts) -> String {
-    if c.clips == 0 {
-        return format!(" {} files  ", c.files);
-    }
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    if c.clips == 0 {
+        return format!(" {}  ", plural(c.files, "file"));
+    }
     let mut text = format!(" {}", plural(c.clips, "clip"));
     if c.unclipped_files > 0 {
         text.push_str(&format!(" · {}", plural(c.unclipped_files, "file")));
