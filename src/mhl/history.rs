@@ -448,7 +448,7 @@ fn read_xml(path: &Path, problems: &mut Vec<Problem>) -> Option<Element> {
         Ok(bytes) => match xml::parse(&bytes) {
             Ok(root) => Some(root),
             Err(e) => {
-                problems.push(problem(e.line, format!("broken XML: {}", e.message)));
+                problems.push(problem(e.line, e.message));
                 None
             }
         },
@@ -478,19 +478,56 @@ mod tests {
 
     /// A v2 history with `generation` as its one generation, chained with its true c4.
     fn v2_history(generation: &str, chained_name: &str) -> (tempfile::TempDir, History) {
+        v2_history_of(&[(chained_name, generation.as_bytes(), None)])
+    }
+
+    /// A v2 history of generations `NNNN_card.mhl` (file name, bytes, the c4 the chain records
+    /// when not their own), each chained under the name given.
+    fn v2_history_of(generations: &[(&str, &[u8], Option<&str>)]) -> (tempfile::TempDir, History) {
         let dir = tempfile::tempdir().expect("tempdir");
         let folder = dir.path().join(ASCMHL_FOLDER);
         std::fs::create_dir(&folder).expect("mkdir");
-        std::fs::write(folder.join("0001_card.mhl"), generation).expect("write");
-        let c4 = hash::hash_bytes(generation.as_bytes(), HashFormat::C4);
-        let chain = format!(
-            "<?xml version=\"1.0\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n  \
-             <hashlist sequencenr=\"1\">\n    <path>{chained_name}</path>\n    <c4>{c4}</c4>\n  \
-             </hashlist>\n</ascmhldirectory>\n"
+        let mut chain = String::from(
+            "<?xml version=\"1.0\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n",
         );
+        for (n, (chained_name, bytes, chained_c4)) in generations.iter().enumerate() {
+            let number = n + 1;
+            std::fs::write(folder.join(format!("{number:04}_card.mhl")), bytes).expect("write");
+            let c4 = chained_c4.map_or_else(|| hash::hash_bytes(bytes, HashFormat::C4), Into::into);
+            chain.push_str(&format!(
+                "  <hashlist sequencenr=\"{number}\">\n    <path>{chained_name}</path>\n    \
+                 <c4>{c4}</c4>\n  </hashlist>\n"
+            ));
+        }
+        chain.push_str("</ascmhldirectory>\n");
         std::fs::write(folder.join(CHAIN_FILE), chain).expect("write");
         let history = read_v2(dir.path());
         (dir, history)
+    }
+
+    fn generation_listing(entries: &[(&str, &str)]) -> String {
+        let mut xml =
+            String::from("<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<hashes>\n");
+        for (path, xxh64) in entries {
+            xml.push_str(&format!(
+                "<hash><path>{path}</path><xxh64>{xxh64}</xxh64></hash>\n"
+            ));
+        }
+        xml.push_str("</hashes>\n</hashlist>\n");
+        xml
+    }
+
+    #[test]
+    fn a_utf16_generation_is_read() {
+        let text = format!(
+            "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n{}",
+            generation_listing(&[("é€.mov", "1111111111111111")])
+        );
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (dir, history) = v2_history_of(&[("0001_card.mhl", &bytes, None)]);
+        assert_eq!(messages(&history), Vec::<String>::new());
+        let listed: Vec<_> = history.listed.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(listed, [dir.path().join("é€.mov")]);
     }
 
     fn messages(history: &History) -> Vec<String> {
