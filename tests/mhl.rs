@@ -479,3 +479,90 @@ fn a_file_renamed_in_the_history_is_verified_under_its_new_name() {
         "both generations record the same hash: one finding"
     );
 }
+
+/// The generation of `card`'s history whose name starts with `prefix` (`0002_`).
+fn generation_file(card: &std::path::Path, prefix: &str) -> std::path::PathBuf {
+    std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .expect("generation")
+        .path()
+}
+
+/// `xml` with the first digit of the hash recorded for `name` changed.
+fn edit_hash(xml: &str, name: &str) -> String {
+    let listed = xml.find(&format!(">{name}</path>")).expect("listed");
+    let close = listed + xml[listed..].find("</xxh64>").expect("hash");
+    let start = listed + xml[listed..close].rfind('>').expect("hash text") + 1;
+    let digit = if xml[start..].starts_with('0') {
+        "1"
+    } else {
+        "0"
+    };
+    format!("{}{digit}{}", &xml[..start], &xml[start + 1..])
+}
+
+#[test]
+fn a_generation_that_fails_its_chain_is_not_trusted_and_the_others_still_verify() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::copy(card.join("A001C001.mov"), card.join("A001C003.mov")).expect("add");
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
+    assert_eq!(code, 0, "{text}");
+    // Generation 2 edited by hand: the hash of a clip generation 1 lists too, and of the clip
+    // only generation 2 lists. Both clips are intact.
+    let second = generation_file(&card, "0002_");
+    let xml = std::fs::read_to_string(&second).expect("read");
+    let edited = edit_hash(&edit_hash(&xml, "A001C001.mov"), "A001C003.mov");
+    assert_ne!(xml, edited);
+    std::fs::write(&second, edited).expect("write");
+    // The reference refuses the whole history.
+    let (code, text) = ascmhl(&["diff", s(&card)]);
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("Modified ASC MHL manifest"), "{text}");
+
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let name = second.file_name().and_then(|n| n.to_str()).expect("name");
+    assert_eq!(
+        integrity_findings(&report),
+        [triple(name, "integrity.chain", "error")],
+        "{}",
+        out.stdout
+    );
+    let chain = std::fs::read_to_string(card.join("ascmhl/ascmhl_chain.xml")).expect("chain");
+    let entry_line = chain
+        .lines()
+        .position(|l| l.contains(name))
+        .expect("chained");
+    let message = finding(&report, index_of(&report, name), "integrity.chain")["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(
+        message.starts_with(&format!(
+            "ascmhl/{name}: generation 2 has changed since it was chained: \
+             ascmhl_chain.xml:{entry_line} records c4 "
+        )) && message
+            .ends_with("; its hashes are not used, and 1 file(s) only it lists are not verified"),
+        "{message}"
+    );
+    // The clip generation 1 lists is verified against it; the one only generation 2 lists is
+    // neither verified nor reported unlisted.
+    assert!(hashes_of(&report, "A001C001.mov")["xxh64"].is_string());
+    assert!(hashes_of(&report, "A001C003.mov").is_null());
+
+    // Generation 1 still catches a changed clip.
+    flip_a_byte(&card.join("A001C002.mov"));
+    let report = check_json(&spec(dir.path(), "required"), &[&card]).json();
+    assert_eq!(
+        integrity_findings(&report),
+        [
+            triple("A001C002.mov", "integrity.mismatch", "error"),
+            triple(name, "integrity.chain", "error"),
+        ]
+    );
+}
