@@ -172,8 +172,13 @@ fn the_scanner_takes_nothing_from_the_history_folder() {
 
 /// An MHL v1 file as older offload tools write it (mediahashlist.org 1.1).
 fn v1_mhl(entries: &[(&str, &str, &str)]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"1.1\">\n  \
+    v1_mhl_declared("UTF-8", entries)
+}
+
+/// The text of an MHL v1 file whose XML declaration names `encoding`.
+fn v1_mhl_declared(encoding: &str, entries: &[(&str, &str, &str)]) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"{encoding}\"?>\n<hashlist version=\"1.1\">\n  \
          <creatorinfo><name>DIT</name><tool>offload 1.0</tool></creatorinfo>\n",
     );
     for (file, element, value) in entries {
@@ -229,6 +234,96 @@ fn an_mhl_v1_file_is_verified_in_each_of_its_spellings() {
         .expect("message")
         .to_owned();
     assert!(message.contains("A001_offload.mhl:19"), "{message}");
+}
+
+/// `text` in UTF-16LE with a byte order mark, as Windows tools write "Unicode".
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    std::iter::once('\u{feff}')
+        .chain(text.chars())
+        .collect::<String>()
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect()
+}
+
+#[test]
+fn mhl_v1_files_in_utf16_and_iso_8859_15_are_decoded_as_declared() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    // A name whose bytes differ in each encoding: the MHL only matches the file once decoded.
+    let accented = "Scène_€1.mov";
+    std::fs::rename(card.join("A001C001.mov"), card.join(accented)).expect("rename");
+    let md5 = |relative: &str| {
+        let bytes = std::fs::read(card.join(relative)).expect("read media");
+        dailies_qc::mhl::hash::hash_bytes(&bytes, dailies_qc::mhl::hash::HashFormat::Md5)
+    };
+    let hashes = [accented, "A001C002.mov", "sound/T001.wav"].map(|n| (n, md5(n)));
+    let entries = |wrong: Option<&str>| -> Vec<(&str, &str, String)> {
+        hashes
+            .iter()
+            .map(|(name, md5)| {
+                let value = if wrong == Some(*name) {
+                    "0".repeat(32)
+                } else {
+                    md5.clone()
+                };
+                (*name, "md5", value)
+            })
+            .collect()
+    };
+    let text = |encoding: &str, wrong: Option<&str>| {
+        let entries = entries(wrong);
+        let borrowed: Vec<_> = entries
+            .iter()
+            .map(|(n, e, v)| (*n, *e, v.as_str()))
+            .collect();
+        v1_mhl_declared(encoding, &borrowed)
+    };
+    let latin9 = text("ISO-8859-15", None);
+    let (latin9, _, unmappable) = encoding_rs::ISO_8859_15.encode(&latin9);
+    assert!(!unmappable && std::str::from_utf8(&latin9).is_err());
+    std::fs::write(card.join("offload_latin9.mhl"), &latin9).expect("write");
+    let utf16 = card.join("offload_utf16.mhl");
+    std::fs::write(&utf16, utf16le_with_bom(&text("UTF-16", None))).expect("write");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let report = out.json();
+    assert_eq!(hashes_of(&report, accented)["md5"], hashes[0].1.as_str());
+
+    // A wrong hash in the UTF-16 file is found on its line; a declaration that contradicts the
+    // byte order mark is a problem with the file.
+    std::fs::write(&utf16, utf16le_with_bom(&text("UTF-16", Some(accented)))).expect("write");
+    std::fs::write(
+        card.join("contradicted.mhl"),
+        utf16le_with_bom(&text("ISO-8859-15", None)),
+    )
+    .expect("write");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    assert_eq!(
+        integrity_findings(&report),
+        [
+            triple(accented, "integrity.mismatch", "error"),
+            triple("contradicted.mhl", "integrity.chain", "error"),
+        ],
+        "{}",
+        out.stdout
+    );
+    let mismatch = finding(&report, index_of(&report, accented), "integrity.mismatch");
+    let message = mismatch["message"].as_str().expect("message");
+    assert!(message.contains("offload_utf16.mhl:7"), "{message}");
+    let chain = finding(
+        &report,
+        index_of(&report, "contradicted.mhl"),
+        "integrity.chain",
+    );
+    assert_eq!(
+        chain["message"],
+        "contradicted.mhl:1: cannot be decoded: read as UTF-16LE by its byte order mark, \
+         but its XML declaration says \"ISO-8859-15\""
+    );
 }
 
 #[test]
@@ -419,5 +514,92 @@ fn merge_keeps_the_folder_entries_of_reports_that_record_no_folders() {
         merged.stderr.contains("MHL histories were not read again"),
         "{}",
         merged.stderr
+    );
+}
+
+/// The generation of `card`'s history whose name starts with `prefix` (`0002_`).
+fn generation_file(card: &std::path::Path, prefix: &str) -> std::path::PathBuf {
+    std::fs::read_dir(card.join("ascmhl"))
+        .expect("ascmhl/")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .expect("generation")
+        .path()
+}
+
+/// `xml` with the first digit of the hash recorded for `name` changed.
+fn edit_hash(xml: &str, name: &str) -> String {
+    let listed = xml.find(&format!(">{name}</path>")).expect("listed");
+    let close = listed + xml[listed..].find("</xxh64>").expect("hash");
+    let start = listed + xml[listed..close].rfind('>').expect("hash text") + 1;
+    let digit = if xml[start..].starts_with('0') {
+        "1"
+    } else {
+        "0"
+    };
+    format!("{}{digit}{}", &xml[..start], &xml[start + 1..])
+}
+
+#[test]
+fn a_generation_that_fails_its_chain_is_not_trusted_and_the_others_still_verify() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::copy(card.join("A001C001.mov"), card.join("A001C003.mov")).expect("add");
+    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
+    assert_eq!(code, 0, "{text}");
+    // Generation 2 edited by hand: the hash of a clip generation 1 lists too, and of the clip
+    // only generation 2 lists. Both clips are intact.
+    let second = generation_file(&card, "0002_");
+    let xml = std::fs::read_to_string(&second).expect("read");
+    let edited = edit_hash(&edit_hash(&xml, "A001C001.mov"), "A001C003.mov");
+    assert_ne!(xml, edited);
+    std::fs::write(&second, edited).expect("write");
+    // The reference refuses the whole history.
+    let (code, text) = ascmhl(&["diff", s(&card)]);
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("Modified ASC MHL manifest"), "{text}");
+
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1);
+    let report = out.json();
+    let name = second.file_name().and_then(|n| n.to_str()).expect("name");
+    assert_eq!(
+        integrity_findings(&report),
+        [triple(name, "integrity.chain", "error")],
+        "{}",
+        out.stdout
+    );
+    let chain = std::fs::read_to_string(card.join("ascmhl/ascmhl_chain.xml")).expect("chain");
+    let entry_line = chain
+        .lines()
+        .position(|l| l.contains(name))
+        .expect("chained");
+    let message = finding(&report, index_of(&report, name), "integrity.chain")["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(
+        message.starts_with(&format!(
+            "ascmhl/{name}: generation 2 has changed since it was chained: \
+             ascmhl_chain.xml:{entry_line} records c4 "
+        )) && message
+            .ends_with("; its hashes are not used, and 1 file(s) only it lists are not verified"),
+        "{message}"
+    );
+    // The clip generation 1 lists is verified against it; the one only generation 2 lists is
+    // neither verified nor reported unlisted.
+    assert!(hashes_of(&report, "A001C001.mov")["xxh64"].is_string());
+    assert!(hashes_of(&report, "A001C003.mov").is_null());
+
+    // Generation 1 still catches a changed clip.
+    flip_a_byte(&card.join("A001C002.mov"));
+    let report = check_json(&spec(dir.path(), "required"), &[&card]).json();
+    assert_eq!(
+        integrity_findings(&report),
+        [
+            triple("A001C002.mov", "integrity.mismatch", "error"),
+            triple(name, "integrity.chain", "error"),
+        ]
     );
 }

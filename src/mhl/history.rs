@@ -2,10 +2,16 @@
 //! generations it lists, each checked against its hash in the chain) and MHL v1 (`*.mhl`
 //! files beside the media). Whatever is wrong with the history itself becomes a [`Problem`]
 //! naming the MHL file and line; nothing here opens a path an MHL file names.
+//!
+//! A v2 generation whose bytes no longer match its c4 in the chain, or that the chain does not
+//! list, is not trusted: its hashes are not used (a hash edited by hand would fail an intact
+//! file), and what the other generations record is still verified. The reference `ascmhl`
+//! refuses the whole history instead and verifies nothing; for QC the history's problem is
+//! one finding, and the generations that hold still vouch for their files.
 
 use super::hash::{self, HashFormat};
 use super::xml::{self, Element};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 /// The folder of an ASC MHL v2 history, beside the media it covers.
@@ -68,6 +74,16 @@ pub struct History {
     pub problems: Vec<Problem>,
     /// The v2 chain as read (empty for a v1-only folder).
     pub chain: Vec<ChainLink>,
+    /// Files only untrusted generations list: neither verified nor reported unlisted or
+    /// missing, since nothing trustworthy says what they should be; the generation's problem
+    /// counts them.
+    pub unverified: Vec<PathBuf>,
+}
+
+/// A generation that is not trusted: the problem that says why, and the files it lists.
+struct Distrusted {
+    problem: Problem,
+    paths: Vec<PathBuf>,
 }
 
 /// Every folder under `walked` (the folders themselves included) that holds an `ascmhl/`
@@ -118,11 +134,12 @@ pub fn read_v2(root: &Path) -> History {
     };
     let chain_path = folder.join(CHAIN_FILE);
     let mut chained: Vec<String> = Vec::new();
+    let mut distrusted = Vec::new();
     if chain_path.exists() {
         if let Some(chain) = read_xml(&chain_path, &mut history.problems) {
             for link in chain_links(&chain, &chain_path, &mut history.problems) {
                 chained.push(link.file_name.clone());
-                read_generation(&folder, &link, &chain_path, &mut history);
+                distrusted.extend(read_generation(&folder, &link, &mut history));
                 history.chain.push(link);
             }
         }
@@ -145,15 +162,52 @@ pub fn read_v2(root: &Path) -> History {
             read_hash_list(&path, root, &mut history);
             continue;
         }
-        history.problems.push(Problem {
-            source: Source {
-                file: path,
-                line: 0,
+        distrusted.push(Distrusted {
+            paths: listed_paths(&path, root),
+            problem: Problem {
+                source: Source {
+                    file: path,
+                    line: 0,
+                },
+                message: format!("generation {name} is not in {CHAIN_FILE}"),
             },
-            message: format!("generation {name} is not in {CHAIN_FILE}"),
         });
     }
+    settle(&mut history, distrusted);
     history
+}
+
+/// Reports each untrusted generation, counting the files that it alone lists (after every
+/// generation is read, since a later one may list them too), and keeps those as unverified.
+fn settle(history: &mut History, distrusted: Vec<Distrusted>) {
+    let trusted: BTreeSet<&PathBuf> = history.listed.iter().map(|l| &l.path).collect();
+    let mut unverified = BTreeSet::new();
+    for Distrusted { mut problem, paths } in distrusted {
+        let alone: BTreeSet<PathBuf> = paths
+            .into_iter()
+            .filter(|path| !trusted.contains(path))
+            .collect();
+        problem.message.push_str(&match alone.len() {
+            0 => "; its hashes are not used".to_owned(),
+            n => {
+                format!("; its hashes are not used, and {n} file(s) only it lists are not verified")
+            }
+        });
+        history.problems.push(problem);
+        unverified.extend(alone);
+    }
+    history.unverified = unverified.into_iter().collect();
+}
+
+/// The files a generation lists, read only to know them: what is wrong inside a generation
+/// that is not trusted is moot (its problem says why it is not).
+fn listed_paths(path: &Path, root: &Path) -> Vec<PathBuf> {
+    let mut scratch = History {
+        root: root.to_path_buf(),
+        ..History::default()
+    };
+    read_hash_list(path, root, &mut scratch);
+    scratch.listed.into_iter().map(|l| l.path).collect()
 }
 
 /// The `*.mhl` files in `ascmhl/`, by name.
@@ -206,12 +260,14 @@ fn is_plain_file_name(name: &str) -> bool {
     !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 
-fn read_generation(folder: &Path, link: &ChainLink, chain_path: &Path, history: &mut History) {
+/// Reads the generation `link` names into `history` when its bytes match the chain's c4;
+/// otherwise it is distrusted, and returned.
+fn read_generation(folder: &Path, link: &ChainLink, history: &mut History) -> Option<Distrusted> {
     let path = folder.join(&link.file_name);
     let Ok(bytes) = std::fs::read(&path) else {
         history.problems.push(Problem {
             source: Source {
-                file: chain_path.to_path_buf(),
+                file: folder.join(CHAIN_FILE),
                 line: link.line,
             },
             message: format!(
@@ -219,23 +275,28 @@ fn read_generation(folder: &Path, link: &ChainLink, chain_path: &Path, history: 
                 link.number, link.file_name
             ),
         });
-        return;
+        return None;
     };
+    let root = history.root.clone();
     let actual = hash::hash_bytes(&bytes, HashFormat::C4);
-    if !HashFormat::C4.same(&actual, &link.c4) {
-        history.problems.push(Problem {
+    if HashFormat::C4.same(&actual, &link.c4) {
+        read_hash_list(&path, &root, history);
+        return None;
+    }
+    Some(Distrusted {
+        paths: listed_paths(&path, &root),
+        problem: Problem {
             source: Source {
-                file: path.clone(),
+                file: path,
                 line: 0,
             },
             message: format!(
-                "generation {} has changed since it was chained: c4 expected {}, got {actual}",
-                link.number, link.c4
+                "generation {} has changed since it was chained: {CHAIN_FILE}:{} records \
+                 c4 {}, its bytes hash to {actual}",
+                link.number, link.line, link.c4
             ),
-        });
-    }
-    let root = history.root.clone();
-    read_hash_list(&path, &root, history);
+        },
+    })
 }
 
 /// Reads one ASC MHL v2 generation's `<hashes>` into `history`.
@@ -448,7 +509,7 @@ fn read_xml(path: &Path, problems: &mut Vec<Problem>) -> Option<Element> {
         Ok(bytes) => match xml::parse(&bytes) {
             Ok(root) => Some(root),
             Err(e) => {
-                problems.push(problem(e.line, format!("broken XML: {}", e.message)));
+                problems.push(problem(e.line, e.message));
                 None
             }
         },
@@ -478,19 +539,86 @@ mod tests {
 
     /// A v2 history with `generation` as its one generation, chained with its true c4.
     fn v2_history(generation: &str, chained_name: &str) -> (tempfile::TempDir, History) {
+        v2_history_of(&[(chained_name, generation.as_bytes(), None)])
+    }
+
+    /// A v2 history of generations `NNNN_card.mhl` (file name, bytes, the c4 the chain records
+    /// when not their own), each chained under the name given.
+    fn v2_history_of(generations: &[(&str, &[u8], Option<&str>)]) -> (tempfile::TempDir, History) {
         let dir = tempfile::tempdir().expect("tempdir");
         let folder = dir.path().join(ASCMHL_FOLDER);
         std::fs::create_dir(&folder).expect("mkdir");
-        std::fs::write(folder.join("0001_card.mhl"), generation).expect("write");
-        let c4 = hash::hash_bytes(generation.as_bytes(), HashFormat::C4);
-        let chain = format!(
-            "<?xml version=\"1.0\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n  \
-             <hashlist sequencenr=\"1\">\n    <path>{chained_name}</path>\n    <c4>{c4}</c4>\n  \
-             </hashlist>\n</ascmhldirectory>\n"
+        let mut chain = String::from(
+            "<?xml version=\"1.0\"?>\n<ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n",
         );
+        for (n, (chained_name, bytes, chained_c4)) in generations.iter().enumerate() {
+            let number = n + 1;
+            std::fs::write(folder.join(format!("{number:04}_card.mhl")), bytes).expect("write");
+            let c4 = chained_c4.map_or_else(|| hash::hash_bytes(bytes, HashFormat::C4), Into::into);
+            chain.push_str(&format!(
+                "  <hashlist sequencenr=\"{number}\">\n    <path>{chained_name}</path>\n    \
+                 <c4>{c4}</c4>\n  </hashlist>\n"
+            ));
+        }
+        chain.push_str("</ascmhldirectory>\n");
         std::fs::write(folder.join(CHAIN_FILE), chain).expect("write");
         let history = read_v2(dir.path());
         (dir, history)
+    }
+
+    fn generation_listing(entries: &[(&str, &str)]) -> String {
+        let mut xml =
+            String::from("<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<hashes>\n");
+        for (path, xxh64) in entries {
+            xml.push_str(&format!(
+                "<hash><path>{path}</path><xxh64>{xxh64}</xxh64></hash>\n"
+            ));
+        }
+        xml.push_str("</hashes>\n</hashlist>\n");
+        xml
+    }
+
+    #[test]
+    fn a_generation_that_fails_its_chain_is_not_trusted() {
+        let first = generation_listing(&[("a.mov", "1111111111111111")]);
+        let tampered = generation_listing(&[("a.mov", "2222222222222222"), ("b.mov", "3")]);
+        let wrong_c4 = hash::hash_bytes(b"the original", HashFormat::C4);
+        let (dir, history) = v2_history_of(&[
+            ("0001_card.mhl", first.as_bytes(), None),
+            ("0002_card.mhl", tampered.as_bytes(), Some(&wrong_c4)),
+        ]);
+        let hashes: Vec<_> = history
+            .listed
+            .iter()
+            .flat_map(|l| l.hashes.iter().map(|h| (l.path.clone(), h.value.clone())))
+            .collect();
+        assert_eq!(
+            hashes,
+            [(dir.path().join("a.mov"), "1111111111111111".into())]
+        );
+        assert_eq!(history.unverified, [dir.path().join("b.mov")]);
+        let actual = hash::hash_bytes(tampered.as_bytes(), HashFormat::C4);
+        assert_eq!(
+            messages(&history),
+            [format!(
+                "0002_card.mhl:0 generation 2 has changed since it was chained: \
+                 ascmhl_chain.xml:7 records c4 {wrong_c4}, its bytes hash to {actual}; \
+                 its hashes are not used, and 1 file(s) only it lists are not verified"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_utf16_generation_is_read() {
+        let text = format!(
+            "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n{}",
+            generation_listing(&[("é€.mov", "1111111111111111")])
+        );
+        let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (dir, history) = v2_history_of(&[("0001_card.mhl", &bytes, None)]);
+        assert_eq!(messages(&history), Vec::<String>::new());
+        let listed: Vec<_> = history.listed.iter().map(|l| l.path.clone()).collect();
+        assert_eq!(listed, [dir.path().join("é€.mov")]);
     }
 
     fn messages(history: &History) -> Vec<String> {
@@ -535,7 +663,8 @@ mod tests {
             messages(&history),
             [
                 "ascmhl_chain.xml:3 generation path \"../../0001_card.mhl\" is not a file name in ascmhl/",
-                "0001_card.mhl:0 generation 0001_card.mhl is not in ascmhl_chain.xml",
+                "0001_card.mhl:0 generation 0001_card.mhl is not in ascmhl_chain.xml; \
+                 its hashes are not used",
             ]
         );
     }

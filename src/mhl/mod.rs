@@ -2,6 +2,7 @@
 //! checked file against the MHL history of its folder (`integrity.mhl`); `seal` adds a
 //! generation of our own for an approved report, for the next vendor to verify.
 
+mod decode;
 pub mod hash;
 pub mod history;
 pub mod seal;

@@ -5,8 +5,9 @@
 //! entry; `integrity.missing` on a new entry for the listed path that is not on disk;
 //! `integrity.chain` on a new entry for the MHL file at fault (chain, generation or v1 file);
 //! `integrity.no_mhl` on a new entry for the `ascmhl` folder that should exist in the folder
-//! that was walked. Only media the spec's include globs take are verified or reported missing:
-//! sidecars an MHL lists are outside the QC.
+//! that was walked. A file only an untrusted generation lists gets nothing of its own: that
+//! generation's `integrity.chain` finding counts it. Only media the spec's include globs take
+//! are verified or reported missing: sidecars an MHL lists are outside the QC.
 
 use super::Verified;
 use super::hash::{self, HashFormat};
@@ -26,6 +27,8 @@ pub struct Histories {
     walked: Vec<PathBuf>,
     /// Every listing of each path: (history, listing) indices into `histories`.
     listed: BTreeMap<PathBuf, Vec<(usize, usize)>>,
+    /// Paths only untrusted generations list ([`History::unverified`]).
+    unverified: BTreeSet<PathBuf>,
     requirement: MhlRequirement,
 }
 
@@ -40,10 +43,15 @@ impl Histories {
                 listed.entry(listing.path.clone()).or_default().push((h, l));
             }
         }
+        let unverified = histories
+            .iter()
+            .flat_map(|h| h.unverified.iter().cloned())
+            .collect();
         Some(Histories {
             histories,
             walked: walked.to_vec(),
             listed,
+            unverified,
             requirement,
         })
     }
@@ -61,12 +69,12 @@ impl Histories {
     /// (`integrity.mismatch`, `integrity.unlisted`).
     pub fn verify(&self, spec: &Spec, report: &mut FileReport) {
         let roots: Vec<&Path> = self.histories.iter().map(|h| h.root.as_path()).collect();
-        verify_file(
-            report,
-            &self.listings(&report.file_path()),
-            &roots,
-            &self.walked,
-        );
+        let path = report.file_path();
+        let listed = Listings {
+            trusted: self.listings(&path),
+            untrusted: self.unverified.contains(&path),
+        };
+        verify_file(report, &listed, &roots, &self.walked);
         report.findings = with_spec_severity(spec, std::mem::take(&mut report.findings));
         report.refresh_status();
     }
@@ -112,7 +120,14 @@ fn deepest<'a>(folders: impl IntoIterator<Item = &'a Path>, path: &Path) -> Opti
         .max_by_key(|folder| folder.components().count())
 }
 
-fn verify_file(report: &mut FileReport, listings: &[&Listed], roots: &[&Path], walked: &[PathBuf]) {
+/// What the histories hold about one file.
+struct Listings<'a> {
+    trusted: Vec<&'a Listed>,
+    /// Only an untrusted generation lists it.
+    untrusted: bool,
+}
+
+fn verify_file(report: &mut FileReport, listed: &Listings, roots: &[&Path], walked: &[PathBuf]) {
     let path = report.file_path();
     let root = deepest(roots.iter().copied(), &path);
     let mut verified = Verified {
@@ -123,14 +138,14 @@ fn verify_file(report: &mut FileReport, listings: &[&Listed], roots: &[&Path], w
             .unwrap_or_default(),
         ..Verified::default()
     };
-    match (!listings.is_empty(), root) {
+    match (!listed.trusted.is_empty(), root) {
         (true, _) => {
-            let recorded: Vec<&Recorded> = listings.iter().flat_map(|l| &l.hashes).collect();
+            let recorded: Vec<&Recorded> = listed.trusted.iter().flat_map(|l| &l.hashes).collect();
             let (hashes, findings) = compare(&path, &recorded);
             verified.hashes = hashes;
             report.findings.extend(findings);
         }
-        (false, Some(root)) => report.findings.push(
+        (false, Some(root)) if !listed.untrusted => report.findings.push(
             Finding::fail(
                 ids::INTEGRITY_UNLISTED,
                 "ASC MHL",
@@ -143,7 +158,7 @@ fn verify_file(report: &mut FileReport, listings: &[&Listed], roots: &[&Path], w
                 root.display()
             )),
         ),
-        (false, None) => {}
+        (false, _) => {}
     }
     report.measurements.mhl = Some(verified);
 }

@@ -1,7 +1,9 @@
 //! A small element tree of an MHL file, each element with the line it starts on, so that
 //! every problem found in it can name the line. MHL files are written by many tools and
-//! copied by hand: anything malformed is an error value here, never a panic.
+//! copied by hand: anything malformed is an error value here, never a panic. The bytes are
+//! decoded first, in the encoding they declare ([`super::decode`]).
 
+use super::decode;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
@@ -34,15 +36,26 @@ impl Element {
     }
 }
 
-/// Why a file is not well-formed XML, and where.
+/// Why a file cannot be decoded or is not well-formed XML, and where.
 #[derive(Debug, Clone, PartialEq)]
 pub struct XmlError {
     pub line: usize,
     pub message: String,
 }
 
-/// Parses `bytes` into the document's root element.
+/// Decodes `bytes` and parses them into the document's root element.
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+    let text = decode::to_utf8(bytes).map_err(|e| XmlError {
+        line: e.line,
+        message: format!("cannot be decoded: {}", e.message),
+    })?;
+    parse_utf8(text.as_bytes()).map_err(|e| XmlError {
+        message: format!("broken XML: {}", e.message),
+        ..e
+    })
+}
+
+fn parse_utf8(bytes: &[u8]) -> Result<Element, XmlError> {
     let mut reader = Reader::from_reader(bytes);
     let mut buffer = Vec::new();
     // The elements opened and not yet closed; the finished root ends up alone in `done`.
@@ -202,6 +215,23 @@ mod tests {
         for (doc, line) in cases {
             let error = parse(doc).expect_err("malformed");
             assert_eq!(error.line, line, "{error:?}");
+            assert!(error.message.starts_with("broken XML: "), "{error:?}");
         }
+    }
+
+    #[test]
+    fn a_utf16_document_is_parsed_with_its_lines() {
+        let doc =
+            "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<a>\n  <b>Été €</b>\n</a>\n";
+        let bytes: Vec<u8> = doc.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let b = parse(&bytes).expect("parses");
+        let b = b.child("b").expect("b");
+        assert_eq!((b.line, b.text.as_str()), (3, "Été €"));
+        let error = parse(b"<a>\n\xff</a>").expect_err("not UTF-8");
+        assert_eq!(error.line, 2);
+        assert!(
+            error.message.starts_with("cannot be decoded: "),
+            "{error:?}"
+        );
     }
 }
