@@ -832,7 +832,10 @@ fn measure_at(path: &Path, rate: u32, seconds: f64) -> StreamLoudness {
 
 /// True peak of hot, bright programme in FLAC at 44.1, 48 and 96 kHz agrees with
 /// a 16× soxr oversampling within Tech 3341's +0.2/−0.4 dB: high partials whose samples miss the
-/// crest, a tone that steps up from silence, and a file that ends on a loud step.
+/// crest and a tone that steps up from silence. A file that ends on a loud burst (its last
+/// 0.4 ms) reads at least its samples' peak and no more than soxr, which runs the signal out on
+/// silence: the meter invents nothing after the last sample (see
+/// `a_hard_end_on_a_loud_sample_reads_no_phantom_peak`).
 #[test]
 fn true_peak_agrees_with_16x_oversampling_at_44_1_48_and_96_khz() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -865,8 +868,14 @@ fn true_peak_agrees_with_16x_oversampling_at_44_1_48_and_96_khz() {
             let source = format!("aevalsrc=exprs={expr}|{expr}:s={rate}:d={seconds}");
             let file = write_source(dir.path(), &name, &source, None, "flac");
             let want = soxr_true_peak(&file, rate);
-            let got = measure_at(&file, rate, seconds).loudness.true_peak_dbtp;
-            assert_near(&name, got, want, 0.4, 0.2);
+            let reading = measure_at(&file, rate, seconds).loudness;
+            let got = reading.true_peak_dbtp;
+            if what == "step_at_end" {
+                let floor = reading.sample_peak_dbfs.expect("sample peak");
+                assert_near(&name, got, want, (want - floor).max(0.0) + 0.01, 0.2);
+            } else {
+                assert_near(&name, got, want, 0.4, 0.2);
+            }
         }
     }
 }
