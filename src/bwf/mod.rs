@@ -1,15 +1,22 @@
 //! Production sound rolls: what a Broadcast WAV's `bext` and `iXML` chunks say about the take
 //! (scene, take, roll, note, circled, rates, track names) and where it sits on the day's
-//! timecode. Read with `bwavfile`, which parses the RIFF/RF64 structure (ds64 included) and
-//! `bext`; it hands back iXML as bytes, which [`ixml`] parses.
+//! timecode. [`riff`] reads the RIFF/RF64/BW64 structure (`fmt `, `bext`, where `data` is)
+//! tolerantly and hands back iXML as bytes, which [`ixml`] parses.
 
 pub mod ixml;
+pub mod riff;
 
 use crate::check::{Finding, Severity, ids};
 use crate::probe::RecorderRate;
 use crate::rational::Rational;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::time::Duration;
+
+/// How long a read of a sound file may deliver nothing before it is given up as a stalled
+/// mount: the default `--probe-timeout`, as [`read`], [`recorder_rate`] and [`attach`] are not
+/// handed the run's.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One production sound file's take metadata (`files[].sound_roll` in the report).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -93,6 +100,9 @@ const PULLED_48K: [u32; 2] = [48048, 47952];
 pub struct Reading {
     pub roll: Option<SoundRoll>,
     pub findings: Vec<Finding>,
+    /// The `data` chunk's declared and present sizes, for a truncation check: a roll is read
+    /// for what the file holds, and its length counts only the samples present.
+    pub data: Option<riff::DataExtent>,
 }
 
 /// Reads `path`'s take metadata. `expected_rate` is the sample rate the spec asks of sound
@@ -100,8 +110,10 @@ pub struct Reading {
 /// cannot be read is a finding on the file.
 pub fn read(path: &Path, expected_rate: Option<u32>) -> Reading {
     let mut findings = Vec::new();
-    let roll = match read_roll(path) {
-        Ok((roll, ixml_problem)) => {
+    let mut data = None;
+    let roll = match read_roll(path, STALL_TIMEOUT) {
+        Ok((roll, ixml_problem, extent)) => {
+            data = Some(extent);
             if let Some(problem) = ixml_problem {
                 findings.push(
                     Finding::fail(ids::SYNC_SOUND_RATE, "iXML", "readable iXML", "corrupt")
@@ -137,7 +149,11 @@ pub fn read(path: &Path, expected_rate: Option<u32>) -> Reading {
     {
         findings.push(finding);
     }
-    Reading { roll, findings }
+    Reading {
+        roll,
+        findings,
+        data,
+    }
 }
 
 /// `sync.sound_rate` for a file at 48048/47952 Hz, or one whose header says 48000 Hz while the
@@ -169,23 +185,24 @@ fn pulled_rate(roll: &SoundRoll) -> Option<Finding> {
     )
 }
 
-/// The roll, and why its iXML chunk could not be read when it could not.
-fn read_roll(path: &Path) -> Result<(SoundRoll, Option<String>), String> {
-    let mut wave = bwavfile::WaveReader::open(path).map_err(|e| format!("{e:?}"))?;
-    let format = wave.format().map_err(|e| format!("{e:?}"))?;
-    let length_samples = wave.frame_length().map_err(|e| format!("{e:?}"))?;
-    let bext = wave.broadcast_extension().map_err(|e| format!("{e:?}"))?;
+/// The roll, why its iXML chunk could not be read when it could not, and the `data` chunk's
+/// extent. A read that delivers nothing for `stall` is an error, not a hang.
+fn read_roll(
+    path: &Path,
+    stall: Duration,
+) -> Result<(SoundRoll, Option<String>, riff::DataExtent), String> {
+    let wave = riff::open(path, stall).map_err(|e| e.to_string())?;
     let mut roll = SoundRoll {
-        sample_rate: format.sample_rate,
-        channels: format.channel_count,
-        time_reference: bext.as_ref().map(|b| b.time_reference),
-        length_samples,
+        sample_rate: wave.format.sample_rate,
+        channels: wave.format.channels,
+        time_reference: wave.time_reference,
+        length_samples: wave.frames(),
         ..SoundRoll::default()
     };
-    let mut bytes = Vec::new();
-    let problem = match wave.read_ixml(&mut bytes) {
-        Ok(0) => None,
-        Ok(_) => match ixml::parse(&bytes) {
+    let problem = match &wave.ixml {
+        None => None,
+        Some(Ok(bytes)) if bytes.is_empty() => None,
+        Some(Ok(bytes)) => match ixml::parse(bytes) {
             Ok(ixml) => {
                 roll.scene = ixml.scene;
                 roll.take = ixml.take;
@@ -201,15 +218,15 @@ fn read_roll(path: &Path) -> Result<(SoundRoll, Option<String>), String> {
             }
             Err(problem) => Some(problem),
         },
-        Err(e) => Some(format!("{e:?}")),
+        Some(Err(problem)) => Some(problem.clone()),
     };
-    Ok((roll, problem))
+    Ok((roll, problem, wave.data))
 }
 
 /// How the recorder of the sound file at `path` counted its timecode (its iXML), when the file
 /// can be read and says.
 pub fn recorder_rate(path: &Path) -> Option<RecorderRate> {
-    read_roll(path).ok()?.0.recorder_rate()
+    read_roll(path, STALL_TIMEOUT).ok()?.0.recorder_rate()
 }
 
 /// Reads the take metadata of a file the spec's `double_system.sound` kind selected into its
