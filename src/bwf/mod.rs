@@ -13,11 +13,6 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Duration;
 
-/// How long a read of a sound file may deliver nothing before it is given up as a stalled
-/// mount: the default `--probe-timeout`, as [`read`], [`recorder_rate`] and [`attach`] are not
-/// handed the run's.
-pub const STALL_TIMEOUT: Duration = Duration::from_secs(60);
-
 /// One production sound file's take metadata (`files[].sound_roll` in the report).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SoundRoll {
@@ -107,11 +102,12 @@ pub struct Reading {
 
 /// Reads `path`'s take metadata. `expected_rate` is the sample rate the spec asks of sound
 /// (48 kHz when it names none): a pulled 48 kHz file is `sync.sound_rate`. Never fails: what
-/// cannot be read is a finding on the file.
-pub fn read(path: &Path, expected_rate: Option<u32>) -> Reading {
+/// cannot be read is a finding on the file. A read that delivers nothing for `stall` (a stale
+/// mount) is given up.
+pub fn read(path: &Path, expected_rate: Option<u32>, stall: Duration) -> Reading {
     let mut findings = Vec::new();
     let mut data = None;
-    let roll = match read_roll(path, STALL_TIMEOUT) {
+    let roll = match read_roll(path, stall) {
         Ok((roll, ixml_problem, extent)) => {
             data = Some(extent);
             if let Some(problem) = ixml_problem {
@@ -225,13 +221,18 @@ fn read_roll(
 
 /// How the recorder of the sound file at `path` counted its timecode (its iXML), when the file
 /// can be read and says.
-pub fn recorder_rate(path: &Path) -> Option<RecorderRate> {
-    read_roll(path, STALL_TIMEOUT).ok()?.0.recorder_rate()
+pub fn recorder_rate(path: &Path, stall: Duration) -> Option<RecorderRate> {
+    read_roll(path, stall).ok()?.0.recorder_rate()
 }
 
 /// Reads the take metadata of a file the spec's `double_system.sound` kind selected into its
-/// report, with the findings about it.
-pub fn attach(spec: &crate::spec::Spec, path: &Path, report: &mut crate::report::FileReport) {
+/// report, with the findings about it; `stall` as for [`read`].
+pub fn attach(
+    spec: &crate::spec::Spec,
+    path: &Path,
+    report: &mut crate::report::FileReport,
+    stall: Duration,
+) {
     let Some(rules) = &spec.double_system else {
         return;
     };
@@ -244,7 +245,7 @@ pub fn attach(spec: &crate::spec::Spec, path: &Path, report: &mut crate::report:
         .or(spec.audio.as_ref())
         .and_then(|a| a.sample_rate)
         .map(|r| r.0);
-    let reading = read(path, expected_rate);
+    let reading = read(path, expected_rate, stall);
     report.sound_roll = reading.roll;
     report
         .findings

@@ -67,7 +67,12 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         measurements,
         findings,
     };
-    crate::bwf::attach(&spec.spec, &report.file_path(), &mut report);
+    crate::bwf::attach(
+        &spec.spec,
+        &report.file_path(),
+        &mut report,
+        options.probe_timeout,
+    );
     report.refresh_status();
     report
 }
@@ -85,7 +90,7 @@ fn measure_and_check(
     let recorder = probe
         .timecode_origin
         .time_reference
-        .and_then(|_| crate::bwf::recorder_rate(path));
+        .and_then(|_| crate::bwf::recorder_rate(path, options.probe_timeout));
     let spec_rate = rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0);
     probe.count_time_reference(recorder, spec_rate);
     // Decoding audio is the slow part: only when the spec has a loudness rule.
