@@ -339,3 +339,43 @@ fn an_overstated_header_rate_is_no_truncation() {
         "{report:#}"
     );
 }
+
+/// A WAV cut in transfer at a sample boundary decodes cleanly to where it stops and ffprobe
+/// reads its length from what is there; only its `data` chunk says 4 s were sent. It is
+/// `file.truncated`, `decode: true` or not; the whole file beside it is not.
+#[test]
+fn a_wav_cut_at_a_sample_boundary_is_truncated() {
+    let dir = temp_dir();
+    let whole = dir.path().join("whole.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=4:sample_rate=48000",
+        "-c:a",
+        "pcm_s24le",
+        whole.to_str().expect("UTF-8 temp path"),
+    ]);
+    let cut = dir.path().join("cut.wav");
+    let bytes = std::fs::read(&whole).expect("read");
+    let data = bytes
+        .windows(4)
+        .position(|w| w == b"data")
+        .expect("data chunk")
+        + 8;
+    // Half the samples, ending on a whole 24-bit frame.
+    let keep = data + (bytes.len() - data) / 2 / 3 * 3;
+    std::fs::write(&cut, &bytes[..keep]).expect("write");
+    for spec in ["name: t\n", "name: t\nintegrity: {decode: true}\n"] {
+        let (code, report) = check(dir.path(), spec, &[&whole, &cut]);
+        assert_eq!(code, 1, "{report:#}");
+        assert!(
+            ids_of(&report, "cut.wav").contains(&"file.truncated".to_owned()),
+            "{spec}: {report:#}"
+        );
+        assert!(
+            !ids_of(&report, "whole.wav").contains(&"file.truncated".to_owned()),
+            "{spec}: {report:#}"
+        );
+    }
+}

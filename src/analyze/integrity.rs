@@ -30,6 +30,9 @@ const CONFIRM_FRAMES: &str = "3";
 
 /// What is wrong with the file's bytes, for `file.truncated`; `None` when nothing shows.
 pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
+    if let Some(cut) = wave_cut_short(path, probe, timeout) {
+        return Some(cut);
+    }
     let size = probe.size?;
     let duration = probe.duration().filter(|d| d.is_finite() && *d > 0.0)?;
     if only_pcm_audio(probe) {
@@ -52,6 +55,31 @@ pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
     (!decodes_at(path, at_s, probe.video.is_some(), timeout)).then(|| {
         format!("zero bytes where essence should be: it does not decode around {at_s:.1} s")
     })
+}
+
+/// A WAV (RIFF, RF64, BW64) whose `data` chunk declares more sample frames than the file holds:
+/// a copy cut at a sample boundary decodes cleanly to where it stops, and its duration is then
+/// read from what is there, so only the chunk's own size tells.
+fn wave_cut_short(path: &Path, probe: &Probe, stall: Duration) -> Option<String> {
+    let container = probe.container.as_deref()?;
+    if !container.split(',').any(|c| c == "wav") {
+        return None;
+    }
+    let wave = crate::bwf::riff::open(path, stall).ok()?;
+    let frame = u64::from(wave.format.block_align.max(1));
+    let declared = wave.data.declared?;
+    // A missing pad byte, or less than one sample frame, is no cut.
+    if wave.data.missing() < frame {
+        return None;
+    }
+    let per_s = (frame * u64::from(wave.format.sample_rate)).max(1) as f64;
+    Some(format!(
+        "its data chunk declares {} ({:.1} s) but holds {} ({:.1} s): the file is cut short",
+        bytes(declared as f64),
+        declared as f64 / per_s,
+        bytes(wave.data.present as f64),
+        wave.data.present as f64 / per_s
+    ))
 }
 
 /// "holds 289 KB where its streams need at least 35.2 MB for 940.0 s": the size can not hold
