@@ -308,21 +308,27 @@ fn a_full_decode_sharing_the_content_pass_finds_the_same_damage() {
     assert_eq!(alone["decoded_s"], shared["decoded_s"]);
 }
 
-/// A header's rate proves nothing on its own: a WAV whose `fmt ` byte rate says ten times what
-/// its samples take decodes to its end and is not truncated (it was reported cut short).
-#[test]
-fn an_overstated_header_rate_is_no_truncation() {
-    let dir = temp_dir();
-    let overstated = dir.path().join("overstated.wav");
+/// A 4 s 48 kHz tone as a WAV of `codec` at `dir/name`.
+fn four_second_wav(dir: &Path, name: &str, codec: &str) -> PathBuf {
+    let path = dir.join(name);
     ffmpeg(&[
         "-f",
         "lavfi",
         "-i",
         "sine=d=4:sample_rate=48000",
         "-c:a",
-        "pcm_s16le",
-        overstated.to_str().expect("UTF-8 temp path"),
+        codec,
+        path.to_str().expect("UTF-8 temp path"),
     ]);
+    path
+}
+
+/// A header's rate proves nothing on its own: a WAV whose `fmt ` byte rate says ten times what
+/// its samples take decodes to its end and is not truncated (it was reported cut short).
+#[test]
+fn an_overstated_header_rate_is_no_truncation() {
+    let dir = temp_dir();
+    let overstated = four_second_wav(dir.path(), "overstated.wav", "pcm_s16le");
     let mut bytes = std::fs::read(&overstated).expect("read");
     let fmt = bytes
         .windows(4)
@@ -346,16 +352,7 @@ fn an_overstated_header_rate_is_no_truncation() {
 #[test]
 fn a_wav_cut_at_a_sample_boundary_is_truncated() {
     let dir = temp_dir();
-    let whole = dir.path().join("whole.wav");
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=d=4:sample_rate=48000",
-        "-c:a",
-        "pcm_s24le",
-        whole.to_str().expect("UTF-8 temp path"),
-    ]);
+    let whole = four_second_wav(dir.path(), "whole.wav", "pcm_s24le");
     let cut = dir.path().join("cut.wav");
     let bytes = std::fs::read(&whole).expect("read");
     let data = bytes

@@ -206,21 +206,10 @@ pub(crate) fn unreadable_report(
     why: &str,
 ) -> FileReport {
     let findings = check::unreadable(&spec.spec, why);
-    let (path, path_raw) = FileReport::recorded_path(path);
     FileReport {
-        path,
-        path_raw,
         size,
-        mtime: None,
         status: FileReport::status_of(&findings),
-        kind: None,
-        timecode_source: None,
-        timecode_rate: None,
-        clip: None,
-        sound_roll: None,
-        paired: Vec::new(),
-        probe: None,
-        measurements: Measurements::default(),
         findings,
+        ..FileReport::unchecked(path)
     }
 }
