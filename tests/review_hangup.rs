@@ -84,7 +84,18 @@ fn hang_up_after_a_review(name: &str, prefix: &str) -> Option<String> {
     let stderr = std::fs::read_to_string(&stderr).expect("stderr file");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(stderr, "", "nothing to say about a terminal that hung up");
-    std::fs::read_to_string(&exit).ok()
+    // The shell writes the exit status a moment after dailies-qc is gone (when it survives
+    // the hang-up at all): give it that moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let written = std::fs::read_to_string(&exit)
+            .ok()
+            .filter(|e| e.ends_with('\n'));
+        if written.is_some() || std::time::Instant::now() > deadline {
+            return written;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
