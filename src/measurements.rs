@@ -75,6 +75,9 @@ pub struct FullDecode {
     /// Why the decode could not run or stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Streams that gave not one frame or sample ("audio stream 1"): a header with no essence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub empty_streams: Vec<String>,
 }
 
 /// BS.1770-4 / EBU R128 figures of one audio stream.

@@ -74,7 +74,14 @@ impl Clock {
 /// Seconds from the start of the file to a place a check wrote (a timecode at the video's rate,
 /// else elapsed time): for files without a picture too.
 pub fn seconds_at(probe: &Probe, text: &str) -> Option<f64> {
-    match Clock::of(probe) {
+    let sound_clock = || {
+        Some(Clock {
+            rate: probe.place_rate()?,
+            start: Some(probe.start_timecode()?),
+            last_frame: None,
+        })
+    };
+    match Clock::of(probe).or_else(sound_clock) {
         Some(clock) => Some(clock.frame_of(text)? as f64 / clock.rate.as_f64()),
         None => elapsed_seconds(text),
     }

@@ -162,10 +162,17 @@ fn walk(
     }
 }
 
+/// The order files are listed in everywhere: natural ("A2" before "A10") and, as a file
+/// browser lists them, regardless of case ("a002.mov" between "A001.MOV" and "A003.MOV"); case
+/// only breaks ties.
+pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    natord::compare_ignore_case(a, b).then_with(|| natord::compare(a, b))
+}
+
 /// Natural order, one entry per file: of the paths reaching one file, the first in order stays.
 fn once_each(mut found: Vec<Found>) -> Vec<PathBuf> {
     found.sort_by(|a, b| {
-        natord::compare(&a.path.to_string_lossy(), &b.path.to_string_lossy())
+        natural_order(&a.path.to_string_lossy(), &b.path.to_string_lossy())
             .then_with(|| a.path.cmp(&b.path))
     });
     found.dedup_by(|a, b| a.path == b.path);
@@ -236,6 +243,20 @@ impl FileId {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn names_sort_naturally_whatever_their_case() {
+        let mut names = vec![
+            "A010.MOV", "b002.mov", "a002.mov", "A001.MOV", "B001.mov", "a002.MOV",
+        ];
+        names.sort_by(|a, b| natural_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "A001.MOV", "a002.MOV", "a002.mov", "A010.MOV", "B001.mov", "b002.mov"
+            ]
+        );
+    }
 
     #[test]
     fn walks_filters_and_sorts_naturally() {

@@ -393,6 +393,10 @@ fn bad_files_are_findings_and_the_run_goes_on() {
             "no pointers in messages: {message}"
         );
     }
+    assert_eq!(
+        by_name("empty.mov")["findings"][0]["message"],
+        "unreadable: the file is empty (0 bytes)"
+    );
     assert_eq!(by_name("good.mov")["status"], "pass");
     assert_eq!(report["summary"]["error"], 3);
     assert_eq!(report["summary"]["pass"], 1);

@@ -376,3 +376,119 @@ fn a_wav_cut_at_a_sample_boundary_is_truncated() {
         );
     }
 }
+
+/// A WAV whose `data` chunk is empty: a valid header around no sound, as an aborted recording
+/// leaves it. ffprobe gives it no duration, so nothing declares a length to fall short of.
+fn header_only_wav(path: &Path) {
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(4u32 + 8 + 16 + 8).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    for (value, width) in [(1u32, 2), (1, 2), (48_000, 4), (96_000, 4), (2, 2), (16, 2)] {
+        bytes.extend_from_slice(&value.to_le_bytes()[..width]);
+    }
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&0u32.to_le_bytes());
+    std::fs::write(path, bytes).expect("write WAV");
+}
+
+#[test]
+fn a_full_decode_of_no_samples_fails_and_names_no_muxer_line_as_its_cause() {
+    let dir = temp_dir();
+    let empty = dir.path().join("empty.wav");
+    header_only_wav(&empty);
+    // A FLAC cut inside its first frame: STREAMINFO declares 1 s, no frame decodes.
+    let flac = dir.path().join("cut.flac");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=1",
+        "-c:a",
+        "flac",
+        &flac.to_string_lossy(),
+    ]);
+    let first_frame = std::fs::read(&flac)
+        .expect("flac")
+        .windows(2)
+        .skip(42)
+        .position(|w| w == [0xff, 0xf8])
+        .expect("a frame header")
+        + 42;
+    cut_to(&flac, first_frame as u64 + 12);
+
+    let (code, report) = check(
+        dir.path(),
+        "name: t\nintegrity: {decode: true}\n",
+        &[&empty, &flac],
+    );
+    assert_eq!(code, 1, "{report:#}");
+    for name in ["empty.wav", "cut.flac"] {
+        let file = &report["files"][index_of(&report, name)];
+        let messages: Vec<&str> = file["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["check"] == "file.decode")
+            .map(|f| f["message"].as_str().expect("message"))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("audio stream 1 decoded not one sample")),
+            "{name}: {messages:?}"
+        );
+        // framecrc's header lines (`#channel_layout_name 0: mono`) are data, not a cause.
+        assert!(
+            messages
+                .iter()
+                .all(|m| !m.contains("#channel_layout_name") && !m.contains("#sample_rate")),
+            "{name}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_picture_does_not_make_the_sound_partial() {
+    let dir = temp_dir();
+    let path = dir.path().join("damaged_h264.mov");
+    let out = path.to_string_lossy().into_owned();
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=4",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=4:f=440",
+        "-c:v",
+        "libx264",
+        "-g",
+        "250",
+        "-c:a",
+        "pcm_s16le",
+        "-shortest",
+        &out,
+    ]);
+    // Scramble the start of the essence: the first h264 access unit, which ffmpeg reads while
+    // opening the file, whatever streams are then decoded.
+    let mut bytes = std::fs::read(&path).expect("mov");
+    let mdat = bytes.windows(4).position(|w| w == b"mdat").expect("mdat");
+    for byte in bytes[mdat + 200..mdat + 2200].iter_mut().step_by(7) {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&path, bytes).expect("write");
+
+    let yaml = "name: t\naudio: {loudness: {integrated: -20, tolerance: 3}}\n";
+    let (_, report) = check(dir.path(), yaml, &[&path]);
+    let loudness = &report["files"][0]["measurements"]["loudness"];
+    assert!(loudness.get("partial").is_none(), "{loudness:#}");
+    assert!(
+        (loudness["integrated_lufs"].as_f64().expect("integrated") + 21.8).abs() < 0.3,
+        "{loudness:#}"
+    );
+    let text = report["files"][0]["findings"].to_string();
+    assert!(!text.contains("h264"), "{text}");
+}

@@ -309,3 +309,27 @@ fn sound_with_no_rate_of_its_own_says_it_assumed_one_and_still_pairs() {
     assert_eq!(t["status"], "pass", "{t:#}");
     assert_eq!(t["paired"][0]["offset_frames"], 24, "{t:#}");
 }
+
+/// A sound file is placed by its own timecode, as the pictures beside it are: a finding on a
+/// 23.976 recorder's take reads `12:39:59:05`, not elapsed time (`00:00:00.208`).
+#[test]
+fn findings_on_a_sound_file_are_placed_by_its_timecode() {
+    let m = Media::new();
+    let dir = m.dir.path();
+    let film = recorder_bwf(dir, "T01.wav", 1_094_376 * 2002, "24000/1001", "NDF");
+    let spec = "name: t\naudio: {loudness: {true_peak_max: -30}}\n";
+    let report = check(spec, dir, &[&film]);
+    let f = file(&report, "T01.wav");
+    let peak = f["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|x| x["check"] == "audio.loudness.true_peak")
+        .unwrap_or_else(|| panic!("a true peak finding: {f:#}"));
+    let at = peak["at"]["start"].as_str().expect("a place");
+    assert!(
+        at.starts_with("12:39:59:") || at.starts_with("12:40:00:"),
+        "{at}"
+    );
+    assert_eq!(f["measurements"]["loudness"]["true_peak_at"], at, "{f:#}");
+}

@@ -366,20 +366,26 @@ pub(super) fn failure_of(outcome: Result<Output, RunError>) -> Result<Option<Str
         Err(e @ RunError::TimedOut(_)) => Ok(Some(format!("ffmpeg: {e}"))),
         Err(RunError::Io(e)) => Ok(Some(format!("reading from ffmpeg: {e}"))),
         Ok(output) => {
-            let first_error = output
-                .stderr
-                .lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .map(super::ffmpeg::without_context);
-            Ok(if output.success {
-                first_error.map(|e| format!("ffmpeg: {e}"))
-            } else {
-                Some(format!(
-                    "ffmpeg failed: {}",
-                    first_error.unwrap_or_else(|| "no message".to_owned())
-                ))
-            })
+            let lines = || {
+                output
+                    .stderr
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+            };
+            // A run that ended well lost samples only where ffmpeg says it could not decode
+            // the mapped stream; anything else it logged is about the container or the other
+            // streams it looked at while opening the file (a damaged h264 picture is no
+            // reason to call the sound partial).
+            if output.success {
+                let lost = lines().find(|l| super::ffmpeg::decode_error(l).is_some());
+                return Ok(lost.map(|e| format!("ffmpeg: {e}")));
+            }
+            let first_error = lines().next().map(super::ffmpeg::without_context);
+            Ok(Some(format!(
+                "ffmpeg failed: {}",
+                first_error.unwrap_or_else(|| "no message".to_owned())
+            )))
         }
     }
 }

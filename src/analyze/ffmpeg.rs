@@ -58,7 +58,7 @@ pub fn run_streaming(
             Ok(())
         },
         &mut |line| {
-            if !line.trim().is_empty() {
+            if !line.trim().is_empty() && !is_muxer_output(line) {
                 last_line.clear();
                 last_line.push_str(line.trim());
                 if first_error.is_none() && is_error(line) && !is_generic(line) {
@@ -112,6 +112,18 @@ fn is_generic(line: &str) -> bool {
         line.trim(),
         "Conversion failed!" | "Exiting normally, received signal 2."
     )
+}
+
+/// A line a muxer writing to stderr printed (`framecrc`'s `#tb 0: 1/25` header and frame
+/// lines): data, never the reason a run failed.
+fn is_muxer_output(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('#')
+        || line
+            .split(',')
+            .next()
+            .is_some_and(|f| f.trim().parse::<u32>().is_ok())
+            && line.contains(',')
 }
 
 /// A log line reporting a problem rather than progress or information.

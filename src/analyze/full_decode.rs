@@ -170,7 +170,12 @@ impl FrameLog {
         }
         self.stretches
             .sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        let empty_streams = (self.streams.0.iter().enumerate())
+            .filter(|(stream, _)| !self.ends.contains_key(stream))
+            .map(|(_, (_, name))| name.clone())
+            .collect();
         FullDecode {
+            empty_streams,
             decoded_s: self.ends.values().copied().fold(0.0, f64::max),
             errors: self.stretches,
             more_errors: self.more,

@@ -97,7 +97,7 @@ pub fn measure_file(
     use rayon::prelude::*;
     let shared = std::sync::Mutex::new(shared.filter(|s| s.decoded.stopped_early.is_none()));
     let start_tc = probe.start_timecode();
-    let frame_rate = probe.frame_rate();
+    let frame_rate = probe.place_rate();
     let video_start = probe
         .video
         .as_ref()

@@ -342,7 +342,7 @@ fn request_in<'a>(
 /// programme starts where its first channel's stream does.
 fn locator(probe: &Probe, audio_index: usize) -> impl Fn(f64) -> String + use<> {
     let start_tc = probe.start_timecode();
-    let frame_rate = probe.frame_rate();
+    let frame_rate = probe.place_rate();
     let video_start = probe.video.as_ref().and_then(|v| v.start_time_s);
     let stream_start = probe.audio.get(audio_index).and_then(|a| a.start_time_s);
     let offset = stream_start.unwrap_or(0.0) - video_start.unwrap_or(0.0);

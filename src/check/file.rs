@@ -83,6 +83,15 @@ pub fn decode(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     if let (Some(last), true) = (findings.last_mut(), decode.more_errors > 0) {
         last.message += &format!(" (and {} more damaged stretches)", decode.more_errors);
     }
+    for stream in &decode.empty_streams {
+        let what = if stream == "video" { "frame" } else { "sample" };
+        findings.push(
+            Finding::fail(ids::FILE_DECODE, "decode", expected, format!("no {what}s"))
+                .with_message(format!(
+                    "{stream} decoded not one {what}: the file holds no essence"
+                )),
+        );
+    }
     if let Some(problem) = &decode.problem {
         findings.push(
             Finding::fail(ids::FILE_DECODE, "decode", expected, "decode stopped")

@@ -9,6 +9,8 @@ use crate::spec::LoudnessRules;
 const SILENT: &str = "silent (below the −70 LUFS absolute gate)";
 /// BS.1770's gating block: audio shorter than one has no integrated loudness at all.
 pub const GATING_BLOCK_S: f64 = 0.4;
+/// BS.1770's absolute gate, LUFS.
+const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 
 /// `too_short`: the stream lasts less than one gating block, so a missing integrated
 /// loudness means "not measurable", not silence.
@@ -48,6 +50,9 @@ pub fn stream(rules: &LoudnessRules, l: &Loudness, stream: &str, too_short: bool
                 );
             }
             (None, None) if too_short => findings.push(too_short_for_integrated(&expected, l, stream)),
+            (None, None) if l.sample_peak_dbfs.is_some_and(|p| p > ABSOLUTE_GATE_LUFS) => {
+                findings.push(no_gated_block(&expected, l, stream))
+            }
             (None, None) => findings.push(
                 Finding::fail(ids::LOUDNESS_INTEGRATED, "integrated loudness", &expected, "silent")
                     .with_message(format!(
@@ -103,6 +108,23 @@ fn deciding(value: f64, fails: impl Fn(f64) -> bool) -> String {
         .map(|decimals| format!("{value:.decimals$}"))
         .find(|shown| shown.parse::<f64>().is_ok_and(&fails))
         .unwrap_or_else(|| format!("{value:.3}"))
+}
+
+/// Signal, yet no integrated loudness: the decoded audio holds no 400 ms block above the gate
+/// (it ends early, or holds only clicks). Not "silent": the peak says otherwise.
+fn no_gated_block(expected: &str, l: &Loudness, stream: &str) -> Finding {
+    let peak = l.sample_peak_dbfs.unwrap_or(f64::NEG_INFINITY);
+    Finding::fail(
+        ids::LOUDNESS_INTEGRATED,
+        "integrated loudness",
+        expected,
+        "not measurable",
+    )
+    .with_message(format!(
+        "integrated loudness: expected {expected}, got none: the audio has signal (sample peak \
+         {peak:.1} dBFS) but no 400 ms gating block above −70 LUFS (too short or cut short) \
+         ({stream})"
+    ))
 }
 
 /// Not a failure: a stream this short has no integrated loudness to judge.

@@ -415,6 +415,30 @@ mod tests {
     }
 
     #[test]
+    fn signal_without_a_gated_block_is_not_called_silence() {
+        let spec = spec("name: t\naudio: {loudness: {integrated: -23}}\n");
+        let m = measured(Loudness {
+            sample_peak_dbfs: Some(-18.6),
+            true_peak_dbtp: Some(-18.5),
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &probe(), &m);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].actual, "not measurable");
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert!(
+            findings[0].message.contains("sample peak -18.6 dBFS"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            !findings[0].message.contains("silence"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
     fn audio_shorter_than_a_gating_block_is_too_short_not_silent() {
         let spec = spec("name: t\naudio: {loudness: {integrated: -23}}\n");
         let mut short = probe();

@@ -116,7 +116,7 @@ pub(crate) fn apply_severity(spec: &Spec, mut findings: Vec<Finding>) -> Vec<Fin
 
 /// A time in the file as timecode (elapsed time when the file has none).
 fn locate(probe: &Probe, seconds: f64) -> String {
-    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.frame_rate())
+    crate::timecode::locate(seconds, probe.start_timecode().as_ref(), probe.place_rate())
 }
 
 /// "stream 1 44100, stream 2 48000" — which audio streams break a rule, numbered from 1 among

@@ -42,7 +42,7 @@ pub fn group(rules: &ClipsRules, files: &[FileReport]) -> Vec<Clip> {
                 let (a, b) = (&files[a], &files[b]);
                 is_audio_track(a)
                     .cmp(&is_audio_track(b))
-                    .then_with(|| natord::compare(&a.path, &b.path))
+                    .then_with(|| crate::scan::natural_order(&a.path, &b.path))
             });
             let id = match rules.group {
                 ClipGrouping::Name => key,

@@ -13,10 +13,17 @@ use std::path::Path;
 /// Probes, measures and checks one file. Never panics on bad media: problems become findings.
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
     let metadata = std::fs::metadata(path).ok();
+    let metadata_is_file = metadata.as_ref().is_some_and(|m| m.is_file());
     let size = metadata.as_ref().map(|m| m.len());
     let mtime = metadata
         .and_then(|m| m.modified().ok())
         .map(crate::report::mtime_rfc3339);
+    // ffprobe's word for an empty file is a container error ("moov atom not found").
+    if size == Some(0) && metadata_is_file {
+        let mut report = unreadable_report(spec, path, size, "the file is empty (0 bytes)");
+        report.mtime = mtime;
+        return report;
+    }
     let mut probe = match probe::probe_file(path, options.probe_timeout) {
         Ok(p) => p,
         Err(e) => {

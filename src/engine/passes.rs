@@ -57,7 +57,9 @@ pub(crate) fn judge(context: &Context, mut files: Vec<FileReport>, roots: Vec<St
         .enumerate()
         .map(|(i, f)| (f.key(), i))
         .collect();
-    files.sort_by(|a, b| natord::compare(&a.path, &b.path).then_with(|| a.key().cmp(&b.key())));
+    files.sort_by(|a, b| {
+        crate::scan::natural_order(&a.path, &b.path).then_with(|| a.key().cmp(&b.key()))
+    });
     let mut judged = Judged {
         files,
         roots,

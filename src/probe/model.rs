@@ -260,6 +260,13 @@ impl Probe {
             .or_else(|| self.frame_rate())
     }
 
+    /// The rate places in the file are written at (findings, loudness figures): its timecode's,
+    /// else the picture's. A sound file with a timecode is placed by that timecode, as the
+    /// pictures beside it are; `None` (elapsed time) only without either.
+    pub fn place_rate(&self) -> Option<Rational> {
+        self.timecode_rate().or_else(|| self.frame_rate())
+    }
+
     /// The file's duration: the container's, else the longest stream's.
     pub fn duration(&self) -> Option<f64> {
         self.duration_s.or_else(|| {

@@ -140,7 +140,9 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
     ordered.sort_by_key(|r| instant(last_change(r)));
     let mut files = one_entry_per_file(ordered.iter().flat_map(|r| r.files.iter().cloned()));
     // Names that display alike (not UTF-8) still sort the same way every time.
-    files.sort_by(|a, b| natord::compare(&a.path, &b.path).then_with(|| a.key().cmp(&b.key())));
+    files.sort_by(|a, b| {
+        crate::scan::natural_order(&a.path, &b.path).then_with(|| a.key().cmp(&b.key()))
+    });
     let mut operators: Vec<&str> = Vec::new();
     for report in &ordered {
         if !operators.contains(&report.operator.as_str()) {

@@ -416,7 +416,7 @@ fn on_planned(model: &mut Model, files: Vec<PathBuf>, unlisted: Vec<FileReport>)
     // Files of the earlier report that this run does not cover stay, in their old order.
     let mut kept: Vec<Entry> = earlier.into_values().collect();
     kept.sort_by(|a, b| {
-        natord::compare(&a.report.path, &b.report.path)
+        crate::scan::natural_order(&a.report.path, &b.report.path)
             .then_with(|| a.report.key().cmp(&b.report.key()))
     });
     entries.extend(kept);
