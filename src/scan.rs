@@ -132,7 +132,10 @@ fn walk(
                 let file_type = entry.file_type();
                 let name = entry.file_name();
                 let hidden = name.as_encoded_bytes().starts_with(b".");
-                if file_type.is_dir() || hidden || !include.is_match(Path::new(name)) {
+                // MHL v1 files sit beside the media they list; they are history, not media,
+                // whatever the include globs take.
+                let history = crate::mhl::history::is_mhl(Path::new(name));
+                if file_type.is_dir() || hidden || history || !include.is_match(Path::new(name)) {
                     continue;
                 }
                 if let Some(why) = special_file_problem(&file_type) {
@@ -288,7 +291,12 @@ mod tests {
         let root = dir.path();
         fs::create_dir_all(root.join("card/ascmhl")).unwrap();
         fs::create_dir_all(root.join("loose")).unwrap();
-        for name in ["card/a.mov", "card/ascmhl/0001_card.mhl", "loose/b.mov"] {
+        for name in [
+            "card/a.mov",
+            "card/ascmhl/0001_card.mhl",
+            "card/A001_2026-12-01.MHL",
+            "loose/b.mov",
+        ] {
             fs::write(root.join(name), b"x").unwrap();
         }
         let found = scan(

@@ -119,7 +119,8 @@ pub fn discover(walked: &[PathBuf]) -> Vec<History> {
     histories.into_values().collect()
 }
 
-fn is_mhl(path: &Path) -> bool {
+/// An MHL file (v1 beside the media, v2 generations in `ascmhl/`): history, never media.
+pub fn is_mhl(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("mhl"))
 }
