@@ -380,3 +380,66 @@ fn a_roll_running_past_midnight_covers_a_clip_after_it() {
     assert_eq!(pair(&report, "N001.mov")["offset_frames"], 72);
     assert_eq!(checks(&report, "S_night.wav"), []);
 }
+
+/// A recorder writing split mono files (one per track, same first sample, length and slate):
+/// the picture pairs with every file of the take, each file with the picture, and a file of
+/// another take at the same timecode is not one of them.
+#[test]
+fn a_picture_pairs_with_every_split_mono_file_of_its_take() {
+    let dir = temp_dir();
+    let media = dir.path().join("media");
+    std::fs::create_dir(&media).expect("media dir");
+    let spec = write_spec(dir.path(), &format!("{SPEC}timecode: {{rate: 24}}\n"));
+    picture(&media, "A001C003.mov", "24", "10:00:00:00", 48);
+    let start = at_48k(9, 59, 59, 0);
+    for (name, track) in [
+        ("T03_1.wav", "Boom"),
+        ("T03_2.wav", "Lav1"),
+        ("T03_3.wav", "Lav2"),
+    ] {
+        let path = bwf(&media, name, start, 4.0, 48000);
+        append_chunk(
+            &path,
+            b"iXML",
+            ixml("12A", "3", "SR042", "24/1", &[track]).as_bytes(),
+        );
+    }
+    // Another take stamped at the same time (a second recorder's roll, another slate).
+    let other = bwf(&media, "T04_1.wav", start, 4.0, 48000);
+    append_chunk(
+        &other,
+        b"iXML",
+        ixml("12A", "4", "SR043", "24/1", &["Boom"]).as_bytes(),
+    );
+
+    let report = report_of(&spec, &media);
+    let picture = &report["files"][index_of(&report, "A001C003.mov")];
+    let paired: Vec<&str> = picture["paired"]
+        .as_array()
+        .expect("paired")
+        .iter()
+        .map(|p| {
+            p["path"]
+                .as_str()
+                .expect("path")
+                .rsplit('/')
+                .next()
+                .expect("name")
+        })
+        .collect();
+    assert_eq!(
+        paired,
+        ["T03_1.wav", "T03_2.wav", "T03_3.wav"],
+        "{picture:#}"
+    );
+    for name in ["T03_1.wav", "T03_2.wav", "T03_3.wav"] {
+        assert_eq!(pair(&report, name)["role"], "picture", "{name}");
+        assert_eq!(pair(&report, name)["offset_frames"], -24, "{name}");
+        assert_eq!(checks(&report, name), [], "{name}");
+    }
+    let other = &report["files"][index_of(&report, "T04_1.wav")];
+    assert!(
+        other["paired"].as_array().is_none_or(|p| p.is_empty()),
+        "{other:#}"
+    );
+}

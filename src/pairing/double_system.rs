@@ -89,7 +89,9 @@ pub fn check(spec: &Spec, rules: &DoubleSystemRules, reports: &mut [FileReport])
     for (picture, found) in pictures.iter().zip(matches.by_picture) {
         let findings = match found {
             Some(sound) => {
-                record_pair(reports, picture, &sounds[sound]);
+                for sibling in same_take(reports, &sounds, sound) {
+                    record_pair(reports, picture, &sounds[sibling]);
+                }
                 partial(reports, picture, &sounds[sound])
                     .into_iter()
                     .collect()
@@ -220,6 +222,30 @@ fn match_spans(pictures: &[Span], sounds: &mut [Span]) -> Matches {
         by_picture,
         sound_overlaps,
     }
+}
+
+/// The sound files of the take `sounds[chosen]` belongs to, in file order: a recorder writing
+/// split mono files one per track gives every track of a take the same first sample, length,
+/// rate and slate. A picture pairs with all of them, not with whichever sorted first.
+fn same_take(reports: &[FileReport], sounds: &[Span], chosen: usize) -> Vec<usize> {
+    let take = |span: &Span| {
+        reports[span.file].sound_roll.as_ref().map(|r| {
+            let slate = (r.scene.as_deref(), r.take.as_deref(), r.roll.as_deref());
+            (r.time_reference, r.length_samples, r.sample_rate, slate)
+        })
+    };
+    let Some(wanted) = take(&sounds[chosen]) else {
+        return vec![chosen];
+    };
+    let mut siblings: Vec<usize> = (0..sounds.len())
+        .filter(|&k| {
+            k == chosen
+                || (sounds[k].start == sounds[chosen].start && take(&sounds[k]) == Some(wanted))
+        })
+        .collect();
+    siblings.sort_by_key(|&k| sounds[k].file);
+    siblings.dedup_by_key(|k| sounds[*k].file);
+    siblings
 }
 
 /// Whether `sound` runs from the picture's first frame to its last, to the nearest frame.
