@@ -26,6 +26,10 @@ pub struct Measurements {
     /// The ASC MHL verification `integrity: {mhl: …}` asks for: `integrity.*`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mhl: Option<crate::mhl::Verified>,
+    /// Streams the installed ffmpeg has no decoder for ("video (codec unknown)"): the
+    /// decodes of content and integrity were not run, and their rules say why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undecodable: Vec<String>,
     /// What the decode of the `audio.layout` programmes found about their channels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<LayoutScan>,

@@ -492,3 +492,64 @@ fn a_damaged_picture_does_not_make_the_sound_partial() {
     let text = report["files"][0]["findings"].to_string();
     assert!(!text.contains("h264"), "{text}");
 }
+
+/// A codec the installed ffmpeg cannot decode (here a sample entry nobody knows; in the field
+/// HTJ2K on FFmpeg 5.1) is "cannot decode this codec", a warning: not damage, not a failure.
+#[test]
+fn a_codec_ffmpeg_cannot_decode_is_a_warning_not_damage() {
+    let dir = temp_dir();
+    let path = dir.path().join("unknown_codec.mov");
+    let out = path.to_string_lossy().into_owned();
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=4",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=4",
+        "-c:v",
+        "libx264",
+        "-c:a",
+        "pcm_s16le",
+        "-shortest",
+        &out,
+    ]);
+    // mov names an h264 stream by its sample entry alone (an MPEG-4 one also by its esds).
+    let mut bytes = std::fs::read(&path).expect("mov");
+    let entry = bytes
+        .windows(4)
+        .position(|w| w == b"avc1")
+        .expect("an avc1 sample entry");
+    bytes[entry..entry + 4].copy_from_slice(b"zzzz");
+    std::fs::write(&path, bytes).expect("write");
+
+    let yaml =
+        "name: t\nintegrity: {decode: true}\ncontent: {black: {max_s: 1}, freeze: {max_s: 2}}\n";
+    let (code, report) = check(dir.path(), yaml, &[&path]);
+    assert_eq!(code, 0, "{report:#}");
+    let file = &report["files"][0];
+    assert_eq!(file["status"], "pass");
+    let findings = file["findings"].as_array().expect("findings");
+    let ids: Vec<&str> = findings
+        .iter()
+        .map(|f| f["check"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["file.decode", "content.black", "content.freeze"],
+        "{file:#}"
+    );
+    for f in findings {
+        assert_eq!(f["severity"], "warning", "{f:#}");
+        assert_eq!(f["actual"], "cannot decode this codec", "{f:#}");
+        assert!(
+            f["message"]
+                .as_str()
+                .expect("message")
+                .contains("video (codec unknown)"),
+            "{f:#}"
+        );
+    }
+}

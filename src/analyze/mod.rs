@@ -4,6 +4,7 @@
 
 pub mod content;
 pub mod decode;
+pub mod decoders;
 pub mod ffmpeg;
 pub mod frame;
 pub mod full_decode;

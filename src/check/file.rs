@@ -57,6 +57,15 @@ pub fn decode(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
         return Vec::new();
     }
     let expected = "every stream decodes to its end";
+    if !m.undecodable.is_empty() {
+        let what = "decode";
+        return vec![super::measured::cannot_decode(
+            ids::FILE_DECODE,
+            what,
+            expected.into(),
+            &m.undecodable,
+        )];
+    }
     let Some(decode) = &m.decode else {
         return vec![Finding::not_measured(
             ids::FILE_DECODE,

@@ -215,6 +215,10 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let short = short_coverage(m);
     for (id, what, max_s, events, (from, to)) in kinds {
         let expected = format!("no {what} longer than {max_s} s");
+        if !m.undecodable.is_empty() {
+            findings.push(cannot_decode(id, what, expected, &m.undecodable));
+            continue;
+        }
         if let Some(problem) = problem {
             findings.push(could_not_analyse(id, what, expected, problem));
             continue;
@@ -255,6 +259,18 @@ pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     findings
 }
 
+/// A rule that needs a decode of streams ffmpeg has no decoder for: a warning that says so,
+/// never a verdict on the essence (which may be perfectly sound).
+pub fn cannot_decode(id: &str, what: &str, expected: String, streams: &[String]) -> Finding {
+    Finding::fail(id, what, expected, "cannot decode this codec")
+        .with_severity(super::Severity::Warning)
+        .with_message(format!(
+            "{what} not analysed: cannot decode this codec: the installed ffmpeg has no decoder \
+             for {}",
+            streams.join(", ")
+        ))
+}
+
 /// `content.clipping`: one finding per clipped stretch, so the operator can jump to each.
 fn clipping(max_samples: u64, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let id = ids::CONTENT_CLIPPING;
@@ -270,6 +286,10 @@ fn clipping(max_samples: u64, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             share,
             probe,
         ));
+    }
+    if !m.undecodable.is_empty() {
+        findings.push(cannot_decode(id, "clipping", expected, &m.undecodable));
+        return findings;
     }
     match (problem, measured.and_then(|m| m.clipped_samples)) {
         (Some(problem), _) => findings.push(could_not_analyse(id, "clipping", expected, problem)),

@@ -154,8 +154,15 @@ fn measure(
         crate::analyze::marker::measure_into(path, probe, rules, sync);
     }
     let mut shared = None;
-    let full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
-    if let Some(rules) = &spec.content {
+    let mut full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
+    let mut content_rules = spec.content.as_ref();
+    if full_decode || content_rules.is_some() {
+        measurements.undecodable = crate::analyze::decoders::undecodable(probe);
+        if !measurements.undecodable.is_empty() {
+            (full_decode, content_rules) = (false, None);
+        }
+    }
+    if let Some(rules) = content_rules {
         let first_audio = probe.audio.first().filter(|_| meter_first_audio);
         let mut meter = first_audio.map(|a| StreamMeter::new(a.channel_layout.as_deref()));
         let mut feed = |format, block: &[f32]| match meter.as_mut() {
