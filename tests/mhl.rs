@@ -603,3 +603,39 @@ fn a_generation_that_fails_its_chain_is_not_trusted_and_the_others_still_verify(
         ]
     );
 }
+
+/// History files that are FIFOs (reading one waits for a writer forever) or nest elements
+/// thousands deep (a stack overflow in a worker thread) are findings; the run ends with its
+/// report.
+#[test]
+fn hostile_history_files_are_findings_not_hangs_or_crashes() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let history = card.join("ascmhl");
+    std::fs::create_dir(&history).expect("mkdir");
+    for name in ["ascmhl_chain.xml", "0001_A001_2026-12-01_120000Z.mhl"] {
+        let made = Command::new("mkfifo")
+            .arg(history.join(name))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    let depth = 5000;
+    let nested = format!(
+        "<hashlist>{}{}</hashlist>",
+        "<a>".repeat(depth),
+        "</a>".repeat(depth)
+    );
+    std::fs::write(card.join("deep.mhl"), nested).expect("write");
+
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let text = report.to_string();
+    assert!(text.contains("is not a plain file"), "{report:#}");
+    let deep = finding(&report, index_of(&report, "deep.mhl"), "integrity.chain")["message"]
+        .as_str()
+        .expect("message")
+        .to_owned();
+    assert!(deep.contains("nested deeper than 64 levels"), "{deep}");
+}

@@ -265,7 +265,7 @@ fn is_plain_file_name(name: &str) -> bool {
 /// otherwise it is distrusted, and returned.
 fn read_generation(folder: &Path, link: &ChainLink, history: &mut History) -> Option<Distrusted> {
     let path = folder.join(&link.file_name);
-    let Ok(bytes) = std::fs::read(&path) else {
+    let Ok(bytes) = read_mhl_file(&path) else {
         history.problems.push(Problem {
             source: Source {
                 file: folder.join(CHAIN_FILE),
@@ -489,6 +489,42 @@ pub fn inside(root: &Path, relative: &str) -> Option<PathBuf> {
     any.then_some(path)
 }
 
+/// The bytes of an MHL file (a chain, a generation, a v1 list), which must be a plain file
+/// (not a symlink, FIFO or device: reading `/dev/zero` or a FIFO never ends) of at most
+/// `MAX_MHL_BYTES`, however much it grows while it is read.
+pub fn read_mhl_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::other(
+            "is not a plain file (a symlink, FIFO or device)",
+        ));
+    }
+    if meta.len() > MAX_MHL_BYTES {
+        return Err(Error::other(format!(
+            "is larger than {MAX_MHL_BYTES} bytes"
+        )));
+    }
+    // Checked again on what was opened: the name may have been swapped since.
+    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(Error::other("is not a plain file (a FIFO or device)"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_MHL_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_MHL_BYTES {
+        return Err(Error::other(format!(
+            "is larger than {MAX_MHL_BYTES} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
 /// The root element of the MHL file at `path`, or a problem naming the file and line.
 fn read_xml(path: &Path, problems: &mut Vec<Problem>) -> Option<Element> {
     let problem = |line, message| Problem {
@@ -498,15 +534,7 @@ fn read_xml(path: &Path, problems: &mut Vec<Problem>) -> Option<Element> {
         },
         message,
     };
-    let bytes = match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_MHL_BYTES => {
-            problems.push(problem(0, format!("larger than {MAX_MHL_BYTES} bytes")));
-            return None;
-        }
-        Ok(_) => std::fs::read(path),
-        Err(e) => Err(e),
-    };
-    match bytes {
+    match read_mhl_file(path) {
         Ok(bytes) => match xml::parse(&bytes) {
             Ok(root) => Some(root),
             Err(e) => {

@@ -206,7 +206,9 @@ fn plan(folder: PathBuf, entries: Vec<Entry>) -> Result<Plan, SealError> {
         Ok(_) | Err(_) => {}
     }
     let chain_path = history_folder.join(CHAIN_FILE);
-    let chain = match std::fs::read_to_string(&chain_path) {
+    let chain = match history::read_mhl_file(&chain_path)
+        .and_then(|b| String::from_utf8(b).map_err(|_| std::io::Error::other("is not UTF-8")))
+    {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(refuse(&chain_path, format!("cannot be read: {e}"))),

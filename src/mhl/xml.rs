@@ -61,7 +61,8 @@ fn parse_utf8(bytes: &[u8]) -> Result<Element, XmlError> {
     // The elements opened and not yet closed; the finished root ends up alone in `done`.
     let mut open: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
-    let line_at = |offset: u64| line_of(bytes, offset);
+    let lines = std::cell::RefCell::new(LineCounter::default());
+    let line_at = |offset: u64| lines.borrow_mut().line_of(bytes, offset);
     loop {
         let start = reader.buffer_position();
         let event = reader.read_event_into(&mut buffer).map_err(|e| XmlError {
@@ -73,7 +74,16 @@ fn parse_utf8(bytes: &[u8]) -> Result<Element, XmlError> {
             message,
         };
         match event {
-            Event::Start(tag) => open.push(element(&tag, line_at(start)).map_err(fail)?),
+            Event::Start(tag) => {
+                // MHL nests a handful of levels; a bound keeps every walk of the tree (and its
+                // drop) shallow, whatever a hostile file nests.
+                if open.len() >= MAX_DEPTH {
+                    return Err(fail(format!(
+                        "elements nested deeper than {MAX_DEPTH} levels"
+                    )));
+                }
+                open.push(element(&tag, line_at(start)).map_err(fail)?)
+            }
             Event::Empty(tag) => {
                 let done = element(&tag, line_at(start)).map_err(fail)?;
                 close(done, &mut open, &mut root).map_err(fail)?;
@@ -103,7 +113,7 @@ fn parse_utf8(bytes: &[u8]) -> Result<Element, XmlError> {
     }
     if let Some(unclosed) = open.last() {
         return Err(XmlError {
-            line: line_of(bytes, bytes.len() as u64),
+            line: line_at(bytes.len() as u64),
             message: format!(
                 "file ends inside <{}> opened on line {}",
                 unclosed.name, unclosed.line
@@ -176,17 +186,32 @@ fn resolve_reference(name: &str) -> Option<char> {
     }
 }
 
-/// The 1-based line of byte `offset`.
-fn line_of(bytes: &[u8], offset: u64) -> usize {
-    let end = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
-    1 + bytes
-        .get(..end)
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+/// The deepest nesting accepted: an MHL v2 generation nests four levels.
+const MAX_DEPTH: usize = 64;
+
+/// 1-based lines of byte offsets, counted on from the last offset asked for: the parser asks in
+/// increasing order, so a file of 200,000 entries is counted through once, not once per entry.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    fn line_of(&mut self, bytes: &[u8], offset: u64) -> usize {
+        let end = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        if end < self.offset {
+            *self = LineCounter::default();
+        }
+        self.line += bytes[self.offset..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = end;
+        1 + self.line
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +242,15 @@ mod tests {
             assert_eq!(error.line, line, "{error:?}");
             assert!(error.message.starts_with("broken XML: "), "{error:?}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let depth = 5000;
+        let doc = format!("{}{}", "<a>\n".repeat(depth), "</a>".repeat(depth));
+        let error = parse(doc.as_bytes()).expect_err("too deep");
+        assert_eq!(error.line, MAX_DEPTH + 1, "{error:?}");
+        assert!(error.message.contains("nested deeper than 64"), "{error:?}");
     }
 
     #[test]
