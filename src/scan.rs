@@ -6,7 +6,7 @@
 
 use crate::mhl::history::ASCMHL_FOLDER;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{FileType, Metadata};
 use std::path::{Component, Path, PathBuf};
 
@@ -179,10 +179,27 @@ fn once_each(mut found: Vec<Found>) -> Vec<PathBuf> {
             .then_with(|| a.path.cmp(&b.path))
     });
     found.dedup_by(|a, b| a.path == b.path);
-    let mut seen = HashSet::new();
+    // Paths to one inode are one file only when they resolve to one path (a symlink, `..`):
+    // hard links are names of their own, each judged under its name. The canonical path is
+    // looked up only for paths sharing an inode.
+    let mut kept: HashMap<FileId, Vec<PathBuf>> = HashMap::new();
     found
         .into_iter()
-        .filter(|f| f.id.is_none_or(|id| seen.insert(id)))
+        .filter(|f| {
+            let Some(id) = f.id else {
+                return true;
+            };
+            let same = kept.entry(id).or_default();
+            let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+            let new_name = same.is_empty() || {
+                let this = canonical(&f.path);
+                this.is_some() && same.iter().all(|k| canonical(k) != this)
+            };
+            if new_name {
+                same.push(f.path.clone());
+            }
+            new_name
+        })
         .map(|f| f.path)
         .collect()
 }

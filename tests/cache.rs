@@ -234,3 +234,61 @@ fn the_cache_follows_xdg_cache_home_else_home() {
     assert!(home.join(".cache/dailies-qc/v2").is_dir());
     assert!(!Path::new("relative").exists());
 }
+
+/// Naming rules judge the name a file was reached by: a symlink under a bad name to a clip the
+/// cache already passed fails warm as it fails with `--no-cache`, and hard links in two folders
+/// are two names, each judged under its own.
+#[test]
+fn the_name_a_file_is_reached_by_is_part_of_its_verdict() {
+    let dir = temp_dir();
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(media.join("edit")).expect("dirs");
+    std::fs::create_dir_all(media.join("copy")).expect("dirs");
+    let clip = make_clip(&Clip::small(0.5), &media.join("A001C001.mov"));
+    let spec = write_spec(
+        dir.path(),
+        "name: t\nfiles: {naming: '^[A-Z0-9]+\\.mov$'}\n",
+    );
+    let cache = dir.path().join("xdg-cache");
+    let check = |extra: &[&str], folder: &Path| {
+        let mut args: Vec<&OsStr> = vec!["check".as_ref(), "--format".as_ref(), "json".as_ref()];
+        args.extend(extra.iter().map(OsStr::new));
+        args.extend(["--spec".as_ref(), spec.as_os_str(), folder.as_os_str()]);
+        let outcome = run_with_env(&args, &[("XDG_CACHE_HOME", cache.as_os_str())]);
+        let names: Vec<(String, String)> = outcome.json()["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().expect("path");
+                let relative = path
+                    .strip_prefix(media.to_str().expect("UTF-8"))
+                    .expect("inside");
+                (
+                    relative.to_owned(),
+                    f["status"].as_str().expect("status").to_owned(),
+                )
+            })
+            .collect();
+        names
+    };
+    let owned = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
+            .collect()
+    };
+    // The cache holds the clip's pass; the edit folder reaches it under a bad name.
+    assert_eq!(check(&[], &media), owned(&[("/A001C001.mov", "pass")]));
+    std::os::unix::fs::symlink(&clip, media.join("edit/bad name.mov")).expect("symlink");
+    let edit = media.join("edit");
+    let expected = owned(&[("/edit/bad name.mov", "fail")]);
+    assert_eq!(check(&["--no-cache"], &edit), expected);
+    assert_eq!(check(&[], &edit), expected, "warm cache");
+
+    std::fs::remove_file(media.join("edit/bad name.mov")).expect("rm");
+    std::fs::hard_link(&clip, media.join("copy/A001C002.mov")).expect("hard link");
+    let expected = owned(&[("/A001C001.mov", "pass"), ("/copy/A001C002.mov", "pass")]);
+    assert_eq!(check(&["--no-cache"], &media), expected);
+    assert_eq!(check(&[], &media), expected, "warm cache");
+}

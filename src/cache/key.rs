@@ -15,6 +15,9 @@ use std::sync::OnceLock;
 pub struct EntryKey {
     /// The canonical path's bytes, hex: two spellings of one file share an entry.
     pub path_hex: String,
+    /// The file name it was reached by, hex: naming rules and kinds judge that name, so a
+    /// symlink `edit/bad name.mov` to a passing clip has an entry of its own.
+    pub name_hex: String,
     pub size: u64,
     pub mtime_ns: i128,
     /// Changes on any in-place write, even one that puts the old mtime back.
@@ -38,6 +41,7 @@ impl EntryKey {
         let ns = |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
         Some(EntryKey {
             path_hex: hex(canonical.as_os_str().as_bytes()),
+            name_hex: hex(path.file_name().unwrap_or_default().as_bytes()),
             size: meta.len(),
             mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
             ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
@@ -53,6 +57,7 @@ impl EntryKey {
         let mut digest = Sha256::new();
         for part in [
             self.path_hex.as_bytes(),
+            self.name_hex.as_bytes(),
             &self.size.to_le_bytes(),
             &self.mtime_ns.to_le_bytes(),
             &self.ctime_ns.to_le_bytes(),
@@ -131,6 +136,9 @@ mod tests {
         let first = EntryKey::of(&file, "spec").expect("key");
         let dotted = dir.path().join(".").join("a.mov");
         assert_eq!(EntryKey::of(&dotted, "spec"), Some(first.clone()));
+        let renamed = dir.path().join("bad name.mov");
+        std::os::unix::fs::symlink(&file, &renamed).expect("symlink");
+        assert_ne!(EntryKey::of(&renamed, "spec"), Some(first.clone()));
         assert_ne!(EntryKey::of(&file, "other spec"), Some(first.clone()));
         std::fs::write(&file, b"three").expect("rewrite");
         let second = EntryKey::of(&file, "spec").expect("key");
