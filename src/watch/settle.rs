@@ -11,13 +11,23 @@ use std::time::{Duration, Instant, SystemTime};
 pub struct Stamp {
     pub size: u64,
     pub mtime: Option<SystemTime>,
+    /// What the cache keys a file by besides size and mtime: a file renamed over another
+    /// (a new inode) or rewritten with its old mtime put back (`touch -r`, a new ctime) is
+    /// another file, whatever its size and mtime say.
+    pub device: u64,
+    pub inode: u64,
+    pub ctime_ns: i128,
 }
 
 impl Stamp {
     pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
         Stamp {
             size: meta.len(),
             mtime: meta.modified().ok(),
+            device: meta.dev(),
+            inode: meta.ino(),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
         }
     }
 }
@@ -82,7 +92,42 @@ mod tests {
         Stamp {
             size,
             mtime: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(size)),
+            device: 1,
+            inode: 10,
+            ctime_ns: 0,
         }
+    }
+
+    #[test]
+    fn a_file_renamed_over_a_judged_one_with_its_size_and_mtime_is_judged_again() {
+        let mut settler = Settler::new(Duration::from_secs(10));
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        let a = PathBuf::from("/in/a.mov");
+        assert!(
+            settler
+                .ready(at(0), vec![(a.clone(), stamp(100))])
+                .is_empty()
+        );
+        assert_eq!(
+            settler.ready(at(10), vec![(a.clone(), stamp(100))]),
+            vec![a.clone()]
+        );
+        // `mv other.mov a.mov` after `touch -r a.mov other.mov`: same size and mtime.
+        let renamed_over = Stamp {
+            inode: 11,
+            ctime_ns: 5,
+            ..stamp(100)
+        };
+        assert!(
+            settler
+                .ready(at(20), vec![(a.clone(), renamed_over)])
+                .is_empty()
+        );
+        assert_eq!(
+            settler.ready(at(30), vec![(a.clone(), renamed_over)]),
+            vec![a]
+        );
     }
 
     #[test]
