@@ -245,6 +245,9 @@ pub fn read<R: Read + Seek>(source: &mut R, len: u64) -> Result<Wave, Error> {
     if format.block_align == 0 {
         return Err(invalid("the `fmt ` chunk says 0 bytes per sample frame"));
     }
+    if format.bits_per_sample == 0 {
+        return Err(invalid("the `fmt ` chunk says 0 bits per sample"));
+    }
     let data = walk.data.ok_or_else(|| invalid("no `data` chunk"))?;
     Ok(Wave {
         form,
@@ -849,6 +852,13 @@ mod tests {
         assert_eq!(
             refusal(&silent),
             "the `fmt ` chunk says 0 bytes per sample frame"
+        );
+        let mut zero_bits = fmt(1, 16);
+        zero_bits[22..24].copy_from_slice(&0u16.to_le_bytes());
+        let zero_bits = riff(None, &[zero_bits, chunk(b"data", None, &[0; 4], true)]);
+        assert_eq!(
+            refusal(&zero_bits),
+            "the `fmt ` chunk says 0 bits per sample"
         );
     }
 

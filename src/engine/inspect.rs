@@ -11,6 +11,25 @@ use crate::spec::LoadedSpec;
 use std::path::Path;
 
 /// Probes, measures and checks one file. Never panics on bad media: problems become findings.
+/// [`inspect`], with a panic in any reader of the file (a bug a hostile file reached) turned into
+/// that file's `file.readable` finding: one file's bytes never end the run or lose the others'
+/// results.
+pub fn inspect_or_report_panic(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
+    let inspected = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        inspect(spec, path, options)
+    }));
+    inspected.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        let size = std::fs::metadata(path).ok().map(|m| m.len());
+        let why = format!("dailies-qc failed while reading this file ({why}); please report it");
+        unreadable_report(spec, path, size, &why)
+    })
+}
+
 pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport {
     let metadata = std::fs::metadata(path).ok();
     let metadata_is_file = metadata.as_ref().is_some_and(|m| m.is_file());

@@ -126,7 +126,7 @@ impl<'a> Session<'a> {
 
     /// One file's own result: its checks (from the cache when unchanged) and its MHL hashes.
     fn own_result(&self, path: &Path) -> FileReport {
-        let inspect = || inspect::inspect(self.spec, path, self.options);
+        let inspect = || inspect::inspect_or_report_panic(self.spec, path, self.options);
         let mut own = match &self.options.cache {
             Some(cache) => cache.through(path, &self.spec.sha256, inspect),
             None => inspect(),
