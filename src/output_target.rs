@@ -50,7 +50,18 @@ pub fn choose(output: Option<&Path>, inputs: &Inputs, force: bool) -> Result<Tar
              (--force replaces it anyway, or pick another -o)"
         );
     }
-    let reviews = report::load(existing).map_or(0, |r| reviews_in(&r));
+    let reviews = match report::load(existing) {
+        Ok(report) => reviews_in(&report),
+        Err(e) => {
+            if let Some(why) = unreadable_report(existing, &e) {
+                bail!(
+                    "{shown}: {why}; refusing to replace it, it may hold reviews \
+                     (--force replaces it anyway, or pick another -o)"
+                );
+            }
+            0
+        }
+    };
     if reviews > 0 {
         bail!(
             "{shown}: is a report that holds {reviews} review{}; refusing to replace it \
@@ -59,6 +70,28 @@ pub fn choose(output: Option<&Path>, inputs: &Inputs, force: bool) -> Result<Tar
         );
     }
     Ok(target)
+}
+
+/// Why an existing file that did not load as a report may still be one whose reviews would be
+/// lost: a report of a newer schema or with a value this build does not know, or JSON cut
+/// short (a report being written when the machine died). `None` for anything else (a CSV, HTML
+/// or text export, which `-o` may replace).
+fn unreadable_report(path: &Path, error: &report::LoadError) -> Option<String> {
+    if let report::LoadError::Schema(schema) = error {
+        return Some(format!(
+            "is a report of schema {schema}, which this version cannot read"
+        ));
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text.contains("dailies-qc/report@") {
+        return Some(format!(
+            "looks like a dailies-qc report but cannot be read ({error})"
+        ));
+    }
+    text.trim_start()
+        .starts_with('{')
+        .then(|| format!("is JSON that cannot be read ({error})"))
 }
 
 /// Findings an operator has judged or annotated.

@@ -241,3 +241,46 @@ fn a_report_open_in_a_live_session_is_never_an_output() {
     }
     assert_eq!(fs::read(&report).unwrap(), before);
 }
+
+/// A reviewed report this build cannot read (a newer schema, a verdict it does not know, a file
+/// cut short) may hold reviews all the same: `-o` refuses it without `--force`. A CSV export
+/// in the way is replaced as before.
+#[test]
+fn a_report_that_cannot_be_read_is_replaced_only_with_force() {
+    let dir = temp_dir();
+    let spec = write_spec(dir.path(), FAILING_SPEC);
+    let reviewed = fs::read_to_string(reviewed_report(dir.path(), &spec)).expect("report");
+    let newer = reviewed.replace("dailies-qc/report@2", "dailies-qc/report@3");
+    let unknown_verdict = reviewed.replace("\"waived\"", "\"escalated\"");
+    let cut = reviewed[..reviewed.len() / 2].to_owned();
+    for (name, text, why) in [
+        ("newer.json", newer, "schema dailies-qc/report@3"),
+        (
+            "verdict.json",
+            unknown_verdict,
+            "looks like a dailies-qc report",
+        ),
+        ("cut.json", cut, "cannot be read"),
+        (
+            "other.json",
+            "{\"half\": ".to_owned(),
+            "is JSON that cannot be read",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, &text).expect("write");
+        let refused = check_to(&spec, &path, &[]);
+        assert_eq!(refused.code, 2, "{name}: {}", refused.stderr);
+        assert!(refused.stderr.contains(why), "{name}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("--force"),
+            "{name}: {}",
+            refused.stderr
+        );
+        assert_eq!(fs::read_to_string(&path).expect("kept"), text, "{name}");
+        assert_eq!(check_to(&spec, &path, &["--force"]).code, 1, "{name}");
+    }
+    let csv = dir.path().join("old.csv");
+    fs::write(&csv, "file,check\n").expect("write");
+    assert_eq!(check_to(&spec, &csv, &[]).code, 1);
+}
