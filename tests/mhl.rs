@@ -183,7 +183,8 @@ fn v1_mhl_declared(encoding: &str, entries: &[(&str, &str, &str)]) -> String {
     );
     for (file, element, value) in entries {
         xml.push_str(&format!(
-            "  <hash>\n    <file>{file}</file>\n    <size>1</size>\n    \
+            "  <hash>\n    <file>{file}</file>\n    \
+             <lastmodificationdate>2026-11-30T09:00:00Z</lastmodificationdate>\n    \
              <{element}>{value}</{element}>\n    <hashdate>2026-11-30T10:00:00Z</hashdate>\n  </hash>\n"
         ));
     }
@@ -638,4 +639,52 @@ fn hostile_history_files_are_findings_not_hangs_or_crashes() {
         .expect("message")
         .to_owned();
     assert!(deep.contains("nested deeper than 64 levels"), "{deep}");
+}
+
+/// Entries that verify nothing are chain problems (a v1 entry with only a size, or `<null/>`),
+/// a v1 size the file does not have is a mismatch, and a listed file that is now a folder is
+/// missing: none of them lets the file pass unverified.
+#[test]
+fn entries_that_verify_nothing_and_wrong_sizes_are_findings() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let clip = card.join("A001C001.mov");
+    let size = std::fs::metadata(&clip).expect("clip").len();
+    let md5 = dailies_qc::mhl::hash::hash_file(&clip, &[dailies_qc::mhl::hash::HashFormat::Md5])
+        .expect("md5")[0]
+        .1
+        .clone();
+    std::fs::create_dir(card.join("A001C003.mov")).expect("a folder where a clip was");
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<hashlist version=\"1.1\">\n\
+         <hash><file>A001C001.mov</file><size>{}</size><md5>{md5}</md5></hash>\n\
+         <hash><file>A001C002.mov</file><size>5</size><null/></hash>\n\
+         <hash><file>A001C003.mov</file><size>5</size><md5>{md5}</md5></hash>\n\
+         <hash><file>sound/T001.wav</file><md5>{md5}</md5></hash>\n</hashlist>\n",
+        size + 1
+    );
+    std::fs::write(card.join("A001.mhl"), xml).expect("write");
+    let out = check_json(&spec(dir.path(), "required"), &[&card]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report = out.json();
+    let mismatch = finding(
+        &report,
+        index_of(&report, "A001C001.mov"),
+        "integrity.mismatch",
+    );
+    assert_eq!(mismatch["actual"], format!("{size} bytes"), "{mismatch:#}");
+    let chain = finding(&report, index_of(&report, "A001.mhl"), "integrity.chain");
+    assert!(
+        chain["message"]
+            .as_str()
+            .expect("message")
+            .contains("the entry for \"A001C002.mov\" records no hash to verify it by"),
+        "{chain:#}"
+    );
+    let folder = finding(
+        &report,
+        index_of(&report, "A001C003.mov"),
+        "integrity.missing",
+    );
+    assert_eq!(folder["actual"], "a folder", "{folder:#}");
 }

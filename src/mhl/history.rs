@@ -41,11 +41,20 @@ pub struct Recorded {
     pub source: Source,
 }
 
+/// The size an MHL records for a file, as written (compared as a number).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedSize {
+    pub value: String,
+    pub source: Source,
+}
+
 /// A file an MHL lists, at its absolute path (always inside the history's folder).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listed {
     pub path: PathBuf,
     pub hashes: Vec<Recorded>,
+    /// The size in bytes the list records (v1 `<size>`, v2 `<path size="…">`), compared too.
+    pub size: Option<RecordedSize>,
     pub source: Source,
 }
 
@@ -309,6 +318,9 @@ fn read_hash_list(path: &Path, root: &Path, history: &mut History) {
         file: path.to_path_buf(),
         line,
     };
+    if !is_hash_list(&list, path, &mut history.problems) {
+        return;
+    }
     for entry in list
         .children_named("hashes")
         .flat_map(|h| h.children_named("hash"))
@@ -346,6 +358,9 @@ fn read_hash_list(path: &Path, root: &Path, history: &mut History) {
                 }),
             }
         }
+        if hashes.is_empty() {
+            history.problems.push(no_hash(at(entry.line), &file.text));
+        }
         if let Some(previous) = entry.child("previousPath") {
             match inside(root, &previous.text) {
                 Some(old) => follow_rename(&mut history.listed, &old, &absolute),
@@ -359,11 +374,48 @@ fn read_hash_list(path: &Path, root: &Path, history: &mut History) {
                 }),
             }
         }
+        let size = file.attribute("size").map(|size| RecordedSize {
+            value: size.trim().to_owned(),
+            source: at(file.line),
+        });
         history.listed.push(Listed {
             path: absolute,
             hashes,
+            size,
             source: at(entry.line),
         });
+    }
+}
+
+/// Whether an MHL file's root is a `<hashlist>` holding at least one `<hash>`; otherwise a
+/// problem: such a file verifies nothing, and `ascmhl` refuses it too.
+fn is_hash_list(root: &Element, path: &Path, problems: &mut Vec<Problem>) -> bool {
+    let at = |line| Source {
+        file: path.to_path_buf(),
+        line,
+    };
+    let message = if root.name != "hashlist" {
+        format!("the root element is <{}>, not <hashlist>", root.name)
+    } else if !root.children.iter().any(|c| {
+        c.name == "hash" || (c.name == "hashes" && c.children.iter().any(|h| h.name == "hash"))
+    }) {
+        "lists no file (no <hash> entry)".to_owned()
+    } else {
+        return true;
+    };
+    problems.push(Problem {
+        source: at(root.line),
+        message,
+    });
+    false
+}
+
+/// An entry with a path and nothing to verify it by (no hash element, only hashes a failed
+/// verification recorded, or an MHL v1 `<size>`/`<null/>`): the file would pass unverified.
+fn no_hash(source: Source, listed: &str) -> Problem {
+    Problem {
+        source,
+        message: format!("the entry for {listed:?} records no hash to verify it by"),
     }
 }
 
@@ -393,6 +445,9 @@ fn read_v1(path: &Path, history: &mut History) {
         file: path.to_path_buf(),
         line,
     };
+    if !is_hash_list(&list, path, &mut history.problems) {
+        return;
+    }
     for entry in list.children_named("hash") {
         let Some(file) = entry.child("file") else {
             history.problems.push(Problem {
@@ -427,9 +482,17 @@ fn read_v1(path: &Path, history: &mut History) {
                 }),
             }
         }
+        if hashes.is_empty() {
+            history.problems.push(no_hash(at(entry.line), &file.text));
+        }
+        let size = entry.child("size").map(|size| RecordedSize {
+            value: size.text.trim().to_owned(),
+            source: at(size.line),
+        });
         history.listed.push(Listed {
             path: absolute,
             hashes,
+            size,
             source: at(entry.line),
         });
     }
@@ -683,6 +746,40 @@ mod tests {
             [dir.path().join("ok.mov"), dir.path().join("odd.mov")]
         );
         assert_eq!(history.listed[1].hashes.len(), 1);
+    }
+
+    #[test]
+    fn entries_and_generations_that_verify_nothing_are_problems() {
+        let generation = "<hashlist version=\"2.0\" xmlns=\"urn:ASC:MHL:v2.0\">\n<hashes>\n\
+            <hash><path>bare.mov</path></hash>\n\
+            <hash><path>failed.mov</path><md5 action=\"failed\">00</md5></hash>\n\
+            <hash><path size=\"3\">ok.mov</path><md5>00</md5></hash>\n\
+            </hashes>\n</hashlist>\n";
+        let (_dir, history) = v2_history(generation, "0001_card.mhl");
+        assert_eq!(
+            messages(&history),
+            [
+                "0001_card.mhl:3 the entry for \"bare.mov\" records no hash to verify it by",
+                "0001_card.mhl:4 the entry for \"failed.mov\" records no hash to verify it by",
+            ]
+        );
+        assert_eq!(
+            history.listed[2].size.as_ref().map(|s| s.value.as_str()),
+            Some("3")
+        );
+        for (generation, problem) in [
+            (
+                "<hashlist version=\"2.0\"><hashes/></hashlist>",
+                "lists no file (no <hash> entry)",
+            ),
+            (
+                "<ascmhldirectory/>",
+                "the root element is <ascmhldirectory>, not <hashlist>",
+            ),
+        ] {
+            let (_dir, history) = v2_history(generation, "0001_card.mhl");
+            assert_eq!(messages(&history), [format!("0001_card.mhl:1 {problem}")]);
+        }
     }
 
     #[test]

@@ -144,6 +144,9 @@ fn verify_file(report: &mut FileReport, listed: &Listings, roots: &[&Path], walk
             let (hashes, findings) = compare(&path, &recorded);
             verified.hashes = hashes;
             report.findings.extend(findings);
+            report
+                .findings
+                .extend(compare_sizes(&path, &listed.trusted));
         }
         (false, Some(root)) if !listed.untrusted => report.findings.push(
             Finding::fail(
@@ -216,6 +219,43 @@ fn compare(path: &Path, recorded: &[&Recorded]) -> (BTreeMap<String, String>, Ve
     (hashes, findings)
 }
 
+/// `integrity.mismatch` for each size a list records that the file on disk does not have (an
+/// MHL v1 list may record only a size; a v2 `<path size>` is compared as the reference does).
+fn compare_sizes(path: &Path, listed: &[&Listed]) -> Vec<Finding> {
+    let Ok(actual) = std::fs::metadata(path).map(|m| m.len()) else {
+        return Vec::new();
+    };
+    let mut reported = BTreeSet::new();
+    listed
+        .iter()
+        .filter_map(|l| l.size.as_ref())
+        .filter(|size| size.value.parse::<u64>() != Ok(actual))
+        .filter(|size| reported.insert(size.value.clone()))
+        .map(|size| {
+            Finding::fail(
+                ids::INTEGRITY_MISMATCH,
+                "size",
+                format!("{} bytes", size.value),
+                format!("{actual} bytes"),
+            )
+            .with_message(format!(
+                "size ({}): expected {} bytes, got {actual} bytes",
+                shown(&size.source),
+                size.value
+            ))
+        })
+        .collect()
+}
+
+/// How a listed path is not the file the list recorded: gone, or a folder now.
+fn not_a_file(path: &Path) -> Option<&'static str> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("not on disk"),
+        Ok(meta) if meta.is_dir() => Some("a folder on disk"),
+        _ => None,
+    }
+}
+
 /// A place in an MHL file for a message: `ascmhl/0001_A001_….mhl:27` (the line left out
 /// when the problem is the whole file).
 fn shown(source: &Source) -> String {
@@ -243,15 +283,20 @@ impl Histories {
                     && path
                         .file_name()
                         .is_some_and(|n| include.is_match(Path::new(n)))
-                    && std::fs::symlink_metadata(path)
-                        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                    && not_a_file(path).is_some()
             })
             .filter_map(|path| {
                 let last = *self.listings(path).last()?;
+                let what = not_a_file(path)?;
                 let mut entry = FileReport::unchecked(path);
+                let actual = if what == "not on disk" {
+                    "missing"
+                } else {
+                    "a folder"
+                };
                 entry.findings.push(
-                    Finding::fail(ids::INTEGRITY_MISSING, "file", "on disk", "missing")
-                        .with_message(format!("listed in {} but not on disk", shown(&last.source))),
+                    Finding::fail(ids::INTEGRITY_MISSING, "file", "on disk", actual)
+                        .with_message(format!("listed in {} but {what}", shown(&last.source))),
                 );
                 Some(entry)
             })
