@@ -312,3 +312,61 @@ fn a_folder_without_history_gets_its_first_generation_and_chain() {
     let out = check_json(&spec(dir.path(), "required"), &[&card]);
     assert_eq!(integrity_findings(&out.json()), [], "{}", out.stdout);
 }
+
+/// Replaces `path` with other bytes of the same size and mtime, as `mv` of a prepared file
+/// over it would after `touch -r`: only its inode and ctime tell.
+fn swap_in_same_size(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    let staged = path.with_extension("staged");
+    std::fs::write(&staged, bytes).expect("write");
+    let mtime = std::fs::metadata(path)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    std::fs::File::options()
+        .write(true)
+        .open(&staged)
+        .expect("open")
+        .set_modified(mtime)
+        .expect("touch -r");
+    std::fs::rename(&staged, path).expect("rename over");
+}
+
+/// A file QC never compared with a hash (copied in after the offload, or in a folder with no
+/// history under `mhl: if_present`) is sealed only while it is the file QC judged: swapped for
+/// other bytes of the same size and mtime, seal refuses and writes nothing.
+#[test]
+fn a_file_no_mhl_listed_is_sealed_only_while_it_is_the_file_qc_judged() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    std::fs::copy(card.join("A001C001.mov"), card.join("A001C003.mov")).expect("add");
+    let report = checked(dir.path(), &card);
+    swap_in_same_size(&card.join("A001C003.mov"));
+    let out = seal(&report);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("A001C003.mov: no MHL lists it and it is not the file QC judged"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(generations(&card).len(), 1, "nothing written");
+
+    let fresh = temp_dir();
+    let card = mhl_common::card(fresh.path());
+    let report = fresh.path().join("report.json");
+    let out = check_to_json_file(&report, &spec(fresh.path(), "if_present"), &card);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    swap_in_same_size(&card.join("sound/T001.wav"));
+    let out = seal(&report);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("T001.wav: no MHL lists it"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(generations(&card), Vec::<String>::new(), "nothing written");
+}

@@ -151,6 +151,27 @@ fn entry_for(file: &FileReport, verified: &Verified, folder: &Path) -> Result<En
         path: path.clone(),
         source,
     };
+    // A file no MHL lists has no hash QC compared: it goes in only while it is the file QC
+    // judged (a file swapped in between would otherwise be sealed as what QC approved).
+    if recorded.is_empty() {
+        let now = super::FileIdentity::of(&path);
+        let why = match (verified.identity, now) {
+            (Some(was), Some(now)) if was == now => None,
+            (None, _) => {
+                Some("no MHL lists it and the report does not record which file QC judged")
+            }
+            (Some(_), _) => Some(
+                "no MHL lists it and it is not the file QC judged (written, replaced or renamed \
+                 over since)",
+            ),
+        };
+        if let Some(why) = why {
+            return Err(SealError::Refused {
+                path,
+                why: format!("{why}: check it again before sealing"),
+            });
+        }
+    }
     let metadata = std::fs::metadata(&path).map_err(unreadable)?;
     let now = hash::hash_file(&path, &formats).map_err(unreadable)?;
     let failed = file.findings.iter().any(|f| {

@@ -148,20 +148,25 @@ fn verify_file(report: &mut FileReport, listed: &Listings, roots: &[&Path], walk
                 .findings
                 .extend(compare_sizes(&path, &listed.trusted));
         }
-        (false, Some(root)) if !listed.untrusted => report.findings.push(
-            Finding::fail(
-                ids::INTEGRITY_UNLISTED,
-                "ASC MHL",
-                "listed in the folder's MHL history",
-                "in no generation",
+        (false, Some(root)) if !listed.untrusted => {
+            verified.identity = super::FileIdentity::of(&path);
+            report.findings.push(
+                Finding::fail(
+                    ids::INTEGRITY_UNLISTED,
+                    "ASC MHL",
+                    "listed in the folder's MHL history",
+                    "in no generation",
+                )
+                .with_severity(Severity::Warning)
+                .with_message(format!(
+                    "in no generation of the MHL history of {}: copied in after the offload?",
+                    root.display()
+                )),
             )
-            .with_severity(Severity::Warning)
-            .with_message(format!(
-                "in no generation of the MHL history of {}: copied in after the offload?",
-                root.display()
-            )),
-        ),
-        (false, _) => {}
+        }
+        // No history to compare with (or only an untrusted one): what `seal` would record as
+        // original must be this file, so its identity is kept.
+        (false, _) => verified.identity = super::FileIdentity::of(&path),
     }
     report.measurements.mhl = Some(verified);
 }
