@@ -269,6 +269,14 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
 }
 
 fn seal(args: SealArgs) -> Result<Outcome> {
+    // A live review may still change the verdicts this seal stands on.
+    if let Some(holder) = dailies_qc::tui::lock::live_holder(&args.report) {
+        bail!(
+            "not sealed: {} is open in a review session ({}): seal once it is closed",
+            args.report.display(),
+            holder.describe()
+        );
+    }
     let report = load_report(&args.report)?;
     let operator = args.operator.unwrap_or_else(engine::default_operator);
     let seal = dailies_qc::mhl::seal::Seal {

@@ -370,3 +370,71 @@ fn a_file_no_mhl_listed_is_sealed_only_while_it_is_the_file_qc_judged() {
     );
     assert_eq!(generations(&card), Vec::<String>::new(), "nothing written");
 }
+
+/// Seals of one history started together: each either writes its own generation or refuses
+/// because another holds the history; none overwrites or drops another's generation, and the
+/// reference reads the chain whole. A report open in a live review is not sealed.
+#[test]
+fn concurrent_seals_never_lose_a_generation() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let report = checked(dir.path(), &card);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_dailies-qc"))
+                .args(["seal", "--operator", "ana", "--report"])
+                .arg(&report)
+                .stdin(std::process::Stdio::null())
+                .output_async()
+        })
+        .collect();
+    let mut sealed = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("seal ran");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => sealed += 1,
+            Some(2) => assert!(
+                stderr.contains("another seal is writing this history"),
+                "{stderr}"
+            ),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    assert!(sealed >= 1);
+    assert_eq!(
+        generations(&card).len(),
+        1 + sealed,
+        "{:?}",
+        generations(&card)
+    );
+    let (code, info) = ascmhl(&["info", "-v", s(&card)]);
+    assert_eq!(code, 0, "{info}");
+    let (code, text) = ascmhl(&["diff", s(&card)]);
+    assert_eq!(code, 0, "the reference reads every generation: {text}");
+
+    // A review session of this process holds the report: no seal.
+    let lock = dailies_qc::tui::lock::ReportLock::acquire(&report, "bo").expect("lock");
+    let out = seal(&report);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("is open in a review session"),
+        "{}",
+        out.stderr
+    );
+    drop(lock);
+}
+
+trait SpawnOutput {
+    fn output_async(&mut self) -> std::process::Child;
+}
+
+impl SpawnOutput for Command {
+    fn output_async(&mut self) -> std::process::Child {
+        self.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn seal")
+    }
+}

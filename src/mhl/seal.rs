@@ -103,11 +103,39 @@ pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
         let entry = entry_for(file, verified, &folder)?;
         folders.entry(folder).or_default().push(entry);
     }
+    // Planned under the locks: two seals of one history would otherwise both take the same
+    // next number and chain, and one generation would be lost.
+    let _locks = folders
+        .keys()
+        .map(|folder| lock_history(folder))
+        .collect::<Result<Vec<_>, _>>()?;
     let plans = folders
         .into_iter()
         .map(|(folder, entries)| plan(folder, entries))
         .collect::<Result<Vec<_>, _>>()?;
     plans.into_iter().map(|p| write(p, seal)).collect()
+}
+
+/// An exclusive `flock` on a history's folder (the media folder: its `ascmhl/` may not exist
+/// yet), held from planning to the chain being written. Advisory: it keeps two dailies-qc
+/// seals apart; the generation file is also created exclusively, whoever else writes.
+struct HistoryLock(#[allow(dead_code)] std::fs::File);
+
+fn lock_history(folder: &Path) -> Result<HistoryLock, SealError> {
+    use rustix::fs::{FlockOperation, flock};
+    let refuse = |why: String| SealError::Refused {
+        path: folder.to_path_buf(),
+        why,
+    };
+    let handle =
+        std::fs::File::open(folder).map_err(|e| refuse(format!("cannot be opened: {e}")))?;
+    match flock(&handle, FlockOperation::NonBlockingLockExclusive) {
+        Err(rustix::io::Errno::WOULDBLOCK) => Err(refuse(
+            "another seal is writing this history now: try again once it is done".into(),
+        )),
+        // A file system without locks still has the exclusive create of the generation.
+        Ok(()) | Err(_) => Ok(HistoryLock(handle)),
+    }
 }
 
 /// The entries verification added for what is not a checked file (a missing path, an MHL
@@ -287,8 +315,7 @@ fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
     );
     let generation = history_folder.join(&name);
     let bytes = generation_xml(&plan.entries, seal);
-    crate::write_target::write_atomic(&generation, bytes.as_bytes())
-        .map_err(write_error(&generation))?;
+    create_new(&generation, bytes.as_bytes()).map_err(write_error(&generation))?;
     let link = format!(
         "  <hashlist sequencenr=\"{}\">\n    <path>{}</path>\n    <c4>{}</c4>\n  </hashlist>\n",
         plan.number,
@@ -323,6 +350,21 @@ fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
         number: plan.number,
         files: plan.entries.len(),
     })
+}
+
+/// Writes a file that must not exist yet (a generation is never replaced), synced to disk; a
+/// failed write leaves nothing behind.
+fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    written
 }
 
 /// The generation, laid out as `ascmhl` 1.2 writes its own.
