@@ -438,3 +438,88 @@ impl SpawnOutput for Command {
             .expect("spawn seal")
     }
 }
+
+/// Chains written in other layouts are extended by reading them as XML: on one line, with a
+/// trailing comment that names the end tag. A history whose chain is lost keeps its
+/// generations; the reference reads every history seal leaves.
+#[test]
+fn chains_in_any_layout_are_extended_and_read_by_the_reference() {
+    let chain_of = |card: &Path| card.join("ascmhl/ascmhl_chain.xml");
+    type Edit = fn(&str) -> Option<String>;
+    let cases: [(&str, Edit); 3] = [
+        ("one line", |chain| Some(chain.replace('\n', ""))),
+        ("comment", |chain| {
+            Some(format!("{chain}<!-- ends with </ascmhldirectory> -->\n"))
+        }),
+        ("no chain", |_| None),
+    ];
+    for (case, edit) in cases {
+        let dir = temp_dir();
+        let card = card(dir.path());
+        assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+        let chain = std::fs::read_to_string(chain_of(&card)).expect("chain");
+        match edit(&chain) {
+            Some(text) => std::fs::write(chain_of(&card), text).expect("write"),
+            None => std::fs::remove_file(chain_of(&card)).expect("rm"),
+        }
+        let report = dir.path().join("report.json");
+        let out = check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+        assert!(out.code <= 1, "{case}: {}", out.stderr);
+        // Without its chain, generation 1 is distrusted and the check says so; waive it.
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+        for file in json["files"].as_array_mut().expect("files") {
+            for finding in file["findings"].as_array_mut().expect("findings") {
+                finding["review"] =
+                    serde_json::json!({"verdict": "waived", "note": "chain rebuilt"});
+            }
+        }
+        std::fs::write(&report, serde_json::to_vec(&json).expect("JSON")).expect("write");
+        let out = seal(&report);
+        assert_eq!(out.code, 0, "{case}: {}", out.stderr);
+        assert_eq!(generations(&card).len(), 2, "{case}");
+        let (code, info) = ascmhl(&["info", "-v", s(&card)]);
+        assert_eq!(code, 0, "{case}: {info}");
+        assert!(
+            info.contains("Generation 1") && info.contains("Generation 2"),
+            "{case}: {info}"
+        );
+        let (code, text) = ascmhl(&["diff", s(&card)]);
+        assert_eq!(code, 0, "{case}: {text}");
+    }
+}
+
+/// The chain's last number cannot grow: seal refuses rather than wrap to 0.
+#[test]
+fn a_chain_at_the_last_sequence_number_is_refused() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    assert_eq!(ascmhl(&["create", s(&card), "-h", "xxh64"]).0, 0);
+    let chain = card.join("ascmhl/ascmhl_chain.xml");
+    let text = std::fs::read_to_string(&chain).expect("chain");
+    std::fs::write(
+        &chain,
+        text.replace("sequencenr=\"1\"", "sequencenr=\"4294967295\""),
+    )
+    .expect("w");
+    let report = dir.path().join("report.json");
+    check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+    for file in json["files"].as_array_mut().expect("files") {
+        for finding in file["findings"].as_array_mut().expect("findings") {
+            finding["review"] = serde_json::json!({"verdict": "waived", "note": "test"});
+        }
+    }
+    std::fs::write(&report, serde_json::to_vec(&json).expect("JSON")).expect("write");
+    let before = std::fs::read(&chain).expect("chain");
+    let out = seal(&report);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("the last an ASC MHL chain can number"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&chain).expect("chain"), before);
+    assert_eq!(generations(&card).len(), 1);
+}

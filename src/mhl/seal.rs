@@ -235,8 +235,18 @@ struct Plan {
     folder: PathBuf,
     entries: Vec<Entry>,
     number: u32,
-    /// The chain file as it is now (`None`: the history starts here).
-    chain: Option<String>,
+    /// The generations the chain lists now, in its order, to be written back with the new one.
+    links: Vec<Link>,
+    /// The chain file's bytes as they are (`None`: there is none), put back if the new chain
+    /// does not read back.
+    previous_chain: Option<Vec<u8>>,
+}
+
+/// One `<hashlist>` of the chain, as written there (numbers and names are kept verbatim).
+struct Link {
+    sequencenr: String,
+    path: String,
+    c4: String,
 }
 
 fn plan(folder: PathBuf, entries: Vec<Entry>) -> Result<Plan, SealError> {
@@ -255,41 +265,118 @@ fn plan(folder: PathBuf, entries: Vec<Entry>) -> Result<Plan, SealError> {
         Ok(_) | Err(_) => {}
     }
     let chain_path = history_folder.join(CHAIN_FILE);
-    let chain = match history::read_mhl_file(&chain_path)
-        .and_then(|b| String::from_utf8(b).map_err(|_| std::io::Error::other("is not UTF-8")))
-    {
-        Ok(text) => Some(text),
+    let previous_chain = match history::read_mhl_file(&chain_path) {
+        Ok(bytes) => Some(bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(refuse(&chain_path, format!("cannot be read: {e}"))),
     };
-    if chain.as_deref().is_some_and(|c| !c.contains(CHAIN_CLOSE)) {
-        return Err(refuse(
-            &chain_path,
-            format!("has no {CHAIN_CLOSE}: not a chain this tool can extend"),
-        ));
-    }
-    let history = history::read_v2(&folder);
-    let numbered_files = std::fs::read_dir(&history_folder)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str()?.get(..4)?.parse::<u32>().ok());
-    let last = history
-        .chain
+    let generation_files = numbered_generations(&history_folder);
+    let links = match &previous_chain {
+        Some(bytes) => chain_links(bytes).map_err(|why| {
+            refuse(
+                &chain_path,
+                format!("{why}: not a chain this tool can extend"),
+            )
+        })?,
+        // Generations without a chain (it was lost, or another tool keeps none) stay in the
+        // history: the new chain lists them as they are.
+        None => generation_files
+            .iter()
+            .map(|(number, name)| {
+                let bytes = history::read_mhl_file(&history_folder.join(name)).map_err(|e| {
+                    refuse(&history_folder.join(name), format!("cannot be read: {e}"))
+                })?;
+                Ok(Link {
+                    sequencenr: number.to_string(),
+                    path: name.clone(),
+                    c4: hash::hash_bytes(&bytes, HashFormat::C4),
+                })
+            })
+            .collect::<Result<_, SealError>>()?,
+    };
+    let last = links
         .iter()
-        .map(|link| link.number)
-        .chain(numbered_files)
+        .filter_map(|link| link.sequencenr.trim().parse::<u32>().ok())
+        .chain(generation_files.iter().map(|(number, _)| *number))
         .max()
         .unwrap_or(0);
+    let number = last.checked_add(1).ok_or_else(|| {
+        refuse(
+            &chain_path,
+            format!("holds generation {last}, the last an ASC MHL chain can number"),
+        )
+    })?;
     Ok(Plan {
         folder,
         entries,
-        number: last + 1,
-        chain,
+        number,
+        links,
+        previous_chain,
     })
 }
 
-const CHAIN_CLOSE: &str = "</ascmhldirectory>";
+/// The `NNNN_*.mhl` files in `ascmhl/`: (number, file name), by number.
+fn numbered_generations(history_folder: &Path) -> Vec<(u32, String)> {
+    let mut found: Vec<(u32, String)> = std::fs::read_dir(history_folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_owned();
+            let number = name.split('_').next()?.parse().ok()?;
+            history::is_mhl(Path::new(&name)).then_some((number, name))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The chain's generations, read as XML (a chain on one line, or with comments naming its
+/// end tag, is as good as any), or why it cannot be extended.
+fn chain_links(bytes: &[u8]) -> Result<Vec<Link>, String> {
+    let root = super::xml::parse(bytes).map_err(|e| format!("line {}: {}", e.line, e.message))?;
+    if root.name != "ascmhldirectory" {
+        return Err(format!(
+            "the root element is <{}>, not <ascmhldirectory>",
+            root.name
+        ));
+    }
+    root.children_named("hashlist")
+        .map(|entry| {
+            let text = |name| entry.child(name).map(|e| e.text.clone());
+            match (entry.attribute("sequencenr"), text("path"), text("c4")) {
+                (Some(sequencenr), Some(path), Some(c4)) => Ok(Link {
+                    sequencenr: sequencenr.to_owned(),
+                    path,
+                    c4,
+                }),
+                _ => Err(format!(
+                    "line {}: a chain entry needs a sequencenr, a <path> and a <c4> hash",
+                    entry.line
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The chain file listing `links`, laid out as `ascmhl` writes it.
+fn chain_xml(links: &[Link]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n",
+    );
+    for link in links {
+        let _ = write!(
+            xml,
+            "  <hashlist sequencenr=\"{}\">\n    <path>{}</path>\n    <c4>{}</c4>\n  </hashlist>\n",
+            escape(link.sequencenr.as_str()),
+            escape(link.path.as_str()),
+            escape(link.c4.as_str())
+        );
+    }
+    xml.push_str("</ascmhldirectory>\n");
+    xml
+}
 
 fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
     let history_folder = plan.folder.join(ASCMHL_FOLDER);
@@ -316,32 +403,36 @@ fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
     let generation = history_folder.join(&name);
     let bytes = generation_xml(&plan.entries, seal);
     create_new(&generation, bytes.as_bytes()).map_err(write_error(&generation))?;
-    let link = format!(
-        "  <hashlist sequencenr=\"{}\">\n    <path>{}</path>\n    <c4>{}</c4>\n  </hashlist>\n",
-        plan.number,
-        escape(name.as_str()),
-        hash::hash_bytes(bytes.as_bytes(), HashFormat::C4)
-    );
-    let chain = match &plan.chain {
-        Some(text) => {
-            // On a line of its own, before the line that closes the chain.
-            let close = text.rfind(CHAIN_CLOSE).unwrap_or(text.len());
-            let at = text
-                .get(..close)
-                .and_then(|h| h.rfind('\n'))
-                .map_or(0, |n| n + 1);
-            let (head, tail) = text.split_at(at);
-            format!("{head}{link}{tail}")
-        }
-        None => format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-             <ascmhldirectory xmlns=\"urn:ASC:MHL:DIRECTORY:v2.0\">\n{link}{CHAIN_CLOSE}\n"
-        ),
-    };
+    let mut links = plan.links;
+    links.push(Link {
+        sequencenr: plan.number.to_string(),
+        path: name.clone(),
+        c4: hash::hash_bytes(bytes.as_bytes(), HashFormat::C4),
+    });
+    let chain = chain_xml(&links);
     let chain_path = history_folder.join(CHAIN_FILE);
-    if let Err(e) = crate::write_target::write_atomic(&chain_path, chain.as_bytes()) {
-        // A generation the chain does not list would read as tampering: take it back.
+    let written = crate::write_target::write_atomic(&chain_path, chain.as_bytes());
+    // What was written must read back as the chain it should be; otherwise the history is
+    // put back as it was: a generation the chain does not list would read as tampering.
+    let reads_back = || {
+        history::read_mhl_file(&chain_path)
+            .ok()
+            .and_then(|bytes| chain_links(&bytes).ok())
+            .is_some_and(|read| read.len() == links.len())
+    };
+    let failure = match written {
+        Err(e) => Some(e),
+        Ok(()) if !reads_back() => Some(std::io::Error::other(
+            "the chain written does not read back",
+        )),
+        Ok(()) => None,
+    };
+    if let Some(e) = failure {
         let _ = std::fs::remove_file(&generation);
+        let _ = match &plan.previous_chain {
+            Some(bytes) => crate::write_target::write_atomic(&chain_path, bytes),
+            None => std::fs::remove_file(&chain_path),
+        };
         return Err(write_error(&chain_path)(e));
     }
     Ok(Sealed {
