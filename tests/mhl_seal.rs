@@ -523,3 +523,43 @@ fn a_chain_at_the_last_sequence_number_is_refused() {
     assert_eq!(std::fs::read(&chain).expect("chain"), before);
     assert_eq!(generations(&card).len(), 1);
 }
+
+/// What XML 1.0 cannot carry never reaches a generation: a file name with ESC or U+FFFE is
+/// refused, as is an operator name with a control character; nothing is written.
+#[test]
+fn names_and_operators_xml_cannot_carry_are_refused() {
+    for (name, operator, expected) in [
+        (
+            "A001C003\u{1b}[2J.mov",
+            "ana",
+            "U+001B, which XML 1.0 cannot carry",
+        ),
+        (
+            "A001C003\u{fffe}.mov",
+            "ana",
+            "U+FFFE, which XML 1.0 cannot carry",
+        ),
+        (
+            "A001C003.mov",
+            "ana\u{7}",
+            "the operator name holds the character U+0007",
+        ),
+    ] {
+        let dir = temp_dir();
+        let card = card(dir.path());
+        std::fs::copy(card.join("A001C001.mov"), card.join(name)).expect("copy");
+        let report = dir.path().join("report.json");
+        let out = check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let out = run(&[
+            "seal".as_ref(),
+            "--report".as_ref(),
+            report.as_os_str(),
+            "--operator".as_ref(),
+            std::ffi::OsStr::new(operator),
+        ]);
+        assert_eq!(out.code, 2, "{name:?}: {}", out.stdout);
+        assert!(out.stderr.contains(expected), "{name:?}: {}", out.stderr);
+        assert_eq!(generations(&card), Vec::<String>::new(), "{name:?}");
+    }
+}

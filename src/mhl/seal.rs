@@ -45,6 +45,8 @@ pub enum SealError {
     },
     #[error("{}: {why}", path.display())]
     Refused { path: PathBuf, why: String },
+    #[error("the operator name holds {0}: give it in plain characters (--operator)")]
+    Operator(String),
     #[error("cannot write {}: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -78,6 +80,13 @@ struct Entry {
 
 /// Seals every history folder of `report`, or refuses before writing anything.
 pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
+    if let Some(c) = seal
+        .operator
+        .chars()
+        .find(|&c| !is_xml_char(c) || c.is_control())
+    {
+        return Err(SealError::Operator(describe_char(c)));
+    }
     let verdict = SignOff::of(report);
     if verdict != SignOff::Approved {
         return Err(SealError::NotApproved { verdict });
@@ -166,6 +175,15 @@ fn entry_for(file: &FileReport, verified: &Verified, folder: &Path) -> Result<En
             ),
         })?
         .to_owned();
+    if let Some(c) = relative.chars().find(|&c| !is_xml_char(c)) {
+        return Err(SealError::Refused {
+            path,
+            why: format!(
+                "its name holds {}, which XML 1.0 cannot carry: an ASC MHL cannot list it",
+                describe_char(c)
+            ),
+        });
+    }
     let recorded: Vec<(HashFormat, &str)> = verified
         .hashes
         .iter()
@@ -443,6 +461,17 @@ fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
     })
 }
 
+/// A character XML 1.0 documents may hold (the `Char` production): no C0 control but tab and
+/// line ends, no surrogates, not U+FFFE or U+FFFF. `ascmhl` cannot read a history with others.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// "U+001B" for messages (the character itself may be invisible or move the cursor).
+fn describe_char(c: char) -> String {
+    format!("the character U+{:04X}", u32::from(c))
+}
+
 /// Writes a file that must not exist yet (a generation is never replaced), synced to disk; a
 /// failed write leaves nothing behind.
 fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -478,7 +507,11 @@ fn generation_xml(entries: &[Entry], seal: &Seal) -> String {
         escape(seal.operator),
         escape(format!(
             "QC approved in {}",
-            seal.report_path.to_string_lossy()
+            seal.report_path
+                .to_string_lossy()
+                .chars()
+                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+                .collect::<String>()
         )),
     );
     xml.push_str(
