@@ -563,3 +563,33 @@ fn names_and_operators_xml_cannot_carry_are_refused() {
         assert_eq!(generations(&card), Vec::<String>::new(), "{name:?}");
     }
 }
+
+/// Where a generation goes is found on disk, not read from the report: a report whose
+/// `measurements.mhl.history` and `roots` name the card's parent still seals into the card.
+#[test]
+fn the_history_folder_comes_from_the_disk_not_the_report() {
+    let dir = temp_dir();
+    let card = card(dir.path());
+    let report = dir.path().join("report.json");
+    let out = check_to_json_file(&report, &spec(dir.path(), "if_present"), &card);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let parent = s(dir.path()).to_owned();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+    json["roots"] = serde_json::json!([parent.clone()]);
+    for file in json["files"].as_array_mut().expect("files") {
+        if file["measurements"]["mhl"].is_object() {
+            file["measurements"]["mhl"]["history"] = parent.clone().into();
+        }
+    }
+    std::fs::write(&report, serde_json::to_vec(&json).expect("JSON")).expect("write");
+    let out = seal(&report);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !dir.path().join("ascmhl").exists(),
+        "nothing written in the card's parent"
+    );
+    assert_eq!(generations(&card).len(), 1);
+    let (code, text) = ascmhl(&["diff", s(&card)]);
+    assert_eq!(code, 0, "{text}");
+}

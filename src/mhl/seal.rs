@@ -99,8 +99,11 @@ pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
     if files.iter().all(|f| f.measurements.mhl.is_none()) {
         return Err(SealError::NotVerified);
     }
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.file_path()).collect();
+    let roots: Vec<PathBuf> = report.roots.iter().map(PathBuf::from).collect();
+    let history_of = history_folders(&paths, &roots);
     let mut folders: BTreeMap<PathBuf, Vec<Entry>> = BTreeMap::new();
-    for file in files {
+    for (file, folder) in files.into_iter().zip(history_of) {
         let Some(verified) = &file.measurements.mhl else {
             return Err(SealError::Refused {
                 path: file.file_path(),
@@ -108,7 +111,6 @@ pub fn seal(report: &Report, seal: &Seal) -> Result<Vec<Sealed>, SealError> {
                     .into(),
             });
         };
-        let folder = PathBuf::from(&verified.history);
         let entry = entry_for(file, verified, &folder)?;
         folders.entry(folder).or_default().push(entry);
     }
@@ -145,6 +147,53 @@ fn lock_history(folder: &Path) -> Result<HistoryLock, SealError> {
         // A file system without locks still has the exclusive create of the generation.
         Ok(()) | Err(_) => Ok(HistoryLock(handle)),
     }
+}
+
+/// The folder whose history each of `paths` goes into, found on disk, never taken from what
+/// the report says (a handed-over report may name the card's parent, or `/`): the nearest
+/// folder above the file that holds an `ascmhl/` history; for files with none, the deepest
+/// folder holding all the files of their scanned root (`roots`, else their own folder) that
+/// have none — the card, where the first generation belongs.
+fn history_folders(paths: &[PathBuf], roots: &[PathBuf]) -> Vec<PathBuf> {
+    let existing = |path: &Path| {
+        path.ancestors()
+            .skip(1)
+            .find(|folder| folder.join(ASCMHL_FOLDER).is_dir())
+            .map(Path::to_path_buf)
+    };
+    let group_of = |path: &Path| {
+        roots
+            .iter()
+            .filter(|root| path.starts_with(root) && path != root.as_path())
+            .max_by_key(|root| root.components().count())
+            .cloned()
+            .or_else(|| path.parent().map(Path::to_path_buf))
+            .unwrap_or_default()
+    };
+    let found: Vec<Option<PathBuf>> = paths.iter().map(|p| existing(p)).collect();
+    // The common folder of each group's files without a history.
+    let mut common: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for (path, _) in paths.iter().zip(&found).filter(|(_, f)| f.is_none()) {
+        let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        common
+            .entry(group_of(path))
+            .and_modify(|shared| *shared = shared_ancestor(shared, &parent))
+            .or_insert(parent);
+    }
+    paths
+        .iter()
+        .zip(found)
+        .map(|(path, found)| found.unwrap_or_else(|| common[&group_of(path)].clone()))
+        .collect()
+}
+
+/// The deepest folder holding both `a` and `b`.
+fn shared_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
 }
 
 /// The entries verification added for what is not a checked file (a missing path, an MHL
