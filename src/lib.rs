@@ -16,6 +16,7 @@ pub mod measurements;
 pub mod mhl;
 pub mod output;
 pub mod pairing;
+pub mod plain_file;
 pub mod position;
 pub mod probe;
 pub mod process;

@@ -292,3 +292,24 @@ fn the_name_a_file_is_reached_by_is_part_of_its_verdict() {
     assert_eq!(check(&["--no-cache"], &media), expected);
     assert_eq!(check(&[], &media), expected, "warm cache");
 }
+
+/// A FIFO where a cache entry should be is a miss, not a run that waits forever for a writer.
+#[test]
+fn a_fifo_among_the_cache_entries_is_a_miss() {
+    let s = setup();
+    assert_eq!(s.check(&[], &[]).code, 0);
+    let entries = s.entries();
+    assert_eq!(entries.len(), 1);
+    std::fs::remove_file(&entries[0]).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&entries[0])
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let again = s.check(&[], &[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        container(&again),
+        files(&s.check(&["--no-cache"], &[]))[0]["probe"]["container"]
+    );
+}

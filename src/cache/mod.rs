@@ -22,6 +22,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Bumped when the entry format changes, so an older format is simply never looked at.
 const LAYOUT: &str = "v2";
+/// Larger than any report of one file (or findings of one clip) the tool writes.
+const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Cache {
@@ -84,7 +86,7 @@ impl Cache {
 
     /// The cached report of `path` for `key`, recorded under the path as given this time.
     pub fn get(&self, key: &EntryKey, path: &Path) -> Option<FileReport> {
-        let bytes = std::fs::read(self.entry_path(key)).ok()?;
+        let bytes = crate::plain_file::read(&self.entry_path(key), MAX_ENTRY_BYTES).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         if entry.key != *key {
             return None;
@@ -187,7 +189,7 @@ impl Cache {
         };
         let names: Vec<String> = keys.iter().map(EntryKey::file_name).collect();
         let path = self.path_named(&key::digest_of_names(&names));
-        let kept = std::fs::read(&path)
+        let kept = crate::plain_file::read(&path, MAX_ENTRY_BYTES)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<JointEntry>(&bytes).ok())
             .filter(|entry| entry.keys == keys);

@@ -552,40 +552,10 @@ pub fn inside(root: &Path, relative: &str) -> Option<PathBuf> {
     any.then_some(path)
 }
 
-/// The bytes of an MHL file (a chain, a generation, a v1 list), which must be a plain file
-/// (not a symlink, FIFO or device: reading `/dev/zero` or a FIFO never ends) of at most
-/// `MAX_MHL_BYTES`, however much it grows while it is read.
+/// The bytes of an MHL file (a chain, a generation, a v1 list): a plain file of at most
+/// `MAX_MHL_BYTES` ([`crate::plain_file::read`]).
 pub fn read_mhl_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, Read};
-    use std::os::unix::fs::OpenOptionsExt;
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.is_file() {
-        return Err(Error::other(
-            "is not a plain file (a symlink, FIFO or device)",
-        ));
-    }
-    if meta.len() > MAX_MHL_BYTES {
-        return Err(Error::other(format!(
-            "is larger than {MAX_MHL_BYTES} bytes"
-        )));
-    }
-    // Checked again on what was opened: the name may have been swapped since.
-    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(flags.bits() as i32)
-        .open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(Error::other("is not a plain file (a FIFO or device)"));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_MHL_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_MHL_BYTES {
-        return Err(Error::other(format!(
-            "is larger than {MAX_MHL_BYTES} bytes"
-        )));
-    }
-    Ok(bytes)
+    crate::plain_file::read(path, MAX_MHL_BYTES)
 }
 
 /// The root element of the MHL file at `path`, or a problem naming the file and line.
