@@ -90,7 +90,7 @@ fn main() {
         separate_commands(&url);
         baseline = baseline.min(start.elapsed().as_secs_f64());
         let start = Instant::now();
-        let measured = content::analyse(&path, &probe, &rules);
+        let measured = content::analyse(&path, &probe, &rules, std::time::Duration::from_secs(60));
         ours = ours.min(start.elapsed().as_secs_f64());
         assert_eq!(measured.problem, None);
         let start = Instant::now();

@@ -33,8 +33,9 @@ pub struct Output {
 pub struct Limits {
     /// The whole run, however busy the child is.
     pub deadline: Duration,
-    /// The longest the child may go without writing to stdout; `None` for a child that works
-    /// before it speaks (ffprobe, an encode to a file).
+    /// The longest the child may go without writing anything (to stdout, or a line to stderr:
+    /// ffmpeg's `-progress` lines are its heartbeat); `None` for a child that works before it
+    /// speaks (ffprobe, an encode to a file).
     pub stall: Option<Duration>,
 }
 
@@ -52,7 +53,7 @@ pub enum RunError {
         .0.as_secs_f64()
     )]
     TimedOut(Duration),
-    /// It wrote nothing to stdout for the stall timeout and was killed.
+    /// It wrote nothing for the stall timeout and was killed.
     #[error(
         "wrote nothing for {} s (hung or very slow storage?) and was killed",
         .0.as_secs_f64()
@@ -127,7 +128,7 @@ pub fn run_streaming(
     let events = read_pipes(&mut child);
     // With no deadline this far out, the run simply has none.
     let deadline = started.checked_add(limits.deadline);
-    let mut last_stdout = started;
+    let mut last_output = started;
     let mut exited_at: Option<Instant> = None;
     let mut stderr_head = Vec::new();
     loop {
@@ -136,13 +137,14 @@ pub fn run_streaming(
                 if let Err(why) = on_stdout(&bytes) {
                     return Err(killed(child, RunError::Stopped(why)));
                 }
-                last_stdout = Instant::now();
+                last_output = Instant::now();
             }
             Ok(Event::StdoutFailed(e)) => return Err(killed(child, RunError::Io(e))),
             Ok(Event::StderrLine(line)) => {
                 let room = STDERR_HEAD.saturating_sub(stderr_head.len());
                 stderr_head.extend(line.iter().take(room));
                 on_stderr_line(String::from_utf8_lossy(line_without_end(&line)).as_ref());
+                last_output = Instant::now();
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             // Both pipes are closed: only the child's exit is left to wait for.
@@ -165,13 +167,13 @@ pub fn run_streaming(
         // wrote before it exited may still be queued behind a slow consumer (a meter): all of
         // it is read.
         if exited_at.is_some_and(|at| at.elapsed() > PIPE_GRACE)
-            && last_stdout.elapsed() > PIPE_GRACE
+            && last_output.elapsed() > PIPE_GRACE
         {
             break;
         }
         if let Some(stall) = limits.stall
             && exited_at.is_none()
-            && last_stdout.elapsed() > stall
+            && last_output.elapsed() > stall
         {
             return Err(killed(child, RunError::Stalled(stall)));
         }

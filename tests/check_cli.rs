@@ -646,3 +646,57 @@ fn absurd_jobs_are_capped_with_a_message() {
     );
     assert_eq!(outcome.json()["summary"]["pass"], 1);
 }
+
+#[test]
+fn a_content_pass_and_a_full_decode_that_hang_are_ended_by_the_probe_timeout() {
+    // A stale mount as ffmpeg meets it in the middle of a decode: nothing more comes. The
+    // stand-in answers `-codecs` as the real one does, then hangs on any decode.
+    let m = media();
+    let dir = temp_dir();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let real = std::env::split_paths(&std::env::var_os("PATH").expect("PATH"))
+        .map(|p| p.join("ffmpeg"))
+        .find(|p| p.is_file())
+        .expect("ffmpeg on PATH");
+    let fake = bin.join("ffmpeg");
+    let script = format!(
+        "#!/bin/sh\ncase \"$*\" in *-codecs*) exec '{}' \"$@\";; esac\nexec sleep 300\n",
+        real.display()
+    );
+    std::fs::write(&fake, script).expect("fake ffmpeg");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").expect("PATH"),
+    )))
+    .expect("PATH");
+    for yaml in [
+        "name: t\ncontent: {black: {max_s: 1}}\n",
+        "name: t\nintegrity: {decode: true}\n",
+    ] {
+        let spec = write_spec(dir.path(), yaml);
+        let started = std::time::Instant::now();
+        let outcome = run_with_env(
+            &[
+                "check".as_ref(),
+                "--no-cache".as_ref(),
+                "--probe-timeout".as_ref(),
+                "1".as_ref(),
+                "--format".as_ref(),
+                "json".as_ref(),
+                "--spec".as_ref(),
+                spec.as_os_str(),
+                m.clean.as_os_str(),
+            ],
+            &[("PATH", path.as_os_str())],
+        );
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{yaml}: the stall limit did not fire"
+        );
+        assert_eq!(outcome.code, 1, "{yaml}: {}", outcome.stderr);
+        let text = outcome.json()["files"][0]["findings"].to_string();
+        assert!(text.contains("wrote nothing for 1 s"), "{yaml}: {text}");
+    }
+}

@@ -8,6 +8,8 @@ use dailies_qc::synth::ffmpeg;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The stall limit of the content pass, as `--probe-timeout` gives it by default.
+const STALL: Duration = Duration::from_secs(60);
 const FRAME_S: f64 = 0.04; // 25 fps
 
 /// 8 s at 25 fps with timecode 01:00:00:00: black 1.0–3.48 s, frozen picture 4.0–6.0 s
@@ -63,7 +65,7 @@ fn finds_each_event_in_one_pass() {
     let path = eventful_clip(dir.path());
     let probe = probe_file(&path, Duration::from_secs(30)).unwrap();
     let spec: dailies_qc::spec::Spec = serde_yaml::from_str(SPEC).unwrap();
-    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap());
+    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap(), STALL);
     assert_eq!(measured.problem, None);
     let black = measured.black.unwrap();
     assert_eq!(black.len(), 1, "{black:?}");
@@ -148,7 +150,7 @@ fn only_the_asked_checks_run() {
     let probe = probe_file(&path, Duration::from_secs(30)).unwrap();
     let spec: dailies_qc::spec::Spec =
         serde_yaml::from_str("name: s\ncontent:\n  silence: {max_s: 3.0}\n").unwrap();
-    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap());
+    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap(), STALL);
     assert_eq!(measured.problem, None);
     assert_eq!(measured.black, None);
     assert_eq!(measured.clipped_samples, None);
@@ -163,7 +165,7 @@ fn unreadable_media_is_a_problem_not_a_pass() {
     dailies_qc::synth::truncate_file(&path, 0.0).unwrap();
     let spec: dailies_qc::spec::Spec =
         serde_yaml::from_str("name: s\ncontent:\n  black: {max_s: 2.0}\n").unwrap();
-    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap());
+    let measured = content::analyse(&path, &probe, spec.content.as_ref().unwrap(), STALL);
     let problem = measured.problem.expect("an empty file cannot be analysed");
     assert!(problem.contains("ffmpeg"), "{problem}");
 }

@@ -13,6 +13,7 @@ use crate::process::media_url;
 use crate::spec::ContentRules;
 use std::ffi::OsString;
 use std::path::Path;
+use std::time::Duration;
 
 /// What the picture detectors look at: every 4th pixel of every 4th line of a 1080p luma plane.
 /// Black and freeze are shares of pixels and mean differences, which a point sample keeps
@@ -32,8 +33,8 @@ const DEFAULT_SILENCE_DB: f64 = -60.0;
 
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
-pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules) -> Content {
-    analyse_sharing_audio(path, probe, rules, None, false).content
+pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules, stall: Duration) -> Content {
+    analyse_sharing_audio(path, probe, rules, None, false, stall).content
 }
 
 /// What one content pass found, and how far it got.
@@ -62,6 +63,7 @@ pub fn analyse_sharing_audio(
     rules: &ContentRules,
     tap: Option<&mut Sink>,
     full_decode: bool,
+    stall: Duration,
 ) -> Pass {
     let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
@@ -114,7 +116,12 @@ pub fn analyse_sharing_audio(
         frames: full_decode.then(|| FrameLog::new(probe)),
         ..Log::default()
     };
-    let outcome = ffmpeg::run_streaming(&args, timeout, &mut on_samples, &mut |line| log.add(line));
+    // `-progress` writes a line every half second while the decode moves: a read hung on a
+    // stale mount stops them, and the stall limit (--probe-timeout) ends the run.
+    let outcome =
+        ffmpeg::run_streaming(&args, timeout, Some(stall), &mut on_samples, &mut |line| {
+            log.add(line)
+        });
     let decoded = format
         .filter(|_| frames > 0 && plan.pipe_audio)
         .map(|format| {

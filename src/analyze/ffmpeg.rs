@@ -27,6 +27,7 @@ pub fn run(args: &[OsString], timeout: Duration) -> Result<Vec<u8>, String> {
     run_streaming(
         args,
         timeout,
+        None,
         &mut |bytes| stdout.extend_from_slice(bytes),
         &mut |_| {},
     )?;
@@ -38,12 +39,13 @@ pub fn run(args: &[OsString], timeout: Duration) -> Result<Vec<u8>, String> {
 pub fn run_streaming(
     args: &[OsString],
     timeout: Duration,
+    stall: Option<Duration>,
     on_stdout: &mut dyn FnMut(&[u8]),
     on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<(), String> {
     let limits = Limits {
         deadline: timeout,
-        stall: None,
+        stall,
     };
     // ffmpeg ends a failed run with its reason, however long the log before it, unless that
     // is only "Conversion failed!": then the first error it logged says why.
@@ -69,7 +71,7 @@ pub fn run_streaming(
         },
     );
     let output = output.map_err(|e| match e {
-        RunError::TimedOut(_) => format!("ffmpeg: {e}"),
+        RunError::TimedOut(_) | RunError::Stalled(_) => format!("ffmpeg: {e}"),
         _ => e.to_string(),
     })?;
     if output.success {

@@ -11,12 +11,14 @@ use crate::process::media_url;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;
+use std::time::Duration;
 
 /// Damaged stretches kept; the rest are only counted (a broken file can fail every frame).
 const MAX_STRETCHES: usize = 20;
 
-/// Decodes the file on its own (no content pass to share).
-pub fn decode(path: &Path, probe: &Probe) -> FullDecode {
+/// Decodes the file on its own (no content pass to share). Every frame writes a checksum line,
+/// so a decode silent for `stall` (a hung mount) is ended.
+pub fn decode(path: &Path, probe: &Probe, stall: Duration) -> FullDecode {
     let mut args = ffmpeg::base_args();
     args.extend(["-v".into(), "error".into()]);
     args.extend(input_args());
@@ -24,7 +26,9 @@ pub fn decode(path: &Path, probe: &Probe) -> FullDecode {
     args.extend(output_args(probe));
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
     let mut log = FrameLog::new(probe);
-    let outcome = ffmpeg::run_streaming(&args, timeout, &mut |_| {}, &mut |line| log.add(line));
+    let outcome = ffmpeg::run_streaming(&args, timeout, Some(stall), &mut |_| {}, &mut |line| {
+        log.add(line)
+    });
     log.finish(outcome.err())
 }
 

@@ -180,6 +180,7 @@ fn decodes_at(path: &Path, at_s: f64, picture: bool, timeout: Duration) -> bool 
     let outcome = ffmpeg::run_streaming(
         &args,
         timeout,
+        None,
         &mut |bytes| frames += bytes.windows(4).filter(|w| *w == b", 0x").count(),
         &mut |line| errors += usize::from(ffmpeg::decode_error(line).is_some()),
     );

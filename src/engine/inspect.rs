@@ -124,7 +124,7 @@ fn measure_and_check(
     // With a layout, loudness is measured per programme instead of per stream.
     let layout = rules.audio.as_ref().and_then(|a| a.layout.as_ref());
     let per_stream = wants_loudness && layout.is_none();
-    let (mut measurements, shared) = measure(rules, path, probe, per_stream);
+    let (mut measurements, shared) = measure(rules, path, probe, per_stream, options.probe_timeout);
     measurements.damage = crate::analyze::integrity::damage(path, probe, options.probe_timeout);
     if let Some(layout) = layout {
         let timeout = options.probe_timeout;
@@ -155,6 +155,7 @@ fn measure(
     path: &Path,
     probe: &Probe,
     meter_first_audio: bool,
+    stall: std::time::Duration,
 ) -> (Measurements, Option<SharedFirstStream>) {
     let first = |values: Vec<Option<f64>>| values.into_iter().next().flatten();
     let sync = (probe.video.is_some() && !probe.audio.is_empty()).then(|| AvSync {
@@ -192,8 +193,14 @@ fn measure(
             Some(_) => Some(&mut feed),
             None => None,
         };
-        let pass =
-            crate::analyze::content::analyse_sharing_audio(path, probe, rules, tap, full_decode);
+        let pass = crate::analyze::content::analyse_sharing_audio(
+            path,
+            probe,
+            rules,
+            tap,
+            full_decode,
+            stall,
+        );
         measurements.content = Some(pass.content);
         measurements.coverage = coverage(pass.decoded_s, pass.declared_s, probe);
         measurements.decode = pass.full_decode;
@@ -204,7 +211,7 @@ fn measure(
     }
     // On its own when no content pass ran to share it.
     if full_decode && measurements.decode.is_none() {
-        let decode = crate::analyze::full_decode::decode(path, probe);
+        let decode = crate::analyze::full_decode::decode(path, probe, stall);
         measurements.coverage = coverage(Some(decode.decoded_s), probe.duration(), probe);
         measurements.decode = Some(decode);
     }
