@@ -125,6 +125,7 @@ pub fn run_streaming(
             std::io::ErrorKind::NotFound => RunError::NotFound(program.to_owned()),
             _ => RunError::Spawn(e),
         })?;
+    let _registered = Registered::new(&child);
     let events = read_pipes(&mut child);
     // With no deadline this far out, the run simply has none.
     let deadline = started.checked_add(limits.deadline);
@@ -272,6 +273,39 @@ fn has_exited(child: &Child) -> std::io::Result<bool> {
 /// The child's process group, which has the child's pid as its id (`process_group(0)`).
 fn group_of(child: &Child) -> Pid {
     Pid::from_child(child)
+}
+
+/// The process groups of the children running now, so that a review that ends (quit, hang-up)
+/// can take its preview's and its checks' ffmpegs down with it: a child in a group of its own
+/// outlives its parent otherwise, reading a stale mount until its deadline.
+static RUNNING: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+/// A child's entry in `RUNNING`, for as long as `run_streaming` supervises it.
+struct Registered(i32);
+
+impl Registered {
+    fn new(child: &Child) -> Registered {
+        let pid = group_of(child).as_raw_nonzero().get();
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
+        Registered(pid)
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        running.retain(|&pid| pid != self.0);
+    }
+}
+
+/// Kills the process group of every child still running (before the program exits).
+pub fn kill_every_child() {
+    let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    for &pid in running.iter() {
+        if let Some(group) = Pid::from_raw(pid) {
+            let _ = rustix::process::kill_process_group(group, Signal::KILL);
+        }
+    }
 }
 
 /// SIGKILL to the child's process group. It fails only when the group is already empty.

@@ -154,6 +154,8 @@ pub fn review(options: ReviewOptions) -> Result<ReviewOutcome, ReviewError> {
         .and_then(|()| event::spawn_terminal_watch(tx))
         .and_then(|()| runtime::run(&mut terminal, &mut session, &rx));
     let last_save = save_or_rescue(&mut session, &persist::rescue_dirs());
+    // The preview's ffmpeg and the checks still running end with the session.
+    crate::process::kill_every_child();
     close_screen(terminal);
     last_save?;
     Ok(ReviewOutcome {
