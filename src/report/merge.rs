@@ -150,6 +150,18 @@ pub fn combine(reports: Vec<(PathBuf, Report)>) -> Result<Report, MergeError> {
         }
     }
     let mut merged = Report::new(first.spec.clone(), operators.join(", "), files);
+    let mut versions: Vec<String> = Vec::new();
+    for report in &ordered {
+        let tool = &report.tool;
+        for version in std::iter::once(&tool.version).chain(&tool.merged_versions) {
+            if !versions.contains(version) {
+                versions.push(version.clone());
+            }
+        }
+    }
+    if versions.iter().any(|v| *v != merged.tool.version) {
+        merged.tool.merged_versions = versions;
+    }
     merged.clips = super::combine_clips(ordered.iter().flat_map(|r| &r.clips));
     for root in ordered.iter().flat_map(|r| &r.roots) {
         if !merged.roots.contains(root) {
@@ -229,6 +241,30 @@ mod tests {
         .with_message(format!(
             "integrated loudness: got -14.0 LUFS (stream {stream})"
         ))
+    }
+
+    #[test]
+    fn a_merge_keeps_the_versions_its_reports_were_made_with() {
+        let spec = SpecInfo {
+            name: "s".into(),
+            path: "s.yaml".into(),
+            sha256: "0".into(),
+        };
+        let shard = |version: &str| {
+            let mut report = Report::new(spec.clone(), "ana".into(), Vec::new());
+            report.tool.version = version.into();
+            (PathBuf::from(format!("{version}.json")), report)
+        };
+        let ours = env!("CARGO_PKG_VERSION");
+        let same = combine(vec![shard(ours), shard(ours)]).expect("merged");
+        assert_eq!(same.tool.merged_versions, Vec::<String>::new());
+        let mixed = combine(vec![shard(ours), shard("0.0.1")]).expect("merged");
+        assert_eq!(mixed.tool.version, ours);
+        let mut versions = mixed.tool.merged_versions.clone();
+        versions.sort();
+        let mut expected = vec![ours.to_owned(), "0.0.1".to_owned()];
+        expected.sort();
+        assert_eq!(versions, expected);
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct Report {
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
+    /// For a merged report: the versions the merged reports were made with, when any differs
+    /// from `version` (which did the merge), so a mixed farm shows in the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_versions: Vec<String>,
 }
 
 impl Default for ToolInfo {
@@ -46,6 +50,7 @@ impl Default for ToolInfo {
         ToolInfo {
             name: env!("CARGO_PKG_NAME").to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            merged_versions: Vec::new(),
         }
     }
 }
