@@ -16,18 +16,35 @@ pub fn escape_control_except_newlines(text: &str) -> Cow<'_, str> {
     escape(text, true)
 }
 
-/// A path for people: control characters escaped, bytes that are not UTF-8 as `\xNN`, so two
-/// names that differ only in such bytes never look the same.
+/// A path for people: control characters escaped, bytes that are not UTF-8 as `\xNN`, and in
+/// a name not in Unicode NFC (a Mac's `e` + U+0301 where Linux tools write `é`) the combining
+/// marks as `\u{301}`: two names that differ only in such ways never look the same.
 pub fn escape_path(path: &std::path::Path) -> String {
     use std::os::unix::ffi::OsStrExt;
     let mut shown = String::new();
     for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        shown.push_str(&escape_control(chunk.valid()));
+        let valid = escape_control(chunk.valid());
+        if is_nfc(&valid) {
+            shown.push_str(&valid);
+        } else {
+            for c in valid.chars() {
+                if unicode_normalization::char::is_combining_mark(c) {
+                    let _ = write!(shown, "\\u{{{:x}}}", c as u32);
+                } else {
+                    shown.push(c);
+                }
+            }
+        }
         for byte in chunk.invalid() {
             let _ = write!(shown, "\\x{byte:02x}");
         }
     }
     shown
+}
+
+/// Whether `text` is in Unicode Normalization Form C, as names typed on Linux and Windows are.
+pub fn is_nfc(text: &str) -> bool {
+    unicode_normalization::is_nfc(text)
 }
 
 fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
@@ -85,6 +102,14 @@ mod tests {
             escape_control_except_newlines("one\ntwo"),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn names_differing_only_in_normalisation_look_different() {
+        let composed = std::path::Path::new("/card/Caf\u{e9}.mov");
+        let decomposed = std::path::Path::new("/card/Cafe\u{301}.mov");
+        assert_eq!(escape_path(composed), "/card/Caf\u{e9}.mov");
+        assert_eq!(escape_path(decomposed), "/card/Cafe\\u{301}.mov");
     }
 
     #[test]

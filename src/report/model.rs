@@ -185,12 +185,13 @@ impl FileReport {
     }
 
     /// The path for people and exports: as recorded, or with the bytes that are not UTF-8
-    /// shown as `\xNN` (two such names never look alike).
+    /// shown as `\xNN` and the combining marks of a name not in NFC as `\u{301}` (two such
+    /// names never look alike).
     pub fn shown_path(&self) -> std::borrow::Cow<'_, str> {
-        match self.path_raw {
-            Some(_) => crate::escape::escape_path(&self.file_path()).into(),
-            None => self.path.as_str().into(),
+        if self.path_raw.is_some() || !crate::escape::is_nfc(&self.path) {
+            return crate::escape::escape_path(&self.file_path()).into();
         }
+        self.path.as_str().into()
     }
 
     /// The last component of [`FileReport::shown_path`].
