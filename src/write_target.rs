@@ -32,8 +32,9 @@ pub enum TargetError {
     Special { path: PathBuf, kind: &'static str },
     #[error("{}: too many levels of symbolic links", .0.display())]
     SymlinkLoop(PathBuf),
-    #[error("{}: {source}", .path.display())]
-    Io { path: PathBuf, source: io::Error },
+    // `error`, not `source`: the message already says it, and a source would be said twice.
+    #[error("{}: {error}", .path.display())]
+    Io { path: PathBuf, error: io::Error },
 }
 
 /// A file's identity (device, inode): two paths name the same file when their ids match.
@@ -65,7 +66,7 @@ impl Target {
         let meta = match fs::metadata(&real) {
             Ok(meta) => meta,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::File(real)),
-            Err(source) => return Err(TargetError::Io { path: real, source }),
+            Err(error) => return Err(TargetError::Io { path: real, error }),
         };
         let kind = meta.file_type();
         if kind.is_dir() {
@@ -132,7 +133,7 @@ impl Target {
 fn real_path(path: &Path) -> Result<PathBuf, TargetError> {
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| TargetError::Io { path, source }
+        move |error| TargetError::Io { path, error }
     };
     let mut current = std::path::absolute(path).map_err(io_error(path))?;
     let mut hops = 0;
@@ -152,10 +153,10 @@ fn real_path(path: &Path) -> Result<PathBuf, TargetError> {
             }
             Ok(_) => break,
             Err(e) if e.kind() == io::ErrorKind::NotFound => break,
-            Err(source) => {
+            Err(error) => {
                 return Err(TargetError::Io {
                     path: current,
-                    source,
+                    error,
                 });
             }
         }

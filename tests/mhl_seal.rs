@@ -283,6 +283,10 @@ fn a_read_only_mount_is_refused_with_a_clear_message() {
         "{}",
         out.stderr
     );
+    // The cause is said once.
+    let causes = out.stderr.matches("Read-only file system").count()
+        + out.stderr.matches("Permission denied").count();
+    assert_eq!(causes, 1, "{}", out.stderr);
     assert_eq!(generations(&card).len(), 1);
 }
 

@@ -38,19 +38,20 @@ pub enum SealError {
         was: String,
         now: String,
     },
-    #[error("{}: cannot be hashed: {source}", path.display())]
+    // `error`, not `source`: the message already says it, and a source would be said twice.
+    #[error("{}: cannot be hashed: {error}", path.display())]
     Unreadable {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: {why}", path.display())]
     Refused { path: PathBuf, why: String },
     #[error("the operator name holds {0}: give it in plain characters (--operator)")]
     Operator(String),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {error}", path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -242,9 +243,9 @@ fn entry_for(file: &FileReport, verified: &Verified, folder: &Path) -> Result<En
         true => vec![NEW_FILE_FORMAT],
         false => recorded.iter().map(|(f, _)| *f).collect(),
     };
-    let unreadable = |source| SealError::Unreadable {
+    let unreadable = |error| SealError::Unreadable {
         path: path.clone(),
-        source,
+        error,
     };
     // A file no MHL lists has no hash QC compared: it goes in only while it is the file QC
     // judged (a file swapped in between would otherwise be sealed as what QC approved).
@@ -449,7 +450,7 @@ fn write(plan: Plan, seal: &Seal) -> Result<Sealed, SealError> {
     let history_folder = plan.folder.join(ASCMHL_FOLDER);
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| SealError::Write { path, source }
+        move |error| SealError::Write { path, error }
     };
     match std::fs::create_dir(&history_folder) {
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
