@@ -597,3 +597,89 @@ fn the_history_folder_comes_from_the_disk_not_the_report() {
     let (code, text) = ascmhl(&["diff", s(&card)]);
     assert_eq!(code, 0, "{text}");
 }
+
+/// Random file names, operators and chain layouts through `seal`, twice over one history: the
+/// reference reads every history seal writes, and `check` verifies the files under their names.
+#[test]
+fn random_names_operators_and_chain_layouts_survive_seal() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    // Name characters: what XML and MHL paths must escape, letters of several scripts, a
+    // combining mark, an emoji, spaces (never a control character: those are refused).
+    let name = "[a-zA-Z0-9 &<>'\"#%;=@\\[\\]{}()+,~éÅß日本語Ωя\u{301}😀-]{1,24}";
+    let operator = "[a-zA-Z &<>'\"éß日本-]{1,20}";
+    let layout = 0..3usize;
+    let dir = temp_dir();
+    let sound = dir.path().join("tone.wav");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=0.2:sample_rate=48000",
+        "-c:a",
+        "pcm_s16le",
+        s(&sound),
+    ]);
+    let mut runner = TestRunner::new(Config {
+        cases: 6,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let case = std::cell::Cell::new(0);
+    runner
+        .run(
+            &(name, name, operator, layout),
+            |(first, second, operator, layout)| {
+                case.set(case.get() + 1);
+                let root = dir.path().join(format!("case{}", case.get()));
+                let card = root.join("A001");
+                std::fs::create_dir_all(&card).expect("card");
+                // Names the scan takes (not hidden) and the default include globs match.
+                let named = |n: &str| card.join(format!("x{}.wav", n.trim_start_matches('.')));
+                std::fs::copy(&sound, named(&first)).expect("copy");
+                let report = root.join("report.json");
+                let out = check_to_json_file(&report, &spec(&root, "if_present"), &card);
+                prop_assert_eq!(out.code, 0, "{}", out.stderr);
+                let sealed = |report: &Path, operator: &str| {
+                    run(&[
+                        "seal".as_ref(),
+                        "--report".as_ref(),
+                        report.as_os_str(),
+                        "--operator".as_ref(),
+                        std::ffi::OsStr::new(operator),
+                    ])
+                };
+                let out = sealed(&report, &operator);
+                prop_assert_eq!(out.code, 0, "{}", out.stderr);
+                // The chain laid out as another tool might, then a second file and seal.
+                let chain = card.join("ascmhl/ascmhl_chain.xml");
+                let text = std::fs::read_to_string(&chain).expect("chain");
+                let relaid = match layout {
+                    0 => text.replace('\n', ""),
+                    1 => text.replace("  <", "\t\t<").replace("\n", "\r\n"),
+                    _ => format!("{text}<!-- </ascmhldirectory> -->\n"),
+                };
+                std::fs::write(&chain, relaid).expect("relay chain");
+                if named(&second) != named(&first) {
+                    std::fs::copy(&sound, named(&second)).expect("copy");
+                }
+                let out = check_to_json_file(&report, &spec(&root, "if_present"), &card);
+                prop_assert_eq!(out.code, 0, "{}", out.stderr);
+                let out = sealed(&report, &operator);
+                prop_assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+                let (code, text) = ascmhl(&["diff", s(&card)]);
+                prop_assert_eq!(code, 0, "{}", text);
+                let (code, text) = ascmhl(&["info", "-v", s(&card)]);
+                prop_assert_eq!(code, 0, "{}", text);
+                let verified = check_json(&spec(&root, "required"), &[&card]);
+                prop_assert_eq!(
+                    integrity_findings(&verified.json()),
+                    vec![],
+                    "{}",
+                    verified.stdout
+                );
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -22,6 +22,27 @@
 
 #define GREETING "dailies-qc-probe-worker 1"
 
+/*
+ * FFmpeg 4.4 (libavcodec 58.134, libavformat 58.76, libavutil 56.70) through 8: the APIs this
+ * file uses that changed in between. build.rs refuses anything older.
+ */
+/* The AVChannelLayout API (FFmpeg 5.1) replaced channels + channel_layout (gone in 7). */
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 24, 100)
+#define HAVE_CH_LAYOUT 1
+#else
+#define HAVE_CH_LAYOUT 0
+#endif
+/* av_disposition_to_string() came with FFmpeg 5.0; before it, ffprobe's own list. */
+#if LIBAVFORMAT_VERSION_MAJOR >= 59
+#define HAVE_DISPOSITION_TO_STRING 1
+#else
+#define HAVE_DISPOSITION_TO_STRING 0
+#endif
+/* AV_PROFILE_* (FFmpeg 6.1) replaced FF_PROFILE_*, which FFmpeg 8 removed. */
+#ifndef AV_PROFILE_UNKNOWN
+#define AV_PROFILE_UNKNOWN FF_PROFILE_UNKNOWN
+#endif
+
 static void put_json_string(const char *s)
 {
     putchar('"');
@@ -94,12 +115,36 @@ static void tags(const AVDictionary *metadata)
     putchar('}');
 }
 
+/* A disposition flag's name, as ffprobe prints it. */
+static const char *disposition_name(int flag)
+{
+#if HAVE_DISPOSITION_TO_STRING
+    return av_disposition_to_string(flag);
+#else
+    switch (flag) {
+    case AV_DISPOSITION_DEFAULT: return "default";
+    case AV_DISPOSITION_DUB: return "dub";
+    case AV_DISPOSITION_ORIGINAL: return "original";
+    case AV_DISPOSITION_COMMENT: return "comment";
+    case AV_DISPOSITION_LYRICS: return "lyrics";
+    case AV_DISPOSITION_KARAOKE: return "karaoke";
+    case AV_DISPOSITION_FORCED: return "forced";
+    case AV_DISPOSITION_HEARING_IMPAIRED: return "hearing_impaired";
+    case AV_DISPOSITION_VISUAL_IMPAIRED: return "visual_impaired";
+    case AV_DISPOSITION_CLEAN_EFFECTS: return "clean_effects";
+    case AV_DISPOSITION_ATTACHED_PIC: return "attached_pic";
+    case AV_DISPOSITION_TIMED_THUMBNAILS: return "timed_thumbnails";
+    default: return NULL;
+    }
+#endif
+}
+
 static void disposition(int flags)
 {
     int first = 1;
     fputs(",\"disposition\":{", stdout);
     for (unsigned i = 0; i < sizeof(flags) * 8; i++) {
-        const char *name = av_disposition_to_string(1 << i);
+        const char *name = disposition_name(1 << i);
         if (!name)
             continue;
         printf("%s\"%s\":%d", first ? "" : ",", name, !!(flags & (1 << i)));
@@ -150,11 +195,19 @@ static void audio_fields(const AVCodecParameters *par)
     char layout[128];
     field_name("sample_fmt", av_get_sample_fmt_name(par->format));
     field_fmt_i64("sample_rate", par->sample_rate);
+#if HAVE_CH_LAYOUT
     field_int("channels", par->ch_layout.nb_channels);
     if (par->ch_layout.order != AV_CHANNEL_ORDER_UNSPEC) {
         av_channel_layout_describe(&par->ch_layout, layout, sizeof(layout));
         field_str("channel_layout", layout);
     }
+#else
+    field_int("channels", par->channels);
+    if (par->channel_layout) {
+        av_get_channel_layout_string(layout, sizeof(layout), par->channels, par->channel_layout);
+        field_str("channel_layout", layout);
+    }
+#endif
     field_int("bits_per_sample", av_get_bits_per_sample(par->codec_id));
 }
 
@@ -169,7 +222,7 @@ static void stream(AVFormatContext *fmt, AVStream *st, const AVCodecContext *dec
     field_name("codec_name", cd ? cd->name : NULL);
     if (profile)
         field_str("profile", profile);
-    else if (par->profile != FF_PROFILE_UNKNOWN)
+    else if (par->profile != AV_PROFILE_UNKNOWN)
         field_fmt_i64("profile", par->profile);
     field_name("codec_type", av_get_media_type_string(par->codec_type));
     field_str("codec_tag_string", av_fourcc_make_string(fourcc, par->codec_tag));
