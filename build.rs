@@ -3,7 +3,7 @@
 //! hundred-odd libraries they pull in costs ~30 ms of CPU per process, which every `dailies-qc`
 //! run (a cached rescan, each shard, `merge`) would otherwise pay. Without libavformat the crate
 //! still builds, ffprobe-only: the `probe_worker` cfg stays unset and the probe runs ffprobe for
-//! every file.
+//! every file. The same happens, with one warning, for an FFmpeg older than 4.4.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(probe_worker)");
@@ -11,8 +11,15 @@ fn main() {
     println!("cargo::rerun-if-env-changed=PKG_CONFIG");
     println!("cargo::rerun-if-env-changed=PKG_CONFIG_PATH");
     let mut libraries = Vec::new();
-    for name in ["libavformat", "libavcodec", "libavutil"] {
+    for (name, oldest) in OLDEST_SUPPORTED {
         match pkg_config::Config::new().cargo_metadata(false).probe(name) {
+            Ok(library) if !at_least(&library.version, oldest) => {
+                println!(
+                    "cargo::warning={name} {} is older than FFmpeg 4.4 ({name} {}.{}.{}), the oldest the probe worker builds against; building without it: every file is probed by ffprobe",
+                    library.version, oldest[0], oldest[1], oldest[2]
+                );
+                return;
+            }
             Ok(library) => libraries.push(library),
             Err(e) => {
                 // A cargo warning is one line; pkg-config's error runs to several.
@@ -53,3 +60,20 @@ fn main() {
 
 /// The binary the worker is linked into (see Cargo.toml).
 const WORKER_BIN: &str = "dailies-qc-probe";
+
+/// FFmpeg 4.4's libraries (Ubuntu 22.04's), the oldest worker.c supports; it follows the API
+/// changes from there to FFmpeg 8 with `#if`s on these same version numbers.
+const OLDEST_SUPPORTED: [(&str, [u64; 3]); 3] = [
+    ("libavformat", [58, 76, 100]),
+    ("libavcodec", [58, 134, 100]),
+    ("libavutil", [56, 70, 100]),
+];
+
+/// Whether a pkg-config version (`59.27.100`) is at least `oldest`.
+fn at_least(version: &str, oldest: [u64; 3]) -> bool {
+    let mut parts = version
+        .split('.')
+        .map(|p| p.trim().parse::<u64>().unwrap_or(0));
+    let found = [(); 3].map(|()| parts.next().unwrap_or(0));
+    found >= oldest
+}

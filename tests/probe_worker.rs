@@ -241,3 +241,45 @@ fn the_worker_probes_without_ffprobe_and_the_variable_forces_ffprobe() {
         "{unreadable}"
     );
 }
+
+/// On an FFmpeg older than 4.4 the crate still builds, without the worker, and says so in one
+/// warning: checked with a pkg-config file that reports FFmpeg 4.0's libavformat.
+#[test]
+#[ignore = "checks the whole crate again (a minute or two): run by .ci/run"]
+fn an_ffmpeg_older_than_4_4_builds_without_the_worker() {
+    let dir = temp_dir();
+    std::fs::write(
+        dir.path().join("libavformat.pc"),
+        "prefix=/usr\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\
+         Name: libavformat\nDescription: FFmpeg 4.0's container library\nVersion: 58.12.100\n\
+         Libs: -L${libdir} -lavformat\nCflags: -I${includedir}\n",
+    )
+    .expect("write .pc");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ffmpeg-4.0-check");
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--locked",
+            "--bins",
+            "--message-format",
+            "short",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PKG_CONFIG_PATH", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("older than FFmpeg 4.4"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("libavformat 58.12.100 is older than FFmpeg 4.4"),
+        "{stderr}"
+    );
+}
