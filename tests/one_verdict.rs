@@ -115,15 +115,19 @@ fn fixture_root() -> PathBuf {
     root
 }
 
-/// (e) A camera card with an ASC MHL history (`integrity: {mhl: required}`) made by the
-/// reference tool; then `sound/T001.wav` is deleted (`integrity.missing`) and a byte of
+/// (e) A camera card with an ASC MHL history (`integrity: {mhl: required}`), its first
+/// generation written by `seal` (whose generations the reference tool reads back, in
+/// tests/mhl_seal.rs); then `sound/T001.wav` is deleted (`integrity.missing`) and a byte of
 /// `A001C002.mov` flipped (`integrity.mismatch`).
 fn mhl_history(root: &Path) -> Delivery {
-    use mhl_common::{ascmhl, card, flip_a_byte, s};
+    use mhl_common::{card, flip_a_byte};
     let dir = root.join("mhl");
     let card = card(&dir);
-    let (code, text) = ascmhl(&["create", s(&card), "-h", "xxh64"]);
-    assert_eq!(code, 0, "ascmhl create: {text}");
+    let offload = dir.join("offload.json");
+    let checked = check_to_json_file(&offload, &mhl_common::spec(&dir, "if_present"), &card);
+    assert_eq!(checked.code, 0, "offload check: {}", checked.stderr);
+    let sealed = run(&["seal".as_ref(), "--report".as_ref(), offload.as_os_str()]);
+    assert_eq!(sealed.code, 0, "seal: {}", sealed.stderr);
     std::fs::remove_file(card.join("sound/T001.wav")).expect("delete T001.wav");
     flip_a_byte(&card.join("A001C002.mov"));
     Delivery {

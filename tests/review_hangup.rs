@@ -99,17 +99,20 @@ fn hang_up_after_a_review(name: &str, prefix: &str) -> Option<String> {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn a_hang_up_saves_releases_the_lock_and_leaves_quietly() {
     hang_up_after_a_review("hup", "");
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn a_hang_up_ends_the_session_with_sighup_ignored() {
     let exit = hang_up_after_a_review("nohup", "trap '' HUP; ");
     assert_eq!(exit.as_deref(), Some("EXIT=0\n"), "as after a signal");
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn a_hang_up_ends_a_session_that_never_gets_sighup() {
     // In a session of its own the terminal's hang-up sends it no signal at all.
     hang_up_after_a_review("setsid", "setsid -w ");
@@ -143,6 +146,7 @@ fn signal_while_typing(command: &str, report: &str, editor_key: &str, text: &str
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn sighup_with_the_note_editor_open_keeps_the_note_as_a_draft() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());
@@ -155,6 +159,7 @@ fn sighup_with_the_note_editor_open_keeps_the_note_as_a_draft() {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn sigterm_with_the_waiver_open_keeps_a_draft_that_is_shown_and_resumed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());
@@ -186,6 +191,7 @@ fn sigterm_with_the_waiver_open_keeps_a_draft_that_is_shown_and_resumed() {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn a_failed_last_save_leaves_a_rescue_copy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (spec, _, media) = setup(dir.path());

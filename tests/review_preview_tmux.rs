@@ -7,6 +7,7 @@ mod tmux;
 use tmux::Tmux;
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn p_on_a_black_frame_finding_draws_half_blocks() {
     common::require_ffmpeg();
     let dir = common::temp_dir();
@@ -68,6 +69,7 @@ fn p_on_a_black_frame_finding_draws_half_blocks() {
 /// A preview whose ffmpeg hangs (a stale mount) does not outlive the review: quitting kills
 /// its process group.
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn quitting_the_review_ends_a_hung_preview() {
     common::require_ffmpeg();
     let dir = common::temp_dir();
@@ -119,12 +121,14 @@ fn quitting_the_review_ends_a_hung_preview() {
     tmux.keys(&["n"]);
     tmux.wait_for("content.black");
     tmux.keys(&["p"]);
+    // A process whose command line is `sleep MARKER`, read from /proc (as pgrep would).
     let hung = || {
-        let out = std::process::Command::new("pgrep")
-            .args(["-f", &format!("^sleep {marker}$")])
-            .output()
-            .expect("pgrep");
-        !out.stdout.is_empty()
+        let wanted = format!("sleep\0{marker}\0");
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+            .any(|cmdline| cmdline == wanted.as_bytes())
     };
     let started = std::time::Instant::now();
     while !hung() {

@@ -17,6 +17,7 @@ fn command(spec: &str, report: &str, media: &str) -> String {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn real_binary_reviews_quits_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (spec, report_path, media) = setup(dir.path());
@@ -63,6 +64,7 @@ fn real_binary_reviews_quits_and_restores_the_terminal() {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn sigterm_saves_the_note_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (spec, report_path, media) = setup(dir.path());
@@ -84,6 +86,7 @@ fn sigterm_saves_the_note_and_restores_the_terminal() {
 }
 
 #[test]
+#[ignore = "needs tmux: run by .ci/run"]
 fn respec_rechecks_every_file_of_the_report_and_keeps_unchanged_reviews() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (spec, report_path, media) = setup(dir.path());

@@ -282,6 +282,7 @@ fn merged_report(cluster: &Cluster, out: &Path, merge_job: &str) -> serde_json::
 }
 
 #[test]
+#[ignore = "needs a Slurm cluster (slurm-wlm, munge): run by .ci/run"]
 fn a_three_shard_job_array_and_its_merge_equal_one_machine() {
     let work = temp_dir();
     let demo = work.path().join("demo");
