@@ -7,6 +7,13 @@
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(probe_worker)");
+    let profile = std::env::var("PROFILE").unwrap_or_default();
+    let target = std::env::var("TARGET").unwrap_or_default();
+    println!("cargo::rustc-env=DAILIES_QC_BUILD={profile} build for {target}");
+    // Until the worker is built below, `--version` says files are probed by ffprobe.
+    println!(
+        "cargo::rustc-env=DAILIES_QC_PROBE_BUILD=ffprobe for every file (no probe worker in this build)"
+    );
     println!("cargo::rerun-if-changed=src/probe/worker.c");
     println!("cargo::rerun-if-env-changed=PKG_CONFIG");
     println!("cargo::rerun-if-env-changed=PKG_CONFIG_PATH");
@@ -56,6 +63,15 @@ fn main() {
         }
     }
     println!("cargo::rustc-cfg=probe_worker");
+    let versions: Vec<String> = OLDEST_SUPPORTED
+        .iter()
+        .zip(&libraries)
+        .map(|((name, _), library)| format!("{name} {}", library.version))
+        .collect();
+    println!(
+        "cargo::rustc-env=DAILIES_QC_PROBE_BUILD=the probe worker (dailies-qc-probe), built against {}; ffprobe where it cannot answer",
+        versions.join(", ")
+    );
 }
 
 /// The binary the worker is linked into (see Cargo.toml).

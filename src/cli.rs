@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "dailies-qc", version, about = "QC of dailies and deliverables against a YAML delivery spec", long_about = None)]
+#[command(name = "dailies-qc", version, long_version = LONG_VERSION, about = "QC of dailies and deliverables against a YAML delivery spec", long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -26,7 +26,25 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write an ASC MHL v2 generation into the media folders of an approved report
     Seal(SealArgs),
+    /// Print the shell completion script (e.g. `dailies-qc completions bash >
+    /// /etc/bash_completion.d/dailies-qc`)
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (e.g. `dailies-qc man > /usr/local/share/man/man1/dailies-qc.1`)
+    Man,
 }
+
+/// `--version`: the release, the build, and how files are probed (the FFmpeg the probe worker
+/// was built against, or ffprobe alone).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("DAILIES_QC_BUILD"),
+    ")\nprobe: ",
+    env!("DAILIES_QC_PROBE_BUILD"),
+);
 
 #[derive(Debug, Args)]
 pub struct EngineArgs {
@@ -170,7 +188,17 @@ fn parse_settle(text: &str) -> Result<f64, String> {
     }
 }
 
-const SUBCOMMANDS: &[&str] = &["review", "check", "export", "merge", "demo", "seal", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "review",
+    "check",
+    "export",
+    "merge",
+    "demo",
+    "seal",
+    "completions",
+    "man",
+    "help",
+];
 
 /// Makes `review` the default: `dailies-qc --spec S PATH` means `dailies-qc review --spec S PATH`.
 /// Arguments stay `OsString`s: a media, spec or output path need not be UTF-8.

@@ -32,6 +32,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Demo(args) => demo(args),
         Command::Review(args) => review(args),
         Command::Seal(args) => seal(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     }
 }
 
@@ -266,6 +268,31 @@ fn review(args: ReviewArgs) -> Result<Outcome> {
         outcome.counts.open
     );
     Ok(Outcome::Pass)
+}
+
+/// The completion script for `shell`, from the same definitions the parser uses.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    // Into memory first: clap_complete panics on a failed write (`| head` closing the pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "dailies-qc", &mut script);
+    print_quietly(&script)
+}
+
+/// Writes `bytes` to stdout; a reader that went away (`| head`) is no error.
+fn print_quietly(bytes: &[u8]) -> Result<Outcome> {
+    match std::io::stdout().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(Outcome::Pass),
+    }
+}
+
+/// The manual page (roff), from the same definitions the parser uses.
+fn man() -> Result<Outcome> {
+    let command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command).render(&mut page)?;
+    print_quietly(&page)
 }
 
 fn seal(args: SealArgs) -> Result<Outcome> {

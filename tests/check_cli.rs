@@ -700,3 +700,42 @@ fn a_content_pass_and_a_full_decode_that_hang_are_ended_by_the_probe_timeout() {
         assert!(text.contains("wrote nothing for 1 s"), "{yaml}: {text}");
     }
 }
+
+#[test]
+fn completions_man_page_and_version_come_from_the_command_definitions() {
+    let bash = run(&["completions", "bash"]);
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    for word in ["check", "seal", "merge", "--spec", "--probe-timeout"] {
+        assert!(
+            bash.stdout.contains(word),
+            "{word} missing from the bash completions"
+        );
+    }
+    let dir = temp_dir();
+    let script = dir.path().join("dailies-qc.bash");
+    std::fs::write(&script, &bash.stdout).expect("write");
+    let parsed = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+        .expect("bash");
+    assert!(parsed.success(), "bash cannot parse the completions");
+    for shell in ["zsh", "fish"] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("probe-timeout"), "{shell}");
+    }
+    let man = run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(man.stdout.contains(".TH dailies-qc 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("seal"), "{}", man.stdout);
+    let version = run(&["--version"]);
+    assert_eq!(version.code, 0);
+    assert!(
+        version
+            .stdout
+            .starts_with(&format!("dailies-qc {}", env!("CARGO_PKG_VERSION")))
+    );
+    assert!(version.stdout.contains("build for"), "{}", version.stdout);
+    assert!(version.stdout.contains("probe: "), "{}", version.stdout);
+}
