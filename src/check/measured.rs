@@ -54,12 +54,51 @@ pub fn loudness(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             let too_short = probe.audio[i]
                 .duration_s
                 .is_some_and(|s| s < super::loudness::GATING_BLOCK_S);
-            match l {
+            let mut findings = match l {
                 Some(l) => super::loudness::stream(rules, l, &stream, too_short),
                 None => Vec::new(),
+            };
+            if l.is_some() {
+                findings.extend(guessed_weights(&probe.audio[i], &stream));
             }
+            findings
         })
         .collect()
+}
+
+/// An info finding when a stream of more than two channels has a layout that names no channel
+/// positions: its BS.1770 weights (LFE left out, surrounds +1.5 dB) were guessed from the count,
+/// and the figures are only as right as the guess.
+fn guessed_weights(audio: &crate::probe::AudioStream, stream: &str) -> Option<Finding> {
+    use crate::analyze::loudness::layout_is_known;
+    let channels = audio.channels.filter(|&c| c > 2)?;
+    let layout = audio.channel_layout.as_deref();
+    if layout_is_known(layout, channels) {
+        return None;
+    }
+    let shown = layout.unwrap_or("none");
+    let guess = match channels {
+        3 => "3.0",
+        4 => "quad",
+        5 => "5.0",
+        6 => "5.1",
+        7 => "6.1",
+        8 => "7.1",
+        _ => "unit weight on every channel",
+    };
+    Some(
+        Finding::fail(
+            ids::LOUDNESS_INTEGRATED,
+            "channel layout",
+            "a layout naming each channel's position",
+            format!("layout {shown}"),
+        )
+        .with_severity(super::Severity::Info)
+        .with_message(format!(
+            "loudness channel weights guessed: the layout ({shown}) names no position for \
+             {stream}'s {channels} channels; weighted as {guess}"
+        )),
+    )
 }
 
 /// Each audio stream's figures: its own under `probe.audio[i]`, else (first stream only)
@@ -432,6 +471,28 @@ mod tests {
             findings[0].message
         );
         assert_eq!(findings[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn weights_guessed_from_the_channel_count_are_said() {
+        let spec = spec("name: t\naudio: {loudness: {integrated: -23, tolerance: 5}}\n");
+        let mut p = probe();
+        p.audio[0].channels = Some(6);
+        p.audio[0].channel_layout = Some("unknown".into());
+        let m = measured(Loudness {
+            integrated_lufs: Some(-23.0),
+            ..Default::default()
+        });
+        let findings = loudness(&spec, &p, &m);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].severity, Severity::Info);
+        assert!(
+            findings[0].message.contains("weighted as 5.1"),
+            "{}",
+            findings[0].message
+        );
+        p.audio[0].channel_layout = Some("5.1(side)".into());
+        assert!(loudness(&spec, &p, &m).is_empty());
     }
 
     #[test]
