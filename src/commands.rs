@@ -55,6 +55,7 @@ fn engine_options(args: &EngineArgs) -> Options {
         } else {
             dailies_qc::cache::Cache::user()
         },
+        prober: defaults.prober,
     }
 }
 

@@ -10,7 +10,6 @@ mod watching;
 use clap::Parser;
 use cli::{Cli, with_default_subcommand};
 use commands::Outcome;
-use dailies_qc::probe::worker;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,9 +20,6 @@ const EXIT_QC_FAILED: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    if let Ok(program) = std::env::current_exe() {
-        worker::offer_beside(&program);
-    }
     match run() {
         Ok(code) => code,
         Err(e) => {

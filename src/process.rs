@@ -1,4 +1,4 @@
-//! The one supervisor of child programs (ffprobe, ffmpeg): never run through a shell, paths
+//! The one supervisor of child programs (ffprobe, ffmpeg, the probe worker): never run through a shell, paths
 //! passed so that a name like `-i.mov` or `concat:x.mov` is just a file, and a child that hangs
 //! (stale network mount), stalls or never ends killed together with everything it started.
 //!
@@ -313,13 +313,104 @@ fn kill_group(child: &Child) {
     let _ = rustix::process::kill_process_group(group_of(child), Signal::KILL);
 }
 
-/// Kills the child's group and returns `why`. The child is reaped on a thread of its own: one
-/// stuck in the kernel (a read from a dead mount) dies only when that read returns, and the
-/// supervisor does not wait for that.
-fn killed(mut child: Child, why: RunError) -> RunError {
+/// Kills the child's group and returns `why`.
+fn killed(child: Child, why: RunError) -> RunError {
+    end(child);
+    why
+}
+
+/// Kills the child's group and reaps the child on a thread of its own: one stuck in the kernel
+/// (a read from a dead mount) dies only when that read returns, and the supervisor does not
+/// wait for that.
+fn end(mut child: Child) {
     kill_group(&child);
     thread::spawn(move || child.wait());
-    why
+}
+
+/// A long-lived child that answers each line it is sent with one line (the probe worker):
+/// started in a process group of its own, asked under a deadline, and killed with its group and
+/// reaped when dropped, as every child of [`run_streaming`] is.
+pub struct LineServer {
+    /// Always `Some` until dropped.
+    child: Option<Child>,
+    requests: std::process::ChildStdin,
+    /// Its stdout's lines, read on a thread of their own so that a wait can end at a deadline.
+    answers: mpsc::Receiver<Vec<u8>>,
+    // Dropped after `drop` has killed the child: the group is in `RUNNING` while it lives.
+    _registered: Registered,
+}
+
+/// Why a [`LineServer`] gave no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoAnswer {
+    /// Nothing within the deadline: it hangs (or the file it reads does).
+    TimedOut,
+    /// Its output closed, or it could not be written to: it died.
+    Gone,
+}
+
+impl LineServer {
+    /// Starts `program`, which must first say `greeting` (one line) within `deadline`: proof
+    /// that what started speaks the protocol. `None` when it does not.
+    pub fn start(program: &Path, greeting: &[u8], deadline: Duration) -> Option<LineServer> {
+        let mut child = Command::new(program)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .ok()?;
+        let registered = Registered::new(&child);
+        let (Some(requests), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            end(child);
+            return None;
+        };
+        let (send, answers) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).split(b'\n') {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let server = LineServer {
+            child: Some(child),
+            requests,
+            answers,
+            _registered: registered,
+        };
+        match server.answers.recv_timeout(deadline) {
+            Ok(line) if line == greeting => Some(server),
+            _ => None,
+        }
+    }
+
+    /// Sends `request` as one line and waits up to `deadline` for the answer line. After an
+    /// error the server is of no more use: drop it (which kills it) and start another.
+    pub fn ask(&mut self, request: &[u8], deadline: Duration) -> Result<Vec<u8>, NoAnswer> {
+        use std::io::Write;
+        let sent = self
+            .requests
+            .write_all(request)
+            .and_then(|()| self.requests.write_all(b"\n"))
+            .and_then(|()| self.requests.flush());
+        if sent.is_err() {
+            return Err(NoAnswer::Gone);
+        }
+        self.answers.recv_timeout(deadline).map_err(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => NoAnswer::TimedOut,
+            mpsc::RecvTimeoutError::Disconnected => NoAnswer::Gone,
+        })
+    }
+}
+
+impl Drop for LineServer {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            end(child);
+        }
+    }
 }
 
 #[cfg(test)]

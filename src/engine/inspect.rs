@@ -43,7 +43,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         report.mtime = mtime;
         return report;
     }
-    let mut probe = match probe::probe_file(path, options.probe_timeout) {
+    let mut probe = match probe::probe_with(&options.prober, path, options.probe_timeout) {
         Ok(p) => p,
         Err(e) => {
             let mut report = unreadable_report(spec, path, size, &e.message);

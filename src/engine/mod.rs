@@ -43,6 +43,8 @@ pub struct Options {
     pub shard: Option<crate::shard::Shard>,
     /// Where reports of unchanged files are kept between runs (`None`: `--no-cache`).
     pub cache: Option<crate::cache::Cache>,
+    /// The probe worker beside the program, or ffprobe for every file.
+    pub prober: crate::probe::worker::Prober,
 }
 
 impl Default for Options {
@@ -52,6 +54,7 @@ impl Default for Options {
             probe_timeout: Duration::from_secs(60),
             shard: None,
             cache: None,
+            prober: crate::probe::worker::Prober::default(),
         }
     }
 }

@@ -21,15 +21,32 @@ pub struct ProbeError {
     pub message: String,
 }
 
-/// Probes one file: by this thread's probe worker when there is one, else (and whenever the
-/// worker cannot answer) with `ffprobe -v error -show_format -show_streams -of json
-/// file:/abs/path`. Both give the same JSON, read the same way.
+/// Probes one file with `ffprobe -v error -show_format -show_streams -of json file:/abs/path`.
 pub fn probe_file(path: &Path, timeout: Duration) -> Result<Probe, ProbeError> {
+    probe_with(&worker::Prober::Ffprobe, path, timeout)
+}
+
+/// Probes one file as `prober` says: by this thread's probe worker when there is one, else (and
+/// whenever the worker cannot answer) with ffprobe. Both give the same JSON, read the same way;
+/// a file the worker hung on is not tried again with ffprobe (one timeout per hung file).
+pub fn probe_with(
+    prober: &worker::Prober,
+    path: &Path,
+    timeout: Duration,
+) -> Result<Probe, ProbeError> {
     let url = media_url(path);
-    if let Some(json) = worker::ask(&url, timeout)
-        && let Ok(probe) = parse_json(&json)
-    {
-        return with_streams(probe);
+    match worker::ask(prober, &url, timeout) {
+        worker::Answer::Json(json) => {
+            if let Ok(probe) = parse_json(&json) {
+                return with_streams(probe);
+            }
+        }
+        worker::Answer::Hung => {
+            return Err(ProbeError {
+                message: format!("ffprobe {}", RunError::TimedOut(timeout)),
+            });
+        }
+        worker::Answer::Ffprobe => {}
     }
     ffprobe_file(&url, timeout)
 }

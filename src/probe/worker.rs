@@ -2,20 +2,18 @@
 //! engine thread, answers what ffprobe would print for one file after another
 //! (src/probe/worker.c), so that a scan pays one process start-up instead of one per file.
 //! It keeps ffprobe's isolation: a file that hangs or crashes it costs only that worker, which
-//! is killed (with its process group) and started afresh for the next file, and that file then
-//! goes to a one-off ffprobe, so a hostile file becomes the same finding as without the worker.
-//! ffprobe also answers whenever the worker is not built, will not start, or refuses a file.
+//! is killed (with its process group) and started afresh for the next file. A file it hung on
+//! costs one timeout, as it would with ffprobe, and is reported as such; one it crashed on or
+//! refused goes to a one-off ffprobe, so a hostile file becomes the same finding as without
+//! the worker. ffprobe also answers whenever the worker is not built or will not start. The
+//! worker runs under the one supervisor, [`crate::process::LineServer`].
 
+use crate::process::{LineServer, NoAnswer};
 use std::cell::RefCell;
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Write};
+use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
 
 /// The worker's program, found beside the running binary (`cargo install` puts both there).
@@ -26,14 +24,54 @@ pub const CHOICE_VAR: &str = "DAILIES_QC_PROBE";
 const GREETING: &[u8] = b"dailies-qc-probe-worker 1";
 const ERROR_PREFIX: &[u8] = b"{\"error\":";
 
-/// The program to start as a worker; unset (ffprobe only) until the binary offers itself.
-static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
-/// Set when a worker would not start: the rest of the run uses ffprobe without retrying.
-static UNAVAILABLE: AtomicBool = AtomicBool::new(false);
+/// How files are probed: an engine option ([`crate::engine::Options::prober`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prober {
+    /// The probe worker at this path, and ffprobe where it cannot answer.
+    Worker(PathBuf),
+    /// ffprobe for every file.
+    Ffprobe,
+}
+
+impl Prober {
+    /// The worker beside the running program, unless this build has none or
+    /// `DAILIES_QC_PROBE=ffprobe` asks for ffprobe.
+    pub fn beside_this_program() -> Prober {
+        let forced_ffprobe = std::env::var_os(CHOICE_VAR).is_some_and(|v| v == "ffprobe");
+        let beside = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(PROGRAM_NAME)));
+        match (is_built(), forced_ffprobe, beside) {
+            (true, false, Some(program)) => Prober::Worker(program),
+            _ => Prober::Ffprobe,
+        }
+    }
+}
+
+impl Default for Prober {
+    fn default() -> Self {
+        Prober::beside_this_program()
+    }
+}
+
+/// What the worker said about one file.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Answer {
+    /// ffprobe's JSON for it.
+    Json(Vec<u8>),
+    /// ffprobe must answer: there is no worker, or it refused the file or died on it.
+    Ffprobe,
+    /// It hung on the file past the deadline and was killed: that is the file's answer (the
+    /// same file would hang ffprobe too, and one timeout is all a hung file may cost).
+    Hung,
+}
+
+/// This engine thread's worker: the program it runs, and the worker (`None` once one would not
+/// start: ffprobe answers for the rest of the run on this thread).
+type Slot = Option<(PathBuf, Option<LineServer>)>;
 
 thread_local! {
-    /// One worker per engine thread, started on its first file.
-    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+    static WORKER: RefCell<Slot> = const { RefCell::new(None) };
 }
 
 /// Whether this build contains the worker (libavformat was found when it was built).
@@ -41,127 +79,43 @@ pub const fn is_built() -> bool {
     cfg!(probe_worker)
 }
 
-/// Lets the probe start the worker beside `binary` (the running program), unless the worker is
-/// not built or `DAILIES_QC_PROBE=ffprobe` asks for ffprobe.
-pub fn offer_beside(binary: &Path) {
-    let forced_ffprobe = std::env::var_os(CHOICE_VAR).is_some_and(|v| v == "ffprobe");
-    if let (true, false, Some(folder)) = (is_built(), forced_ffprobe, binary.parent()) {
-        let _ = PROGRAM.set(folder.join(PROGRAM_NAME));
-    }
-}
-
-/// ffprobe's JSON for the file at `url` from this thread's worker, or `None` when ffprobe must
-/// answer instead (no worker, the worker refused the file, hung past `timeout` or died).
-pub(super) fn ask(url: &OsStr, timeout: Duration) -> Option<Vec<u8>> {
-    let program = PROGRAM.get()?;
-    if UNAVAILABLE.load(Ordering::Relaxed) {
-        return None;
-    }
+/// What this thread's worker says about the file at `url`, within `timeout`.
+pub(super) fn ask(prober: &Prober, url: &OsStr, timeout: Duration) -> Answer {
+    let Prober::Worker(program) = prober else {
+        return Answer::Ffprobe;
+    };
     WORKER.with_borrow_mut(|slot| ask_on(slot, program, url, timeout))
 }
 
 /// Asks the worker in `slot`, starting one from `program` if there is none, and dropping it
 /// (which kills it) when it hangs or dies.
-fn ask_on(
-    slot: &mut Option<Worker>,
-    program: &Path,
-    url: &OsStr,
-    timeout: Duration,
-) -> Option<Vec<u8>> {
-    if slot.is_none() {
-        *slot = Worker::start(program, timeout);
-        if slot.is_none() {
-            UNAVAILABLE.store(true, Ordering::Relaxed);
-            return None;
-        }
+fn ask_on(slot: &mut Slot, program: &Path, url: &OsStr, timeout: Duration) -> Answer {
+    if slot.as_ref().is_none_or(|(started, _)| started != program) {
+        *slot = Some((
+            program.to_path_buf(),
+            LineServer::start(program, GREETING, timeout),
+        ));
     }
-    let worker = slot.as_mut()?;
-    match worker.ask(url, timeout) {
-        Some(line) if line.starts_with(ERROR_PREFIX) => None,
-        Some(line) => Some(line),
-        None => {
+    let Some((_, Some(worker))) = slot.as_mut() else {
+        return Answer::Ffprobe;
+    };
+    // The URL's bytes as hex: any byte of a name survives the line framing.
+    let mut request = String::with_capacity(url.len() * 2);
+    for byte in url.as_bytes() {
+        let _ = write!(request, "{byte:02x}");
+    }
+    match worker.ask(request.as_bytes(), timeout) {
+        Ok(line) if line.starts_with(ERROR_PREFIX) => Answer::Ffprobe,
+        Ok(line) => Answer::Json(line),
+        Err(no_answer) => {
             // Hung or gone: dropping it kills its group; the next file starts another.
             *slot = None;
-            None
-        }
-    }
-}
-
-/// A running worker: its stdin for requests, and its stdout's lines, read on a thread of their
-/// own so that a wait for an answer can end at a deadline.
-struct Worker {
-    /// Always `Some` until the worker is dropped.
-    child: Option<Child>,
-    requests: ChildStdin,
-    answers: mpsc::Receiver<Vec<u8>>,
-}
-
-impl Worker {
-    fn start(program: &Path, timeout: Duration) -> Option<Worker> {
-        let mut child = Command::new(program)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .ok()?;
-        let (requests, stdout) = match (child.stdin.take(), child.stdout.take()) {
-            (Some(i), Some(o)) => (i, o),
-            _ => {
-                kill_and_reap(child);
-                return None;
+            match no_answer {
+                NoAnswer::TimedOut => Answer::Hung,
+                NoAnswer::Gone => Answer::Ffprobe,
             }
-        };
-        let (send, answers) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).split(b'\n') {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let worker = Worker {
-            child: Some(child),
-            requests,
-            answers,
-        };
-        match worker.answers.recv_timeout(timeout) {
-            Ok(line) if line == GREETING => Some(worker),
-            _ => None,
         }
     }
-
-    /// Sends one request (the URL's bytes as hex: any byte of a name survives the line framing)
-    /// and waits for its one-line answer; `None` when the worker hung or is gone.
-    fn ask(&mut self, url: &OsStr, timeout: Duration) -> Option<Vec<u8>> {
-        let mut request = String::with_capacity(url.len() * 2 + 1);
-        for byte in url.as_bytes() {
-            request.push_str(&format!("{byte:02x}"));
-        }
-        request.push('\n');
-        self.requests.write_all(request.as_bytes()).ok()?;
-        self.requests.flush().ok()?;
-        self.answers.recv_timeout(timeout).ok()
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            kill_and_reap(child);
-        }
-    }
-}
-
-/// Kills the child's process group, reaping the child it on a thread of its own (one stuck in
-/// the kernel dies only when its read returns).
-fn kill_and_reap(mut child: Child) {
-    let _ = rustix::process::kill_process_group(
-        rustix::process::Pid::from_child(&child),
-        rustix::process::Signal::KILL,
-    );
-    std::thread::spawn(move || child.wait());
 }
 
 #[cfg(test)]
@@ -203,10 +157,13 @@ mod tests {
         let url = OsStr::new("file:/m/a.mov");
         assert_eq!(
             ask_on(&mut slot, &program, url, timeout),
-            Some(b"{\"streams\":[]}".to_vec())
+            Answer::Json(b"{\"streams\":[]}".to_vec())
         );
-        assert_eq!(ask_on(&mut slot, &program, url, timeout), None);
-        assert!(slot.is_some(), "a refusal is an answer: the worker stays");
+        assert_eq!(ask_on(&mut slot, &program, url, timeout), Answer::Ffprobe);
+        assert!(
+            slot.as_ref().is_some_and(|(_, w)| w.is_some()),
+            "a refusal is an answer: the worker stays"
+        );
     }
 
     #[test]
@@ -225,7 +182,7 @@ mod tests {
             OsStr::new("file:/m/a.mov"),
             Duration::from_millis(500),
         );
-        assert_eq!(answer, None);
+        assert_eq!(answer, Answer::Hung, "a hung file costs one timeout");
         assert!(slot.is_none(), "the hung worker is dropped");
         assert!(started.elapsed() < Duration::from_secs(5));
         let child: u32 = std::fs::read_to_string(&pid_file)
@@ -251,7 +208,26 @@ mod tests {
             OsStr::new("file:/m/a.mov"),
             Duration::from_secs(5),
         );
-        assert_eq!(answer, None);
+        assert_eq!(
+            answer,
+            Answer::Ffprobe,
+            "ffprobe answers for a file the worker died on"
+        );
         assert!(slot.is_none());
+    }
+
+    #[test]
+    fn a_worker_that_will_not_start_leaves_the_thread_to_ffprobe() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let program = dir.path().join("no-such-worker");
+        let mut slot = None;
+        let url = OsStr::new("file:/m/a.mov");
+        let timeout = Duration::from_secs(5);
+        assert_eq!(ask_on(&mut slot, &program, url, timeout), Answer::Ffprobe);
+        assert!(
+            matches!(slot, Some((_, None))),
+            "not tried again on this thread"
+        );
+        assert_eq!(ask_on(&mut slot, &program, url, timeout), Answer::Ffprobe);
     }
 }
