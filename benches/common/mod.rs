@@ -204,7 +204,7 @@ fn sound_roll(dir: &Path) -> Vec<u8> {
     bytes
 }
 
-/// Appends a RIFF chunk and fixes the RIFF size (as `tests/double_system.rs` does).
+/// Appends a RIFF chunk and fixes the RIFF size (as `tests/it/double_system.rs` does).
 fn append_chunk(bytes: &mut Vec<u8>, id: &[u8; 4], body: &[u8]) {
     assert_eq!(&bytes[0..4], b"RIFF", "a RIFF WAV file");
     bytes.extend_from_slice(id);
