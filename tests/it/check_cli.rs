@@ -518,16 +518,7 @@ fn a_hung_ffprobe_is_killed_and_reported() {
     // first on PATH hangs the same way (a FIFO would be refused before any probe).
     let m = media();
     let dir = temp_dir();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).expect("bin dir");
-    let fake = bin.join("ffprobe");
-    std::fs::write(&fake, "#!/bin/sh\nexec sleep 300\n").expect("fake ffprobe");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
-        &std::env::var_os("PATH").expect("PATH"),
-    )))
-    .expect("PATH");
+    let path = path_with_stand_in(dir.path(), "ffprobe", "exec sleep 300");
     let spec = write_spec(dir.path(), "name: t\n");
     let started = std::time::Instant::now();
     let outcome = run_with_env(
@@ -651,24 +642,11 @@ fn a_content_pass_and_a_full_decode_that_hang_are_ended_by_the_probe_timeout() {
     // stand-in answers `-codecs` as the real one does, then hangs on any decode.
     let m = media();
     let dir = temp_dir();
-    let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).expect("bin dir");
-    let real = std::env::split_paths(&std::env::var_os("PATH").expect("PATH"))
-        .map(|p| p.join("ffmpeg"))
-        .find(|p| p.is_file())
-        .expect("ffmpeg on PATH");
-    let fake = bin.join("ffmpeg");
     let script = format!(
-        "#!/bin/sh\ncase \"$*\" in *-codecs*) exec '{}' \"$@\";; esac\nexec sleep 300\n",
-        real.display()
+        "case \"$*\" in *-codecs*) exec '{}' \"$@\";; esac\nexec sleep 300",
+        on_path("ffmpeg").display()
     );
-    std::fs::write(&fake, script).expect("fake ffmpeg");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
-        &std::env::var_os("PATH").expect("PATH"),
-    )))
-    .expect("PATH");
+    let path = path_with_stand_in(dir.path(), "ffmpeg", &script);
     for yaml in [
         "name: t\ncontent: {black: {max_s: 1}}\n",
         "name: t\nintegrity: {decode: true}\n",

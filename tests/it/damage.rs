@@ -447,10 +447,9 @@ fn a_full_decode_of_no_samples_fails_and_names_no_muxer_line_as_its_cause() {
     }
 }
 
-#[test]
-fn a_damaged_picture_does_not_make_the_sound_partial() {
-    let dir = temp_dir();
-    let path = dir.path().join("damaged_h264.mov");
+/// 4 s of 320x180 h264 at 25 fps (one GOP) with 16-bit PCM at 440 Hz, in a MOV.
+fn h264_mov(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
     let out = path.to_string_lossy().into_owned();
     ffmpeg(&[
         "-f",
@@ -470,6 +469,13 @@ fn a_damaged_picture_does_not_make_the_sound_partial() {
         "-shortest",
         &out,
     ]);
+    path
+}
+
+#[test]
+fn a_damaged_picture_does_not_make_the_sound_partial() {
+    let dir = temp_dir();
+    let path = h264_mov(dir.path(), "damaged_h264.mov");
     // Scramble the start of the essence: the first h264 access unit, which ffmpeg reads while
     // opening the file, whatever streams are then decoded.
     let mut bytes = std::fs::read(&path).expect("mov");
@@ -496,24 +502,7 @@ fn a_damaged_picture_does_not_make_the_sound_partial() {
 #[test]
 fn a_codec_ffmpeg_cannot_decode_is_a_warning_not_damage() {
     let dir = temp_dir();
-    let path = dir.path().join("unknown_codec.mov");
-    let out = path.to_string_lossy().into_owned();
-    ffmpeg(&[
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=s=320x180:r=25:d=4",
-        "-f",
-        "lavfi",
-        "-i",
-        "sine=d=4",
-        "-c:v",
-        "libx264",
-        "-c:a",
-        "pcm_s16le",
-        "-shortest",
-        &out,
-    ]);
+    let path = h264_mov(dir.path(), "unknown_codec.mov");
     // mov names an h264 stream by its sample entry alone (an MPEG-4 one also by its esds).
     let mut bytes = std::fs::read(&path).expect("mov");
     let entry = bytes

@@ -87,28 +87,17 @@ fn quitting_the_review_ends_a_hung_preview() {
         "name: black\ncontent:\n  black: {max_s: 2.0, luma_max: 0.10}\n",
     );
     // An ffmpeg that hangs when asked for a picture, and is the real one otherwise.
-    let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    let real = std::env::split_paths(&std::env::var_os("PATH").unwrap())
-        .map(|p| p.join("ffmpeg"))
-        .find(|p| p.is_file())
-        .expect("ffmpeg on PATH");
     let marker = format!("{}", 3000 + std::process::id() % 997);
-    std::fs::write(
-        bin.join("ffmpeg"),
-        format!(
-            "#!/bin/sh\ncase \"$*\" in *image2pipe*) exec sleep {marker};; esac\nexec '{}' \"$@\"\n",
-            real.display()
-        ),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(bin.join("ffmpeg"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = format!(
+        "case \"$*\" in *image2pipe*) exec sleep {marker};; esac\nexec '{}' \"$@\"",
+        crate::common::on_path("ffmpeg").display()
+    );
+    let path = crate::common::path_with_stand_in(dir.path(), "ffmpeg", &script);
     let report = dir.path().join("night.json");
     let tmux = Tmux::new("hung-preview");
     tmux.start(&format!(
-        "PATH={}:$PATH {} review --spec {} --report {} --operator alice {}; echo EXIT=$?; sleep 60",
-        bin.display(),
+        "PATH='{}' {} review --spec {} --report {} --operator alice {}; echo EXIT=$?; sleep 60",
+        path.to_string_lossy(),
         env!("CARGO_BIN_EXE_dailies-qc"),
         spec.display(),
         report.display(),

@@ -192,3 +192,26 @@ pub fn op_atom_picture(dir: &Path, name: &str, rate: &str) -> PathBuf {
     ]);
     path
 }
+
+/// Where `program` is on PATH (to hand on to from a stand-in).
+pub fn on_path(program: &str) -> PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").expect("PATH"))
+        .map(|folder| folder.join(program))
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| panic!("{program} on PATH"))
+}
+
+/// A PATH whose first folder (made in `dir`) holds a stand-in `program`: a shell script of
+/// `body`, for a tool that hangs as it would on a stale mount.
+pub fn path_with_stand_in(dir: &Path, program: &str, body: &str) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let fake = bin.join(program);
+    std::fs::write(&fake, format!("#!/bin/sh\n{body}\n")).expect("stand-in");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").expect("PATH"),
+    )))
+    .expect("PATH")
+}
