@@ -164,25 +164,29 @@ pub fn measure_file(
 /// a layout that names no positions is guessed from the channel count ([`layout_is_known`]
 /// tells). A mono stream is measured as mono (one channel at unit weight), not as dual mono.
 pub fn channel_map(layout: Option<&str>, channels: u32) -> Vec<Channel> {
-    let names = positions(layout, channels).or_else(|| {
-        let by_count = match channels {
-            1 => "mono",
-            2 => "stereo",
-            3 => "3.0",
-            4 => "quad",
-            5 => "5.0",
-            6 => "5.1",
-            7 => "6.1",
-            8 => "7.1",
-            _ => return None,
-        };
-        positions(Some(by_count), channels)
-    });
+    let names = positions(layout, channels)
+        .or_else(|| positions(Some(layout_by_count(channels)?), channels));
     match names {
         Some(names) => names.iter().map(|n| weight_of(n)).collect(),
         // An unknown layout: every channel counts at unit weight.
         None => vec![Channel::Left; channels as usize],
     }
+}
+
+/// The layout a stream whose layout names no positions is weighted as, by its channel count
+/// (ffmpeg's default layouts); `None` past 8 channels (unit weight on every channel).
+pub fn layout_by_count(channels: u32) -> Option<&'static str> {
+    Some(match channels {
+        1 => "mono",
+        2 => "stereo",
+        3 => "3.0",
+        4 => "quad",
+        5 => "5.0",
+        6 => "5.1",
+        7 => "6.1",
+        8 => "7.1",
+        _ => return None,
+    })
 }
 
 /// Whether `layout` names the position of each of `channels` channels (else the weights are a

@@ -77,15 +77,8 @@ fn guessed_weights(audio: &crate::probe::AudioStream, stream: &str) -> Option<Fi
         return None;
     }
     let shown = layout.unwrap_or("none");
-    let guess = match channels {
-        3 => "3.0",
-        4 => "quad",
-        5 => "5.0",
-        6 => "5.1",
-        7 => "6.1",
-        8 => "7.1",
-        _ => "unit weight on every channel",
-    };
+    let guess = crate::analyze::loudness::layout_by_count(channels)
+        .unwrap_or("unit weight on every channel");
     Some(
         Finding::fail(
             ids::LOUDNESS_INTEGRATED,
