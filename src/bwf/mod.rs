@@ -100,16 +100,25 @@ pub struct Reading {
     pub data: Option<riff::DataExtent>,
 }
 
-/// Reads `path`'s take metadata. `expected_rate` is the sample rate the spec asks of sound
+/// A sound file's header as read once per inspection ([`read_header`]): the roll, why its iXML
+/// chunk could not be read when it could not, and the `data` chunk's extent; or why the file is
+/// not readable as a Broadcast WAV. The timecode count and the take metadata both come from it.
+pub struct Header(Result<(SoundRoll, Option<String>, riff::DataExtent), String>);
+
+/// Reads `path`'s header. A read that delivers nothing for `stall` (a stale mount) is given up.
+pub fn read_header(path: &Path, stall: Duration) -> Header {
+    Header(read_roll(path, stall))
+}
+
+/// The take metadata in `header`. `expected_rate` is the sample rate the spec asks of sound
 /// (48 kHz when it names none): a pulled 48 kHz file is `sync.sound_rate`. Never fails: what
-/// cannot be read is a finding on the file. A read that delivers nothing for `stall` (a stale
-/// mount) is given up.
-pub fn read(path: &Path, expected_rate: Option<u32>, stall: Duration) -> Reading {
+/// cannot be read is a finding on the file.
+pub fn read(header: &Header, expected_rate: Option<u32>) -> Reading {
     let mut findings = Vec::new();
     let mut data = None;
-    let roll = match read_roll(path, stall) {
+    let roll = match &header.0 {
         Ok((roll, ixml_problem, extent)) => {
-            data = Some(extent);
+            data = Some(*extent);
             if let Some(problem) = ixml_problem {
                 findings.push(
                     Finding::fail(ids::SYNC_SOUND_RATE, "iXML", "readable iXML", "corrupt")
@@ -121,7 +130,7 @@ pub fn read(path: &Path, expected_rate: Option<u32>, stall: Duration) -> Reading
                         )),
                 );
             }
-            Some(roll)
+            Some(roll.clone())
         }
         Err(problem) => {
             findings.push(
@@ -219,19 +228,18 @@ fn read_roll(
     Ok((roll, problem, wave.data))
 }
 
-/// How the recorder of the sound file at `path` counted its timecode (its iXML), when the file
-/// can be read and says.
-pub fn recorder_rate(path: &Path, stall: Duration) -> Option<RecorderRate> {
-    read_roll(path, stall).ok()?.0.recorder_rate()
+/// How the recorder of a sound file counted its timecode (its iXML), when its header could be
+/// read and says.
+pub fn recorder_rate(header: &Header) -> Option<RecorderRate> {
+    header.0.as_ref().ok()?.0.recorder_rate()
 }
 
 /// Reads the take metadata of a file the spec's `double_system.sound` kind selected into its
-/// report, with the findings about it; `stall` as for [`read`].
-pub fn attach(
+/// report, with the findings about it, from the file's header (read by `header` when asked).
+pub fn attach<'h>(
     spec: &crate::spec::Spec,
-    path: &Path,
+    header: impl FnOnce() -> &'h Header,
     report: &mut crate::report::FileReport,
-    stall: Duration,
 ) {
     let Some(rules) = &spec.double_system else {
         return;
@@ -245,7 +253,7 @@ pub fn attach(
         .or(spec.audio.as_ref())
         .and_then(|a| a.sample_rate)
         .map(|r| r.0);
-    let reading = read(path, expected_rate, stall);
+    let reading = read(header(), expected_rate);
     report.sound_roll = reading.roll;
     report
         .findings

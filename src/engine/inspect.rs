@@ -55,6 +55,11 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    // A sound file's header, read once when first needed: for the timecode's count and for
+    // the take metadata.
+    let sound_header = std::cell::OnceCell::new();
+    let header =
+        || sound_header.get_or_init(|| crate::bwf::read_header(path, options.probe_timeout));
     let (kind, findings, measurements) = match check::rules_for(&spec.spec, &file_name, &probe) {
         check::Selection::Rules { kind, rules } => {
             let rules = match &spec.spec.clips {
@@ -64,7 +69,7 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
                 _ => rules,
             };
             let (measurements, findings) =
-                measure_and_check(&rules, path, &file_name, &mut probe, options);
+                measure_and_check(&rules, path, &file_name, &mut probe, options, &header);
             (kind.map(str::to_owned), findings, measurements)
         }
         check::Selection::NotChecked => {
@@ -93,30 +98,26 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         measurements,
         findings,
     };
-    crate::bwf::attach(
-        &spec.spec,
-        &report.file_path(),
-        &mut report,
-        options.probe_timeout,
-    );
+    crate::bwf::attach(&spec.spec, header, &mut report);
     report.refresh_status();
     report
 }
 
 /// Runs the analyses `rules` ask for on the probed file, then the checks: the rules of the file's
 /// kind decide both, so a sound file is not decoded for a picture-only content rule.
-fn measure_and_check(
+fn measure_and_check<'h>(
     rules: &crate::spec::Spec,
     path: &Path,
     file_name: &str,
     probe: &mut Probe,
     options: &Options,
+    sound_header: &dyn Fn() -> &'h crate::bwf::Header,
 ) -> (Measurements, Vec<crate::check::Finding>) {
     // A sound file's timecode counts at its recorder's rate before any the spec gives.
     let recorder = probe
         .timecode_origin
         .time_reference
-        .and_then(|_| crate::bwf::recorder_rate(path, options.probe_timeout));
+        .and_then(|_| crate::bwf::recorder_rate(sound_header()));
     let spec_rate = rules.timecode.as_ref().and_then(|t| t.rate).map(|r| r.0);
     probe.count_time_reference(recorder, spec_rate);
     // Decoding audio is the slow part: only when the spec has a loudness rule.
