@@ -29,8 +29,14 @@ const ZERO_RUN_S: f64 = 2.0;
 const CONFIRM_FRAMES: &str = "3";
 
 /// What is wrong with the file's bytes, for `file.truncated`; `None` when nothing shows.
-pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
-    if let Some(cut) = wave_cut_short(path, probe, timeout) {
+/// `wave_header` reads (once) the header of a WAVE file, which only WAVs are asked for.
+pub fn damage<'h>(
+    path: &Path,
+    probe: &Probe,
+    timeout: Duration,
+    wave_header: &dyn Fn() -> &'h crate::bwf::Header,
+) -> Option<String> {
+    if let Some(cut) = wave_cut_short(probe, wave_header) {
         return Some(cut);
     }
     let size = probe.size?;
@@ -60,25 +66,27 @@ pub fn damage(path: &Path, probe: &Probe, timeout: Duration) -> Option<String> {
 /// A WAV (RIFF, RF64, BW64) whose `data` chunk declares more sample frames than the file holds:
 /// a copy cut at a sample boundary decodes cleanly to where it stops, and its duration is then
 /// read from what is there, so only the chunk's own size tells.
-fn wave_cut_short(path: &Path, probe: &Probe, stall: Duration) -> Option<String> {
+fn wave_cut_short<'h>(
+    probe: &Probe,
+    wave_header: &dyn Fn() -> &'h crate::bwf::Header,
+) -> Option<String> {
     let container = probe.container.as_deref()?;
     if !container.split(',').any(|c| c == "wav") {
         return None;
     }
-    let wave = crate::bwf::riff::open(path, stall).ok()?;
-    let frame = u64::from(wave.format.block_align.max(1));
-    let declared = wave.data.declared?;
+    let (data, frame, sample_rate) = wave_header().data()?;
+    let declared = data.declared?;
     // A missing pad byte, or less than one sample frame, is no cut.
-    if wave.data.missing() < frame {
+    if data.missing() < frame {
         return None;
     }
-    let per_s = (frame * u64::from(wave.format.sample_rate)).max(1) as f64;
+    let per_s = (frame * u64::from(sample_rate)).max(1) as f64;
     Some(format!(
         "its data chunk declares {} ({:.1} s) but holds {} ({:.1} s): the file is cut short",
         bytes(declared as f64),
         declared as f64 / per_s,
-        bytes(wave.data.present as f64),
-        wave.data.present as f64 / per_s
+        bytes(data.present as f64),
+        data.present as f64 / per_s
     ))
 }
 

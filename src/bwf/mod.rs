@@ -100,10 +100,28 @@ pub struct Reading {
     pub data: Option<riff::DataExtent>,
 }
 
-/// A sound file's header as read once per inspection ([`read_header`]): the roll, why its iXML
+/// A WAVE file's header as read once per inspection ([`read_header`]): the roll, why its iXML
 /// chunk could not be read when it could not, and the `data` chunk's extent; or why the file is
-/// not readable as a Broadcast WAV. The timecode count and the take metadata both come from it.
-pub struct Header(Result<(SoundRoll, Option<String>, riff::DataExtent), String>);
+/// not readable as a Broadcast WAV. The timecode count, the take metadata and the truncation
+/// check all come from it.
+pub struct Header(Result<ReadHeader, String>);
+
+struct ReadHeader {
+    roll: SoundRoll,
+    ixml_problem: Option<String>,
+    data: riff::DataExtent,
+    /// Bytes of one sample frame (`fmt ` block align).
+    frame_bytes: u64,
+}
+
+impl Header {
+    /// The `data` chunk's extent, the bytes of one sample frame and the sample rate, when the
+    /// file reads as a WAVE: for the truncation check.
+    pub fn data(&self) -> Option<(riff::DataExtent, u64, u32)> {
+        let read = self.0.as_ref().ok()?;
+        Some((read.data, read.frame_bytes, read.roll.sample_rate))
+    }
+}
 
 /// Reads `path`'s header. A read that delivers nothing for `stall` (a stale mount) is given up.
 pub fn read_header(path: &Path, stall: Duration) -> Header {
@@ -117,9 +135,9 @@ pub fn read(header: &Header, expected_rate: Option<u32>) -> Reading {
     let mut findings = Vec::new();
     let mut data = None;
     let roll = match &header.0 {
-        Ok((roll, ixml_problem, extent)) => {
-            data = Some(*extent);
-            if let Some(problem) = ixml_problem {
+        Ok(read) => {
+            data = Some(read.data);
+            if let Some(problem) = &read.ixml_problem {
                 findings.push(
                     Finding::fail(ids::SYNC_SOUND_RATE, "iXML", "readable iXML", "corrupt")
                         .with_severity(Severity::Warning)
@@ -130,7 +148,7 @@ pub fn read(header: &Header, expected_rate: Option<u32>) -> Reading {
                         )),
                 );
             }
-            Some(roll.clone())
+            Some(read.roll.clone())
         }
         Err(problem) => {
             findings.push(
@@ -192,10 +210,7 @@ fn pulled_rate(roll: &SoundRoll) -> Option<Finding> {
 
 /// The roll, why its iXML chunk could not be read when it could not, and the `data` chunk's
 /// extent. A read that delivers nothing for `stall` is an error, not a hang.
-fn read_roll(
-    path: &Path,
-    stall: Duration,
-) -> Result<(SoundRoll, Option<String>, riff::DataExtent), String> {
+fn read_roll(path: &Path, stall: Duration) -> Result<ReadHeader, String> {
     let wave = riff::open(path, stall).map_err(|e| e.to_string())?;
     let mut roll = SoundRoll {
         sample_rate: wave.format.sample_rate,
@@ -225,13 +240,18 @@ fn read_roll(
         },
         Some(Err(problem)) => Some(problem.clone()),
     };
-    Ok((roll, problem, wave.data))
+    Ok(ReadHeader {
+        roll,
+        ixml_problem: problem,
+        data: wave.data,
+        frame_bytes: u64::from(wave.format.block_align.max(1)),
+    })
 }
 
 /// How the recorder of a sound file counted its timecode (its iXML), when its header could be
 /// read and says.
 pub fn recorder_rate(header: &Header) -> Option<RecorderRate> {
-    header.0.as_ref().ok()?.0.recorder_rate()
+    header.0.as_ref().ok()?.roll.recorder_rate()
 }
 
 /// Reads the take metadata of a file the spec's `double_system.sound` kind selected into its

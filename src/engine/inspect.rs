@@ -55,8 +55,8 @@ pub fn inspect(spec: &LoadedSpec, path: &Path, options: &Options) -> FileReport 
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    // A sound file's header, read once when first needed: for the timecode's count and for
-    // the take metadata.
+    // A WAVE file's header, read once when first needed: for the timecode's count, the take
+    // metadata and the truncation check.
     let sound_header = std::cell::OnceCell::new();
     let header =
         || sound_header.get_or_init(|| crate::bwf::read_header(path, options.probe_timeout));
@@ -126,7 +126,8 @@ fn measure_and_check<'h>(
     let layout = rules.audio.as_ref().and_then(|a| a.layout.as_ref());
     let per_stream = wants_loudness && layout.is_none();
     let (mut measurements, shared) = measure(rules, path, probe, per_stream, options.probe_timeout);
-    measurements.damage = crate::analyze::integrity::damage(path, probe, options.probe_timeout);
+    measurements.damage =
+        crate::analyze::integrity::damage(path, probe, options.probe_timeout, sound_header);
     if let Some(layout) = layout {
         let timeout = options.probe_timeout;
         let (loudness, scan) =
