@@ -283,3 +283,107 @@ fn an_ffmpeg_older_than_4_4_builds_without_the_worker() {
         "{stderr}"
     );
 }
+
+/// The FFmpeg headers one distribution release ships, unpacked from its `-dev` packages into
+/// `dir` (apt in a private state folder: nothing is installed on the machine).
+fn ffmpeg_headers(dir: &Path, source: &str) -> PathBuf {
+    for sub in [
+        "etc/apt/sources.list.d",
+        "etc/apt/preferences.d",
+        "var/lib/apt/lists/partial",
+        "var/cache/apt/archives/partial",
+        "debs",
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).expect("apt folders");
+    }
+    std::fs::write(dir.join("etc/apt/sources.list"), format!("{source}\n")).expect("sources");
+    std::fs::write(dir.join("status"), "").expect("status");
+    let apt = |args: &[&str], cwd: &Path| {
+        let output = Command::new("apt-get")
+            .arg("-qq")
+            .arg(format!("-oDir={}", dir.display()))
+            .arg(format!(
+                "-oDir::State::status={}",
+                dir.join("status").display()
+            ))
+            .arg("-oDebug::NoLocking=1")
+            .args(args)
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run apt-get");
+        assert!(
+            output.status.success(),
+            "apt-get {args:?} for `{source}`: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    apt(&["update"], dir);
+    let debs = dir.join("debs");
+    apt(
+        &[
+            "download",
+            "libavcodec-dev",
+            "libavformat-dev",
+            "libavutil-dev",
+        ],
+        &debs,
+    );
+    let root = dir.join("root");
+    for deb in std::fs::read_dir(&debs).expect("debs") {
+        let deb = deb.expect("deb").path();
+        let status = Command::new("dpkg-deb")
+            .arg("-x")
+            .arg(&deb)
+            .arg(&root)
+            .status()
+            .expect("run dpkg-deb");
+        assert!(status.success(), "unpack {}", deb.display());
+    }
+    root.join("usr/include/x86_64-linux-gnu")
+}
+
+/// worker.c compiles, warning-free, against the headers of FFmpeg 4.4 (Ubuntu 22.04, the
+/// storage servers' common system), 7.1 (Debian 13) and the newest Debian has (unstable: 9.x at
+/// the time of writing). This machine's own 5.1 is built by every `cargo build`. Ubuntu's
+/// archive key is not on a Debian machine, so its packages are taken unverified: they are only
+/// unpacked and their headers compiled against, never run.
+#[test]
+#[ignore = "downloads FFmpeg headers from the Debian and Ubuntu archives: run by .ci/run"]
+fn the_worker_compiles_against_ffmpeg_4_4_7_1_and_the_newest() {
+    let debian = "signed-by=/usr/share/keyrings/debian-archive-keyring.gpg";
+    let releases = [
+        (
+            "FFmpeg 4.4 (Ubuntu 22.04)",
+            "deb [trusted=yes] http://archive.ubuntu.com/ubuntu jammy main universe".to_owned(),
+        ),
+        (
+            "FFmpeg 7.1 (Debian 13)",
+            format!("deb [{debian}] http://deb.debian.org/debian trixie main"),
+        ),
+        (
+            "the newest FFmpeg (Debian unstable)",
+            format!("deb [{debian}] http://deb.debian.org/debian sid main"),
+        ),
+    ];
+    let worker_c = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/probe/worker.c");
+    for (name, source) in releases {
+        let dir = temp_dir();
+        let include = ffmpeg_headers(dir.path(), &source);
+        let version = std::fs::read_to_string(include.join("libavcodec/version_major.h"))
+            .or_else(|_| std::fs::read_to_string(include.join("libavcodec/version.h")))
+            .expect("libavcodec version header");
+        assert!(version.contains("LIBAVCODEC_VERSION_MAJOR"), "{name}");
+        let output = Command::new("cc")
+            .args(["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-I"])
+            .arg(&include)
+            .arg(&worker_c)
+            .output()
+            .expect("run cc");
+        assert!(
+            output.status.success(),
+            "worker.c does not compile against {name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
