@@ -1,5 +1,7 @@
 //! ffprobe invocation and the typed model built from its JSON.
 
+#[cfg(test)]
+mod fixture_tests;
 mod model;
 mod raw;
 mod timecode;

@@ -27,7 +27,6 @@ mod mhl;
 mod mhl_seal;
 mod non_utf8_names;
 mod one_verdict;
-mod probe_fixtures;
 mod probe_worker;
 mod properties;
 mod review_basis;

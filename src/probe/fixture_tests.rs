@@ -1,9 +1,9 @@
 //! ffprobe JSON parsing, on output stored from real files (tests/fixtures/ffprobe_*.json).
 
-use dailies_qc::probe::parse_json;
-use dailies_qc::rational::Rational;
+use crate::probe::parse_json;
+use crate::rational::Rational;
 
-fn fixture(name: &str) -> dailies_qc::probe::Probe {
+fn fixture(name: &str) -> crate::probe::Probe {
     let path = format!(
         "{}/tests/fixtures/ffprobe_{name}.json",
         env!("CARGO_MANIFEST_DIR")
