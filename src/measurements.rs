@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod picture;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measurements {
     #[serde(default)]
@@ -33,6 +35,21 @@ pub struct Measurements {
     /// What the decode of the `audio.layout` programmes found about their channels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<LayoutScan>,
+    /// EBU R 103 gamut and levels: `content.levels`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<picture::Levels>,
+    /// BT.1702 flash screening: `content.flashes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flashes: Option<picture::Flashes>,
+    /// idet's field order and repeated fields, and duplicated frames: `content.cadence`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<picture::Cadence>,
+    /// The active picture: `content.active_picture`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_picture: Option<picture::ActivePicture>,
+    /// HDR static metadata, declared and measured: `video.hdr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hdr: Option<picture::Hdr>,
 }
 
 /// The channels of `audio.layout`, as the programmes' decode found them: `audio.layout`.

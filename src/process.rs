@@ -10,6 +10,7 @@
 use rustix::process::{Pid, Signal, WaitId, WaitIdOptions};
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -113,20 +114,42 @@ pub fn run_streaming(
     on_stdout: &mut dyn FnMut(&[u8]) -> Result<(), String>,
     on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<Output, RunError> {
+    run_streaming_with_fd3(program, args, limits, on_stdout, None, on_stderr_line)
+}
+
+/// `run_streaming`, with a second output pipe on the child's file descriptor 3 (ffmpeg's
+/// `pipe:3`) handed to `on_fd3` as it arrives, when one is given: two raw streams (samples and
+/// pictures) from one child, which one stdout could only carry in a container to take apart.
+pub fn run_streaming_with_fd3(
+    program: &str,
+    args: &[impl AsRef<OsStr>],
+    limits: Limits,
+    on_stdout: &mut dyn FnMut(&[u8]) -> Result<(), String>,
+    mut on_fd3: Option<&mut dyn FnMut(&[u8]) -> Result<(), String>>,
+    on_stderr_line: &mut dyn FnMut(&str),
+) -> Result<Output, RunError> {
     let started = Instant::now();
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => RunError::NotFound(program.to_owned()),
-            _ => RunError::Spawn(e),
-        })?;
+        .process_group(0);
+    let fd3 = match on_fd3 {
+        Some(_) => Some(pipe_to_fd3(&mut command).map_err(RunError::Spawn)?),
+        None => None,
+    };
+    let spawned = command.spawn();
+    // The child has its own copy of the write end: ours must close, or the read end never
+    // sees the end of the stream.
+    drop(command);
+    let mut child = spawned.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => RunError::NotFound(program.to_owned()),
+        _ => RunError::Spawn(e),
+    })?;
     let _registered = Registered::new(&child);
-    let events = read_pipes(&mut child);
+    let events = read_pipes(&mut child, fd3);
     // With no deadline this far out, the run simply has none.
     let deadline = started.checked_add(limits.deadline);
     let mut last_output = started;
@@ -136,6 +159,12 @@ pub fn run_streaming(
         match events.recv_timeout(TICK) {
             Ok(Event::Stdout(bytes)) => {
                 if let Err(why) = on_stdout(&bytes) {
+                    return Err(killed(child, RunError::Stopped(why)));
+                }
+                last_output = Instant::now();
+            }
+            Ok(Event::Fd3(bytes)) => {
+                if let Some(Err(why)) = on_fd3.as_mut().map(|consume| consume(&bytes)) {
                     return Err(killed(child, RunError::Stopped(why)));
                 }
                 last_output = Instant::now();
@@ -203,6 +232,8 @@ const PIPE_GRACE: Duration = Duration::from_secs(1);
 /// What the pipe readers report.
 enum Event {
     Stdout(Vec<u8>),
+    /// What came on the second output pipe (`run_streaming_with_fd3`).
+    Fd3(Vec<u8>),
     /// Reading stdout failed: what came so far is cut short.
     StdoutFailed(std::io::Error),
     /// One line of stderr, with its line end when it had one.
@@ -213,11 +244,15 @@ enum Event {
 /// the supervisor past a limit (a process that left the child's group may keep a pipe open;
 /// its reader thread is then left behind, not the supervisor). The channel disconnects when
 /// both pipes are closed.
-fn read_pipes(child: &mut Child) -> mpsc::Receiver<Event> {
+fn read_pipes(child: &mut Child, fd3: Option<OwnedFd>) -> mpsc::Receiver<Event> {
     let (send, events) = mpsc::sync_channel(8);
     if let Some(stdout) = child.stdout.take() {
         let send = send.clone();
-        thread::spawn(move || read_chunks(stdout, &send));
+        thread::spawn(move || read_chunks(stdout, Event::Stdout, &send));
+    }
+    if let Some(fd3) = fd3 {
+        let send = send.clone();
+        thread::spawn(move || read_chunks(std::fs::File::from(fd3), Event::Fd3, &send));
     }
     if let Some(stderr) = child.stderr.take() {
         thread::spawn(move || read_lines(stderr, &send));
@@ -225,12 +260,16 @@ fn read_pipes(child: &mut Child) -> mpsc::Receiver<Event> {
     events
 }
 
-fn read_chunks(mut pipe: impl Read, events: &mpsc::SyncSender<Event>) {
+fn read_chunks(
+    mut pipe: impl Read,
+    event_of: fn(Vec<u8>) -> Event,
+    events: &mpsc::SyncSender<Event>,
+) {
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         let event = match pipe.read(&mut buffer) {
             Ok(0) => return,
-            Ok(n) => Event::Stdout(buffer[..n].to_vec()),
+            Ok(n) => event_of(buffer[..n].to_vec()),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => Event::StdoutFailed(e),
         };
@@ -256,6 +295,30 @@ fn read_lines(pipe: impl Read, events: &mpsc::SyncSender<Event>) {
             }
         }
     }
+}
+
+/// A pipe whose write end `command`'s child gets as file descriptor 3; returns the read end.
+/// Both ends are close-on-exec, so no other child inherits them; the child's fd 3 is a
+/// `dup2` copy, which is not.
+fn pipe_to_fd3(command: &mut Command) -> std::io::Result<OwnedFd> {
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    // SAFETY: between fork and exec only async-signal-safe calls may run: `dup2` is one, and
+    // the closure allocates nothing. `fd3` names descriptor 3 without owning it: forgetting it
+    // keeps the descriptor open for the program.
+    unsafe {
+        command.pre_exec(move || {
+            if write.as_raw_fd() == 3 {
+                // `dup2` onto itself would leave close-on-exec set.
+                return rustix::io::fcntl_setfd(&write, rustix::io::FdFlags::empty())
+                    .map_err(std::io::Error::from);
+            }
+            let mut fd3 = OwnedFd::from_raw_fd(3);
+            let result = rustix::io::dup2(&write, &mut fd3);
+            std::mem::forget(fd3);
+            result.map_err(std::io::Error::from)
+        });
+    }
+    Ok(read)
 }
 
 /// `line` without its `\n` or `\r\n`, as `str::lines` gives it.

@@ -43,6 +43,18 @@ pub fn run_streaming(
     on_stdout: &mut dyn FnMut(&[u8]),
     on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<(), String> {
+    run_streaming_with_fd3(args, timeout, stall, on_stdout, None, on_stderr_line)
+}
+
+/// `run_streaming` with a second output on ffmpeg's `pipe:3`, handed to `on_fd3`.
+pub fn run_streaming_with_fd3(
+    args: &[OsString],
+    timeout: Duration,
+    stall: Option<Duration>,
+    on_stdout: &mut dyn FnMut(&[u8]),
+    mut on_fd3: Option<&mut dyn FnMut(&[u8])>,
+    on_stderr_line: &mut dyn FnMut(&str),
+) -> Result<(), String> {
     let limits = Limits {
         deadline: timeout,
         stall,
@@ -51,7 +63,14 @@ pub fn run_streaming(
     // is only "Conversion failed!": then the first error it logged says why.
     let mut last_line = String::new();
     let mut first_error: Option<String> = None;
-    let output = process::run_streaming(
+    let wants_fd3 = on_fd3.is_some();
+    let mut fd3 = |bytes: &[u8]| {
+        if let Some(consume) = on_fd3.as_mut() {
+            consume(bytes);
+        }
+        Ok(())
+    };
+    let output = process::run_streaming_with_fd3(
         "ffmpeg",
         args,
         limits,
@@ -59,6 +78,7 @@ pub fn run_streaming(
             on_stdout(bytes);
             Ok(())
         },
+        wants_fd3.then_some(&mut fd3 as &mut dyn FnMut(&[u8]) -> Result<(), String>),
         &mut |line| {
             if !line.trim().is_empty() && !is_muxer_output(line) {
                 last_line.clear();

@@ -13,4 +13,5 @@ pub mod integrity;
 pub mod loudness;
 pub mod marker;
 pub mod marker_pop;
+pub mod picture;
 pub mod programme;

@@ -70,11 +70,17 @@ pub fn track_rules<'a>(rules: Cow<'a, Spec>, probe: &Probe) -> Cow<'a, Spec> {
             freeze: c.freeze.filter(|_| video),
             silence: c.silence.filter(|_| audio),
             clipping: c.clipping.filter(|_| audio),
+            levels: c.levels.filter(|_| video),
+            flashes: c.flashes.filter(|_| video),
+            cadence: c.cadence.filter(|_| video),
+            active_picture: c.active_picture.filter(|_| video),
         };
         let any = kept.black.is_some()
             || kept.freeze.is_some()
             || kept.silence.is_some()
-            || kept.clipping.is_some();
+            || kept.clipping.is_some()
+            || kept.reads_pictures()
+            || kept.active_picture.is_some();
         any.then_some(kept)
     });
     Cow::Owned(narrowed)

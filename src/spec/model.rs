@@ -164,6 +164,8 @@ pub struct VideoRules {
     pub color_primaries: Option<OneOrMany>,
     pub color_transfer: Option<OneOrMany>,
     pub color_space: Option<OneOrMany>,
+    /// HDR static metadata: `video.hdr`.
+    pub hdr: Option<HdrRules>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -256,6 +258,106 @@ pub struct ContentRules {
     pub freeze: Option<FreezeRules>,
     pub silence: Option<SilenceRules>,
     pub clipping: Option<ClippingRules>,
+    /// EBU R 103 gamut and signal levels: `content.levels`.
+    pub levels: Option<LevelsRules>,
+    /// ITU-R BT.1702 flash screening: `content.flashes`.
+    pub flashes: Option<FlashRules>,
+    /// Measured field order, pulldown and duplicated frames: `content.cadence`.
+    pub cadence: Option<CadenceRules>,
+    /// Measured active picture (letterbox/pillarbox): `content.active_picture`.
+    pub active_picture: Option<ActivePictureRules>,
+}
+
+impl ContentRules {
+    /// Whether any rule needs the pictures themselves, beyond ffmpeg's own detectors.
+    pub fn reads_pictures(&self) -> bool {
+        self.levels.is_some() || self.flashes.is_some() || self.cadence.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsRules {
+    /// Which range R'G'B' and Y' must stay in (default `preferred`).
+    pub range: Option<LevelsRange>,
+    /// A frame is out when more than this share of its area is outside (default 1 %).
+    pub area_pct: Option<Percent>,
+    /// The low-pass R 103 allows before measuring (default `box3`).
+    pub filter: Option<LevelsFilter>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelsRange {
+    /// EBU R 103's preferred range: 5–246 (8-bit), 20–984 (10-bit), −5 % to 105 %.
+    Preferred,
+    /// The nominal range: 16–235 (8-bit), 64–940 (10-bit), 0 to 100 %.
+    Narrow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LevelsFilter {
+    Box3,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlashRules {
+    /// More flashes than this in any 1 s window fail (default 3).
+    pub max_per_s: Option<FlashesPerSecond>,
+    /// Share of the screen a flash must cover to count (default 25 %).
+    pub area_pct: Option<Percent>,
+    /// Saturated red flashes counted too (default true).
+    pub red: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CadenceRules {
+    /// Compare idet's measured field order with the stream's tag (default true).
+    pub field_order: Option<bool>,
+    /// Repeated fields (2:3 pulldown) in the stream (default forbid).
+    pub pulldown: Option<Allowance>,
+    /// Duplicated frames outside freezes (default forbid).
+    pub duplicates: Option<Allowance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Allowance {
+    Forbid,
+    Allow,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivePictureRules {
+    /// Expected aspect ratio of the active picture, e.g. 1.78 or 2.39.
+    pub aspect: AspectRatio,
+    /// ± around `aspect` (default 0.03).
+    pub tolerance: Option<AspectTolerance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HdrRules {
+    /// Static metadata a PQ or HLG stream must carry.
+    pub require: Option<Vec<HdrMetadata>>,
+    /// MaxCLL / MaxFALL measured from the pictures (PQ) and compared with the tags.
+    pub measure: Option<bool>,
+    /// How far the declared values may be from the measured ones (default 10 %).
+    pub tolerance_pct: Option<Percent>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HdrMetadata {
+    /// SMPTE ST 2086 mastering display colour volume.
+    MasteringDisplay,
+    /// CTA-861.3 MaxCLL / MaxFALL.
+    ContentLightLevel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -216,6 +216,12 @@ bounded_numbers! {
     SearchSeconds: Bounds::above_up_to(0.0, DAY_S, "s");
     /// A sync window.
     Milliseconds: Bounds::from_to(0.0, DAY_S * 1000.0, "ms");
+    /// A share of a picture's area, or a tolerance in per cent.
+    Percent: Bounds::from_to(0.0, 100.0, "%");
+    /// A picture's aspect ratio: from a 1:10 strip to a 10:1 panorama.
+    AspectRatio: Bounds::from_to(0.1, 10.0, "");
+    /// ± around an aspect ratio.
+    AspectTolerance: Bounds::from_to(0.0, 1.0, "");
 }
 
 bounded_counts! {
@@ -229,6 +235,8 @@ bounded_counts! {
     Bits: Bounds::from_to(1.0, 64.0, "bits");
     /// Track files of one kind in a clip; Media Composer sequences hold at most 64 audio tracks.
     Tracks: Bounds::from_to(0.0, 1024.0, "tracks");
+    /// Flashes in one second: a picture changes at most at its frame rate.
+    FlashesPerSecond: Bounds::from_to(0.0, 120.0, "flashes");
     /// A difference in frames; a day at 120 fps is the most any take can differ by.
     Frames: Bounds::from_to(0.0, DAY_S * 120.0, "frames");
 }

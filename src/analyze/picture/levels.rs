@@ -1,0 +1,299 @@
+//! EBU R 103 v3 gamut and levels: every point of the grid as Y' and R'G'B' (the stream's
+//! matrix, unclamped), after the 3×3 box R 103 allows, against the preferred range (−5 %..105 %,
+//! 8-bit 5–246, 10-bit 20–984) or the nominal one. A frame is out when more than `area` of it
+//! lies outside; consecutive out frames form one stretch.
+
+use super::signal::Matrix;
+use super::{Frame, GRID_H, GRID_W};
+use crate::measurements::picture::{Excursion, LevelStretch, Levels as Measured};
+
+/// Millivolts of white in a 700 mV signal, the units R 103 gives levels in.
+const WHITE_MV: f64 = 700.0;
+/// The four signals, each with its low and high side: `Y low`, `Y high`, `R low`, …
+const SIGNALS: [&str; 4] = ["Y", "R", "G", "B"];
+
+/// Frame times on ffmpeg's timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    /// Where the picture starts, seconds.
+    pub origin_s: f64,
+    /// One frame, seconds.
+    pub frame_s: f64,
+}
+
+impl Clock {
+    pub fn at(&self, frame: u64) -> f64 {
+        self.origin_s + frame as f64 * self.frame_s
+    }
+}
+
+pub struct Levels {
+    clock: Clock,
+    /// Signal limits, normalised (0 black, 1 white), half a code value of slack included.
+    low: f32,
+    high: f32,
+    /// Share of the area, 0..1.
+    area: f64,
+    box3: bool,
+    matrix_name: String,
+    frames: u64,
+    frames_out: u64,
+    worst: Option<Excursion>,
+    /// How far beyond its limit `worst` is, normalised.
+    worst_beyond: f32,
+    stretches: Vec<LevelStretch>,
+}
+
+/// The range: `preferred` (R 103) or `narrow` (nominal), for a stream of `bits` per component.
+pub fn limits(preferred: bool, bits: u32) -> (f32, f32) {
+    // Half a code value of slack: the area filter and 16-bit widening round.
+    let (low, high, span) = match (preferred, bits >= 10) {
+        (true, false) => (5.0 - 16.0, 246.0 - 16.0, 219.0),
+        (true, true) => (20.0 - 64.0, 984.0 - 64.0, 876.0),
+        (false, false) => (0.0, 219.0, 219.0),
+        (false, true) => (0.0, 876.0, 876.0),
+    };
+    ((low - 0.5) / span, (high + 0.5) / span)
+}
+
+impl Levels {
+    pub fn new(
+        clock: Clock,
+        (low, high): (f32, f32),
+        area_pct: f64,
+        box3: bool,
+        matrix_name: String,
+    ) -> Levels {
+        Levels {
+            clock,
+            low,
+            high,
+            area: area_pct / 100.0,
+            box3,
+            matrix_name,
+            frames: 0,
+            frames_out: 0,
+            worst: None,
+            worst_beyond: 0.0,
+            stretches: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
+        self.frames += 1;
+        let filtered;
+        let (y, cb, cr) = if self.box3 {
+            filtered = (box3(&frame.y), box3(&frame.cb), box3(&frame.cr));
+            (&filtered.0, &filtered.1, &filtered.2)
+        } else {
+            (&frame.y, &frame.cb, &frame.cr)
+        };
+        // Per signal: points below, points above, furthest below, furthest above.
+        let mut below = [0u32; 4];
+        let mut above = [0u32; 4];
+        let mut lowest = [self.low; 4];
+        let mut highest = [self.high; 4];
+        let mut out = 0u32;
+        for i in 0..y.len() {
+            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+            let values = [y[i], r, g, b];
+            let mut any = false;
+            for (s, &v) in values.iter().enumerate() {
+                if v < self.low {
+                    below[s] += 1;
+                    lowest[s] = lowest[s].min(v);
+                    any = true;
+                } else if v > self.high {
+                    above[s] += 1;
+                    highest[s] = highest[s].max(v);
+                    any = true;
+                }
+            }
+            out += u32::from(any);
+        }
+        let at_s = self.clock.at(frame.index);
+        // The furthest excursion of this frame, beyond the limit it crossed.
+        let mut frame_worst: Option<(f32, Excursion)> = None;
+        for s in 0..4 {
+            let candidates = [
+                (below[s] > 0, self.low - lowest[s], lowest[s], "low"),
+                (above[s] > 0, highest[s] - self.high, highest[s], "high"),
+            ];
+            for (present, beyond, value, side) in candidates {
+                if present && frame_worst.as_ref().is_none_or(|(b, _)| beyond > *b) {
+                    let excursion = Excursion {
+                        signal: format!("{} {side}", SIGNALS[s]),
+                        mv: round1(f64::from(value) * WHITE_MV),
+                        at_s,
+                    };
+                    frame_worst = Some((beyond, excursion));
+                }
+            }
+        }
+        if let Some((beyond, excursion)) = &frame_worst
+            && *beyond > self.worst_beyond
+        {
+            self.worst_beyond = *beyond;
+            self.worst = Some(excursion.clone());
+        }
+        let share = f64::from(out) / y.len() as f64;
+        if share <= self.area {
+            return;
+        }
+        self.frames_out += 1;
+        // Signals that hold a real part of the out area are named; a few stray points are not.
+        let named_from = (f64::from(out) / 4.0).max(1.0) as u32;
+        let mut signals = Vec::new();
+        for s in 0..4 {
+            if below[s] >= named_from {
+                signals.push(format!("{} low", SIGNALS[s]));
+            }
+            if above[s] >= named_from {
+                signals.push(format!("{} high", SIGNALS[s]));
+            }
+        }
+        let worst = frame_worst.map(|(_, e)| e).unwrap_or(Excursion {
+            signal: String::new(),
+            mv: 0.0,
+            at_s,
+        });
+        let area_pct = round1(share * 100.0);
+        let end_s = self.clock.at(frame.index + 1);
+        match self.stretches.last_mut() {
+            Some(last) if (last.end_s - at_s).abs() < self.clock.frame_s / 2.0 => {
+                last.end_s = end_s;
+                last.area_pct = last.area_pct.max(area_pct);
+                for signal in signals {
+                    if !last.signals.contains(&signal) {
+                        last.signals.push(signal);
+                    }
+                }
+                if beyond(&worst, self.low, self.high) > beyond(&last.worst, self.low, self.high) {
+                    last.worst = worst;
+                }
+            }
+            _ => self.stretches.push(LevelStretch {
+                start_s: at_s,
+                end_s,
+                signals,
+                worst,
+                area_pct,
+            }),
+        }
+    }
+
+    pub fn finish(self) -> Measured {
+        Measured {
+            frames_out: self.frames_out,
+            frames: self.frames,
+            matrix: self.matrix_name,
+            worst: self.worst,
+            stretches: self.stretches,
+        }
+    }
+}
+
+/// How far past its limit an excursion is, in millivolts.
+fn beyond(e: &Excursion, low: f32, high: f32) -> f64 {
+    if e.signal.ends_with("low") {
+        f64::from(low) * WHITE_MV - e.mv
+    } else {
+        e.mv - f64::from(high) * WHITE_MV
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// A 3×3 box filter over one grid plane; the edges average what lies inside the picture.
+pub fn box3(plane: &[f32]) -> Vec<f32> {
+    let (w, h) = (GRID_W, GRID_H);
+    // Rows first, then columns: two passes of three taps.
+    let mut rows = vec![0.0f32; plane.len()];
+    for y in 0..h {
+        let row = &plane[y * w..(y + 1) * w];
+        for x in 0..w {
+            let (from, to) = (x.saturating_sub(1), (x + 1).min(w - 1));
+            let sum: f32 = row[from..=to].iter().sum();
+            rows[y * w + x] = sum / (to - from + 1) as f32;
+        }
+    }
+    let mut out = vec![0.0f32; plane.len()];
+    for y in 0..h {
+        let (from, to) = (y.saturating_sub(1), (y + 1).min(h - 1));
+        let n = (to - from + 1) as f32;
+        for x in 0..w {
+            let sum: f32 = (from..=to).map(|yy| rows[yy * w + x]).sum();
+            out[y * w + x] = sum / n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::SAMPLES;
+    use super::super::signal::BT709;
+    use super::*;
+
+    fn grey_frame(index: u64) -> Frame {
+        Frame {
+            index,
+            y: vec![0.5; SAMPLES],
+            cb: vec![0.0; SAMPLES],
+            cr: vec![0.0; SAMPLES],
+        }
+    }
+
+    fn levels() -> Levels {
+        let clock = Clock {
+            origin_s: 0.0,
+            frame_s: 0.04,
+        };
+        Levels::new(clock, limits(true, 10), 1.0, true, "bt709".into())
+    }
+
+    /// A block of saturated red beyond the range (R' 110 %) over `share` of the picture.
+    fn with_red_block(index: u64, share: f64) -> Frame {
+        let mut frame = grey_frame(index);
+        let rows = (GRID_H as f64 * share).round() as usize;
+        for i in 0..rows * GRID_W {
+            // R' = 1.1, G' = B' = 0.3 in BT.709.
+            let (r, g, b) = (1.1f32, 0.3f32, 0.3f32);
+            let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            frame.y[i] = y;
+            frame.cb[i] = (b - y) / 1.8556;
+            frame.cr[i] = (r - y) / 1.5748;
+        }
+        frame
+    }
+
+    #[test]
+    fn half_a_percent_out_passes_and_two_percent_fails() {
+        let mut l = levels();
+        l.add(&with_red_block(0, 0.005), &BT709);
+        l.add(&with_red_block(1, 0.02), &BT709);
+        l.add(&with_red_block(2, 0.02), &BT709);
+        l.add(&grey_frame(3), &BT709);
+        let m = l.finish();
+        assert_eq!((m.frames, m.frames_out), (4, 2));
+        assert_eq!(m.stretches.len(), 1);
+        let s = &m.stretches[0];
+        assert!((s.start_s - 0.04).abs() < 1e-9 && (s.end_s - 0.12).abs() < 1e-9);
+        assert_eq!(s.signals, vec!["R high".to_owned()]);
+        assert!((s.worst.mv - 770.0).abs() < 2.0, "{:?}", s.worst);
+    }
+
+    #[test]
+    fn the_box_filter_keeps_flat_areas_and_averages_edges() {
+        let mut plane = vec![0.0f32; SAMPLES];
+        plane[GRID_W * 10 + 10] = 9.0;
+        let boxed = box3(&plane);
+        assert!((boxed[GRID_W * 10 + 10] - 1.0).abs() < 1e-6);
+        assert!((boxed[GRID_W * 11 + 11] - 1.0).abs() < 1e-6);
+        assert_eq!(boxed[GRID_W * 13 + 13], 0.0);
+        let flat = box3(&vec![0.25f32; SAMPLES]);
+        assert!(flat.iter().all(|v| (v - 0.25).abs() < 1e-6));
+    }
+}

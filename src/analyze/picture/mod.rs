@@ -1,0 +1,121 @@
+//! Picture analyses on the content pass's picture tap: ffmpeg averages each picture down to
+//! `GRID_W`×`GRID_H` (an area filter: each point is the mean of a block of the original) and
+//! writes it as 16-bit Y'CbCr 4:4:4 on a pipe of its own; these analysers read every frame once.
+//! - `levels`: EBU R 103 gamut and levels (`content.levels`)
+//! - `flashes`: ITU-R BT.1702 flash screening (`content.flashes`)
+//! - `light_level`: MaxCLL / MaxFALL of PQ pictures (`video.hdr`)
+//! - `duplicates`: frames identical to the one before (`content.cadence`)
+//!
+//! ffmpeg's own `idet` and `cropdetect` report on its log (`logs`); the stream's declared HDR
+//! metadata comes from ffprobe (`hdr_tags`).
+
+pub mod duplicates;
+pub mod flashes;
+pub mod hdr_tags;
+pub mod levels;
+pub mod light_level;
+pub mod logs;
+pub mod signal;
+
+use signal::{Matrix, Scale};
+
+/// The measurement grid: 6×6 blocks of a 1080p picture. Shares of the area (R 103's 1 %, the
+/// 25 % of a flash) keep on it, at a cost per frame that does not grow with the picture.
+pub const GRID_W: usize = 320;
+pub const GRID_H: usize = 180;
+const SAMPLES: usize = GRID_W * GRID_H;
+/// One frame on the tap: three 16-bit little-endian planes.
+pub const FRAME_BYTES: usize = SAMPLES * 3 * 2;
+
+/// ffmpeg's filters from a decoded picture to the tap's frames (video range kept as it is:
+/// `scale` converts no range without being asked).
+pub fn tap_filter() -> String {
+    format!("scale={GRID_W}:{GRID_H}:flags=area,format=yuv444p16le")
+}
+
+/// One frame, normalised: Y' 0..1 black to white, Cb and Cr −0.5..0.5.
+pub struct Frame {
+    pub index: u64,
+    pub y: Vec<f32>,
+    pub cb: Vec<f32>,
+    pub cr: Vec<f32>,
+}
+
+/// Which analyses read the tap, with their settings.
+pub struct Analyses {
+    pub levels: Option<levels::Levels>,
+    pub flashes: Option<flashes::Screening>,
+    pub light_level: Option<light_level::LightLevel>,
+    pub duplicates: Option<duplicates::Duplicates>,
+}
+
+/// Cuts the tap's byte stream into frames and hands each to the analyses.
+pub struct Tap {
+    scale: Scale,
+    matrix: Matrix,
+    pending: Vec<u8>,
+    frames: u64,
+    pub analyses: Analyses,
+}
+
+impl Tap {
+    pub fn new(scale: Scale, matrix: Matrix, analyses: Analyses) -> Tap {
+        Tap {
+            scale,
+            matrix,
+            pending: Vec::with_capacity(FRAME_BYTES),
+            frames: 0,
+            analyses,
+        }
+    }
+
+    /// Bytes as they come off the pipe.
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let take = (FRAME_BYTES - self.pending.len()).min(bytes.len());
+            self.pending.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.pending.len() == FRAME_BYTES {
+                let frame = self.frame();
+                self.pending.clear();
+                self.analyse(&frame);
+            }
+        }
+    }
+
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    fn frame(&mut self) -> Frame {
+        let sample = |i: usize| u16::from_le_bytes([self.pending[2 * i], self.pending[2 * i + 1]]);
+        let plane = |p: usize, f: &dyn Fn(u16) -> f32| -> Vec<f32> {
+            (0..SAMPLES).map(|i| f(sample(p * SAMPLES + i))).collect()
+        };
+        let scale = self.scale;
+        let frame = Frame {
+            index: self.frames,
+            y: plane(0, &|s| scale.luma(s)),
+            cb: plane(1, &|s| scale.chroma(s)),
+            cr: plane(2, &|s| scale.chroma(s)),
+        };
+        self.frames += 1;
+        frame
+    }
+
+    fn analyse(&mut self, frame: &Frame) {
+        let a = &mut self.analyses;
+        if let Some(levels) = a.levels.as_mut() {
+            levels.add(frame, &self.matrix);
+        }
+        if let Some(flashes) = a.flashes.as_mut() {
+            flashes.add(frame, &self.matrix);
+        }
+        if let Some(light) = a.light_level.as_mut() {
+            light.add(frame, &self.matrix);
+        }
+        if let Some(duplicates) = a.duplicates.as_mut() {
+            duplicates.add(frame);
+        }
+    }
+}
