@@ -7,10 +7,15 @@
 use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
 use super::full_decode::{self, FrameLog};
+use super::picture::{
+    self,
+    logs::{CropLog, IdetLog},
+};
+use crate::measurements::picture as picture_m;
 use crate::measurements::{Content, Event, FullDecode};
 use crate::probe::Probe;
 use crate::process::media_url;
-use crate::spec::ContentRules;
+use crate::spec::{ContentRules, LevelsFilter, LevelsRange, VideoRules};
 use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
@@ -30,11 +35,20 @@ const CLIP_LEVEL: f64 = 0.99885;
 const DEFAULT_LUMA_MAX: f64 = 0.10;
 const DEFAULT_FREEZE_NOISE_DB: f64 = -60.0;
 const DEFAULT_SILENCE_DB: f64 = -60.0;
+/// R 103: a frame is out of range when more than 1 % of its area is.
+const DEFAULT_LEVELS_AREA_PCT: f64 = 1.0;
+/// BT.1702: a flash covers at least a quarter of the screen…
+const DEFAULT_FLASH_AREA_PCT: f64 = 25.0;
+/// …and more than three in any second fail.
+const DEFAULT_FLASHES_PER_S: u32 = 3;
+/// idet compares lines of the two fields: the picture is narrowed to this width (every line
+/// kept), which costs a quarter of a 1080p idet and keeps its verdict.
+const IDET_WIDTH: u32 = 480;
 
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules, stall: Duration) -> Content {
-    analyse_sharing_audio(path, probe, rules, None, false, stall).content
+    analyse_sharing_audio(path, probe, rules, None, None, false, stall).content
 }
 
 /// What one content pass found, and how far it got.
@@ -50,6 +64,19 @@ pub struct Pass {
     pub declared_s: Option<f64>,
     /// The full decode, when it was asked to share this pass.
     pub full_decode: Option<FullDecode>,
+    /// What the picture checks measured (nothing when the pass failed).
+    pub picture: PictureResults,
+}
+
+/// The picture checks' measurements from one pass; `None` where not asked for.
+#[derive(Default)]
+pub struct PictureResults {
+    pub levels: Option<picture_m::Levels>,
+    pub flashes: Option<picture_m::Flashes>,
+    pub cadence: Option<picture_m::Cadence>,
+    pub active_picture: Option<picture_m::ActivePicture>,
+    /// Measured (MaxCLL, MaxFALL), cd/m².
+    pub light_level: Option<(f64, f64)>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
@@ -57,15 +84,18 @@ pub struct Pass {
 /// audio decode went in `Pass::audio`, `None` when no audio went to the tap (no content pass,
 /// no audio, a stream the probe gives no format for). With `full_decode`, the same ffmpeg
 /// also decodes every stream for `file.decode` (`Pass::full_decode`, unless no pass ran).
+/// `video` (the spec's video rules) says whether MaxCLL/MaxFALL are measured and which matrix an
+/// untagged stream has.
 pub fn analyse_sharing_audio(
     path: &Path,
     probe: &Probe,
     rules: &ContentRules,
+    video: Option<&VideoRules>,
     tap: Option<&mut Sink>,
     full_decode: bool,
     stall: Duration,
 ) -> Pass {
-    let mut plan = Plan::new(probe, rules);
+    let mut plan = Plan::new(probe, rules, video);
     if plan.is_empty() {
         return Pass {
             content: Content::default(),
@@ -73,6 +103,7 @@ pub fn analyse_sharing_audio(
             decoded_s: None,
             declared_s: None,
             full_decode: None,
+            picture: PictureResults::default(),
         };
     }
     plan.full_decode = full_decode;
@@ -116,12 +147,23 @@ pub fn analyse_sharing_audio(
         frames: full_decode.then(|| FrameLog::new(probe)),
         ..Log::default()
     };
+    let mut pictures = plan.picture_tap(probe);
+    let wants_pictures = pictures.is_some();
+    let mut on_pictures = |bytes: &[u8]| {
+        if let Some(tap) = pictures.as_mut() {
+            tap.push(bytes);
+        }
+    };
     // `-progress` writes a line every half second while the decode moves: a read hung on a
     // stale mount stops them, and the stall limit (--probe-timeout) ends the run.
-    let outcome =
-        ffmpeg::run_streaming(&args, timeout, Some(stall), &mut on_samples, &mut |line| {
-            log.add(line)
-        });
+    let outcome = ffmpeg::run_streaming_with_fd3(
+        &args,
+        timeout,
+        Some(stall),
+        &mut on_samples,
+        wants_pictures.then_some(&mut on_pictures as &mut dyn FnMut(&[u8])),
+        &mut |line| log.add(line),
+    );
     let decoded = format
         .filter(|_| frames > 0 && plan.pipe_audio)
         .map(|format| {
@@ -141,6 +183,10 @@ pub fn analyse_sharing_audio(
             }
         });
     let full_decode = log.frames.take().map(|f| f.finish(outcome.clone().err()));
+    let picture = match &outcome {
+        Ok(()) => plan.picture_results(pictures, log.idet, log.crops, probe),
+        Err(_) => PictureResults::default(),
+    };
     let content = match outcome {
         Ok(()) => plan.parse(&log.detectors, clipping.map(ClipCounter::finish), probe),
         Err(problem) => Content {
@@ -155,12 +201,22 @@ pub fn analyse_sharing_audio(
         decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
         declared_s: plan.declared_s(probe),
         full_decode,
+        picture,
     }
 }
 
 /// Where the first audio stream starts on ffmpeg's timeline, which counts from the earliest
 /// stream (ffmpeg shifts the file's start to zero, so the detectors' times do too).
 fn audio_origin_s(probe: &Probe) -> f64 {
+    origin_s(probe, probe.audio.first().and_then(|a| a.start_time_s))
+}
+
+/// Where the picture starts on ffmpeg's timeline.
+fn video_origin_s(probe: &Probe) -> f64 {
+    origin_s(probe, probe.video.as_ref().and_then(|v| v.start_time_s))
+}
+
+fn origin_s(probe: &Probe, stream_start: Option<f64>) -> f64 {
     let earliest = probe
         .video
         .iter()
@@ -169,8 +225,7 @@ fn audio_origin_s(probe: &Probe) -> f64 {
         .flatten()
         .filter(|s| s.is_finite())
         .fold(f64::INFINITY, f64::min);
-    let first_audio = probe.audio.first().and_then(|a| a.start_time_s);
-    match first_audio.filter(|s| s.is_finite()) {
+    match stream_start.filter(|s| s.is_finite()) {
         Some(start) if earliest.is_finite() => start - earliest,
         _ => 0.0,
     }
@@ -188,10 +243,15 @@ struct Log {
     decoded_s: Option<f64>,
     /// The full decode sharing the pass, which reads the rest of the log.
     frames: Option<FrameLog>,
+    idet: IdetLog,
+    crops: CropLog,
 }
 
 impl Log {
     fn add(&mut self, line: &str) {
+        if self.crops.add(line) || self.idet.add(line) {
+            return;
+        }
         if is_detector_line(line) {
             self.detectors.push_str(line);
             self.detectors.push('\n');
@@ -236,13 +296,56 @@ struct Plan {
     pipe_audio: bool,
     /// Every stream is also decoded for `file.decode`.
     full_decode: bool,
+    /// R 103 levels: (range limits, area %, 3×3 box).
+    levels: Option<((f32, f32), f64, bool)>,
+    /// BT.1702 screening: (area %, max flashes per second, red counted).
+    flashes: Option<(f64, u32, bool)>,
+    /// idet and duplicated frames.
+    cadence: bool,
+    /// cropdetect.
+    active_picture: bool,
+    /// MaxCLL / MaxFALL of a PQ stream.
+    light_level: bool,
+    /// The matrix from Y'CbCr to R'G'B', and what the findings call it.
+    matrix: (picture::signal::Matrix, String),
 }
 
 impl Plan {
-    fn new(probe: &Probe, rules: &ContentRules) -> Plan {
-        let has_video = probe.video.is_some();
+    fn new(probe: &Probe, rules: &ContentRules, video: Option<&VideoRules>) -> Plan {
+        let picture = probe.video.as_ref();
+        let has_video = picture.is_some();
         let audio = probe.audio.first();
+        let bits = picture.and_then(|v| v.bit_depth()).unwrap_or(8);
+        let spec_space = video
+            .and_then(|v| v.color_space.as_ref())
+            .and_then(|c| (c.0.len() == 1).then(|| c.0[0].as_str()));
+        let is_pq = picture.is_some_and(|v| v.color_transfer.as_deref() == Some("smpte2084"));
         Plan {
+            levels: rules.levels.as_ref().filter(|_| has_video).map(|l| {
+                let preferred = l.range != Some(LevelsRange::Narrow);
+                (
+                    picture::levels::limits(preferred, bits),
+                    l.area_pct.map_or(DEFAULT_LEVELS_AREA_PCT, |a| a.0),
+                    l.filter != Some(LevelsFilter::Off),
+                )
+            }),
+            flashes: rules.flashes.as_ref().filter(|_| has_video).map(|f| {
+                (
+                    f.area_pct.map_or(DEFAULT_FLASH_AREA_PCT, |a| a.0),
+                    f.max_per_s.map_or(DEFAULT_FLASHES_PER_S, |m| m.0),
+                    f.red.unwrap_or(true),
+                )
+            }),
+            cadence: rules.cadence.is_some() && has_video,
+            active_picture: rules.active_picture.is_some() && has_video,
+            light_level: is_pq
+                && video
+                    .and_then(|v| v.hdr.as_ref())
+                    .is_some_and(|h| h.measure == Some(true)),
+            matrix: match picture {
+                Some(v) => picture::signal::matrix_for(v, spec_space),
+                None => (picture::signal::BT709, "bt709".to_owned()),
+            },
             black: rules.black.as_ref().filter(|_| has_video).map(|b| {
                 (
                     b.luma_max.map_or(DEFAULT_LUMA_MAX, |l| l.0.min(1.0)),
@@ -277,7 +380,8 @@ impl Plan {
         if self.full_decode {
             return probe.duration();
         }
-        let video = (self.black.is_some() || self.freeze.is_some())
+        let video = self
+            .decodes_pictures()
             .then(|| probe.video.as_ref().and_then(|v| v.duration_s))
             .flatten();
         let audio = (self.silence.is_some() || self.pipe_audio)
@@ -291,23 +395,90 @@ impl Plan {
     }
 
     fn is_empty(&self) -> bool {
-        self.black.is_none()
-            && self.freeze.is_none()
-            && self.silence.is_none()
-            && self.clipping_channels.is_none()
+        !self.decodes_pictures() && self.silence.is_none() && self.clipping_channels.is_none()
     }
 
-    fn filter_graph(&self) -> String {
-        let mut chains = Vec::new();
+    /// Whether any rule reads the picture.
+    fn decodes_pictures(&self) -> bool {
+        self.black.is_some() || self.freeze.is_some() || self.active_picture || self.uses_tap()
+    }
+
+    /// Whether the picture tap (pipe:3) is read.
+    fn uses_tap(&self) -> bool {
+        self.levels.is_some() || self.flashes.is_some() || self.cadence || self.light_level
+    }
+
+    /// The picture's branches of the graph, each ending in a labelled output: `[v]` black and
+    /// freeze (a point-sampled luma), `[vi]` idet (every line kept: it compares fields),
+    /// `[vt]` the picture tap. cropdetect sits before the split, on the full picture.
+    fn video_chains(&self, probe: &Probe) -> Vec<String> {
+        let mut branches: Vec<(String, &str)> = Vec::new();
         if self.black.is_some() || self.freeze.is_some() {
-            let mut video = vec![format!("[0:v:0]{DETECT_SCALE}")];
+            let mut video = vec![DETECT_SCALE.to_owned()];
             if let Some((luma, d)) = self.black {
                 video.push(format!("blackdetect=d={d}:pix_th={luma}:pic_th=0.98"));
             }
             if let Some((noise, d)) = self.freeze {
                 video.push(format!("freezedetect=n={noise}dB:d={d}"));
             }
-            chains.push(format!("{}[v]", video.join(",")));
+            branches.push((video.join(","), "v"));
+        }
+        if self.cadence {
+            let width = probe
+                .video
+                .as_ref()
+                .and_then(|v| v.width)
+                .unwrap_or(IDET_WIDTH);
+            let width = width.clamp(2, IDET_WIDTH);
+            branches.push((
+                format!("scale={width}:ih:flags=neighbor,format=yuv420p,idet"),
+                "vi",
+            ));
+        }
+        if self.uses_tap() {
+            branches.push((picture::tap_filter(), "vt"));
+        }
+        if branches.is_empty() {
+            // cropdetect alone: its frames still need an output to be pulled through.
+            branches.push(("null".to_owned(), "v"));
+        }
+        let head = if self.active_picture {
+            "[0:v:0]cropdetect=limit=0.094:round=2:reset=1"
+        } else {
+            "[0:v:0]null"
+        };
+        if let [(chain, label)] = &branches[..] {
+            return vec![format!("{head},{chain}[{label}]")];
+        }
+        let labels: String = branches.iter().map(|(_, l)| format!("[{l}_in]")).collect();
+        let mut chains = vec![format!("{head},split={}{labels}", branches.len())];
+        chains.extend(
+            branches
+                .iter()
+                .map(|(chain, label)| format!("[{label}_in]{chain}[{label}]")),
+        );
+        chains
+    }
+
+    /// The labels of the picture outputs: (label, goes to the tap).
+    fn video_outputs(&self) -> Vec<(&'static str, bool)> {
+        let mut outputs = Vec::new();
+        if self.black.is_some() || self.freeze.is_some() || !self.uses_tap() && !self.cadence {
+            outputs.push(("v", false));
+        }
+        if self.cadence {
+            outputs.push(("vi", false));
+        }
+        if self.uses_tap() {
+            outputs.push(("vt", true));
+        }
+        outputs
+    }
+
+    fn filter_graph(&self, probe: &Probe) -> String {
+        let mut chains = Vec::new();
+        if self.decodes_pictures() {
+            chains.extend(self.video_chains(probe));
         }
         // silencedetect passes its audio through, so clipping counts what comes out of it.
         if self.silence.is_some() || self.pipe_audio {
@@ -328,11 +499,18 @@ impl Plan {
         args.extend(["-i".into(), media_url(path)]);
         // Progress lines (`out_time_us=`) on the log say how far the decode got: the coverage.
         args.extend(["-progress".into(), "pipe:2".into()]);
-        args.extend(["-filter_complex".into(), self.filter_graph().into()]);
+        args.extend(["-filter_complex".into(), self.filter_graph(probe).into()]);
         // Map the graph's outputs explicitly: otherwise ffmpeg also auto-maps the input's
         // streams to the null output, decoding (say) the picture when only audio is checked.
-        if self.black.is_some() || self.freeze.is_some() {
-            args.extend(["-map", "[v]", "-f", "null", "-"].map(OsString::from));
+        if self.decodes_pictures() {
+            for (label, tap) in self.video_outputs() {
+                args.extend(["-map".into(), format!("[{label}]").into()]);
+                if tap {
+                    args.extend(["-f", "rawvideo", "pipe:3"].map(OsString::from));
+                } else {
+                    args.extend(["-f", "null", "-"].map(OsString::from));
+                }
+            }
         }
         if self.pipe_audio {
             args.extend(
@@ -345,6 +523,77 @@ impl Plan {
             args.extend(full_decode::output_args(probe));
         }
         args
+    }
+
+    /// The tap's analyses, when a rule reads the pictures.
+    fn picture_tap(&self, probe: &Probe) -> Option<picture::Tap> {
+        let video = probe.video.as_ref().filter(|_| self.uses_tap())?;
+        let frame_s = video
+            .frame_rate()
+            .map(|r| 1.0 / r.as_f64())
+            .filter(|f| f.is_finite() && *f > 0.0)
+            .unwrap_or(0.04);
+        let clock = picture::levels::Clock {
+            origin_s: video_origin_s(probe),
+            frame_s,
+        };
+        let scale = picture::signal::Scale::new(
+            video.bit_depth().unwrap_or(8),
+            picture::signal::is_full_range(video),
+        );
+        let analyses = picture::Analyses {
+            levels: self.levels.map(|(limits, area, box3)| {
+                picture::levels::Levels::new(clock, limits, area, box3, self.matrix.1.clone())
+            }),
+            flashes: self
+                .flashes
+                .map(|(area, max, red)| picture::flashes::Screening::new(clock, area, max, red)),
+            light_level: self
+                .light_level
+                .then(picture::light_level::LightLevel::default),
+            duplicates: self
+                .cadence
+                .then(|| picture::duplicates::Duplicates::new(clock)),
+        };
+        Some(picture::Tap::new(scale, self.matrix.0, analyses))
+    }
+
+    fn picture_results(
+        &self,
+        tap: Option<picture::Tap>,
+        idet: IdetLog,
+        crops: CropLog,
+        probe: &Probe,
+    ) -> PictureResults {
+        let sar = probe
+            .video
+            .as_ref()
+            .and_then(|v| v.sar.as_deref())
+            .and_then(|s| s.split_once(':'))
+            .and_then(|(n, d)| Some(n.parse::<f64>().ok()? / d.parse::<f64>().ok()?))
+            .filter(|r| r.is_finite() && *r > 0.0)
+            .unwrap_or(1.0);
+        let mut results = PictureResults {
+            active_picture: if self.active_picture {
+                crops.finish(sar)
+            } else {
+                None
+            },
+            ..PictureResults::default()
+        };
+        let Some(tap) = tap else {
+            return results;
+        };
+        let analyses = tap.analyses;
+        results.levels = analyses.levels.map(picture::levels::Levels::finish);
+        results.flashes = analyses.flashes.map(picture::flashes::Screening::finish);
+        results.light_level = analyses.light_level.and_then(|l| l.finish());
+        if self.cadence {
+            let mut cadence = idet.finish().unwrap_or_default();
+            cadence.duplicates = analyses.duplicates.map(|d| d.finish()).unwrap_or_default();
+            results.cadence = Some(cadence);
+        }
+        results
     }
 
     /// Reads the events from `detectors`, the detectors' own lines of ffmpeg's log: its info

@@ -33,6 +33,11 @@ pub const CONTENT_BLACK: &str = "content.black";
 pub const CONTENT_FREEZE: &str = "content.freeze";
 pub const CONTENT_SILENCE: &str = "content.silence";
 pub const CONTENT_CLIPPING: &str = "content.clipping";
+pub const CONTENT_LEVELS: &str = "content.levels";
+pub const CONTENT_FLASHES: &str = "content.flashes";
+pub const CONTENT_CADENCE: &str = "content.cadence";
+pub const CONTENT_ACTIVE_PICTURE: &str = "content.active_picture";
+pub const VIDEO_HDR: &str = "video.hdr";
 pub const CLIP_TRACKS: &str = "clip.tracks";
 pub const CLIP_SYNC: &str = "clip.sync";
 pub const INTEGRITY_MISMATCH: &str = "integrity.mismatch";
@@ -84,6 +89,11 @@ pub const ALL: &[&str] = &[
     CONTENT_FREEZE,
     CONTENT_SILENCE,
     CONTENT_CLIPPING,
+    CONTENT_LEVELS,
+    CONTENT_FLASHES,
+    CONTENT_CADENCE,
+    CONTENT_ACTIVE_PICTURE,
+    VIDEO_HDR,
     CLIP_TRACKS,
     CLIP_SYNC,
     INTEGRITY_MISMATCH,

@@ -186,7 +186,7 @@ fn describe_offset(ms: f64) -> String {
     }
 }
 
-fn span(probe: &Probe, event: &Event) -> Option<At> {
+pub(super) fn span(probe: &Probe, event: &Event) -> Option<At> {
     Some(At {
         start: locate(probe, event.start_s),
         end: Some(locate(probe, event.end_s)),
@@ -198,10 +198,10 @@ type EventRule<'a> = (&'a str, &'a str, f64, Option<&'a Vec<Event>>, (f64, f64))
 
 /// At most this many findings per content check: a file that is black throughout its
 /// scenes should not bury the report; the last finding says how many more there were.
-const MAX_EVENTS: usize = 50;
+pub(super) const MAX_EVENTS: usize = 50;
 
 /// Why a content rule has no measurement on a file that has the streams it needs.
-const NOT_RUN: &str = "content analysis did not run for this file";
+pub(super) const NOT_RUN: &str = "content analysis did not run for this file";
 
 pub fn content(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let Some(rules) = spec.content.as_ref() else {
@@ -352,7 +352,7 @@ fn clipping(max_samples: u64, probe: &Probe, m: &Measurements) -> Vec<Finding> {
 }
 
 /// The share of the declared length the decode reached, when it fell short.
-fn short_coverage(m: &Measurements) -> Option<f64> {
+pub(super) fn short_coverage(m: &Measurements) -> Option<f64> {
     m.coverage.filter(|c| *c < MIN_COVERAGE)
 }
 
@@ -362,7 +362,13 @@ fn no_audio_stream(id: &str, what: &str, expected: String) -> Finding {
 
 /// The decode reached only `share` of the declared length: the events found are real, but the
 /// rest of the file was never looked at, so the check cannot pass.
-fn partly_analysed(id: &str, what: &str, expected: String, share: f64, probe: &Probe) -> Finding {
+pub(super) fn partly_analysed(
+    id: &str,
+    what: &str,
+    expected: String,
+    share: f64,
+    probe: &Probe,
+) -> Finding {
     let declared = probe.duration().unwrap_or(0.0);
     let actual = format!("{:.1} % analysed", share * 100.0);
     Finding::fail(id, what, expected, &actual).with_message(format!(
@@ -371,7 +377,7 @@ fn partly_analysed(id: &str, what: &str, expected: String, share: f64, probe: &P
     ))
 }
 
-fn could_not_analyse(id: &str, what: &str, expected: String, problem: &str) -> Finding {
+pub(super) fn could_not_analyse(id: &str, what: &str, expected: String, problem: &str) -> Finding {
     Finding::fail(id, what, expected, "not analysed")
         .with_message(format!("{what} not analysed: {problem}"))
 }

@@ -9,6 +9,7 @@ mod kind;
 mod layout;
 mod loudness;
 mod measured;
+mod picture;
 mod sync;
 mod timecode;
 mod video;
@@ -54,6 +55,7 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
         subject.measurements,
     ));
     findings.extend(measured::content(spec, subject.probe, subject.measurements));
+    findings.extend(picture::all(spec, subject.probe, subject.measurements));
     apply_severity(spec, one_missing_audio_per_section(findings))
 }
 

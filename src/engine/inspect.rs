@@ -177,7 +177,13 @@ fn measure(
     }
     let mut shared = None;
     let mut full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
-    let mut content_rules = spec.content.as_ref();
+    let hdr = spec.video.as_ref().and_then(|v| v.hdr.as_ref());
+    // MaxCLL / MaxFALL are measured in the content pass, with or without content rules.
+    let no_content_rules = crate::spec::ContentRules::default();
+    let mut content_rules = spec.content.as_ref().or_else(|| {
+        hdr.filter(|h| h.measure == Some(true))
+            .map(|_| &no_content_rules)
+    });
     if full_decode || content_rules.is_some() {
         measurements.undecodable = crate::analyze::decoders::undecodable(probe);
         if !measurements.undecodable.is_empty() {
@@ -199,17 +205,37 @@ fn measure(
             path,
             probe,
             rules,
+            spec.video.as_ref(),
             tap,
             full_decode,
             stall,
         );
-        measurements.content = Some(pass.content);
+        if spec.content.is_some() {
+            measurements.content = Some(pass.content);
+        }
+        let picture = pass.picture;
+        measurements.levels = picture.levels;
+        measurements.flashes = picture.flashes;
+        measurements.cadence = picture.cadence;
+        measurements.active_picture = picture.active_picture;
+        if let Some((max_cll, max_fall)) = picture.light_level {
+            let hdr = measurements.hdr.get_or_insert_with(Default::default);
+            (hdr.max_cll, hdr.max_fall) = (Some(max_cll), Some(max_fall));
+        }
         measurements.coverage = coverage(pass.decoded_s, pass.declared_s, probe);
         measurements.decode = pass.full_decode;
         shared = pass
             .audio
             .zip(meter)
             .map(|(decoded, meter)| SharedFirstStream { meter, decoded });
+    }
+    if hdr.is_some() && probe.video.is_some() {
+        // What the stream declares; a stream ffprobe cannot read again has declared nothing.
+        let declared = crate::analyze::picture::hdr_tags::declared(path, stall).unwrap_or_default();
+        measurements
+            .hdr
+            .get_or_insert_with(Default::default)
+            .declared = declared;
     }
     // On its own when no content pass ran to share it.
     if full_decode && measurements.decode.is_none() {

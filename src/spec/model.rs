@@ -251,7 +251,7 @@ pub enum MhlRequirement {
     IfPresent,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContentRules {
     pub black: Option<BlackRules>,
