@@ -27,6 +27,7 @@ mod mhl;
 mod mhl_seal;
 mod non_utf8_names;
 mod one_verdict;
+mod picture_qc;
 mod probe_worker;
 mod properties;
 mod review_basis;

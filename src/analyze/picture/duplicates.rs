@@ -1,14 +1,16 @@
-//! Frames identical to the frame before them, outside stills: a repeated frame in moving
-//! pictures is what a frame-rate conversion by duplication (or a dropped-and-repeated frame)
-//! leaves. Runs of identical frames longer than `MAX_RUN` are stills, judged by
-//! `content.freeze`.
+//! Single repeated frames in moving pictures: a frame identical to the one before it, with
+//! `CONTEXT` moving frames on each side. That is what a frame-rate conversion by duplication
+//! (24 → 30 repeats one frame in five) or a dropped-and-repeated frame leaves. Longer runs of
+//! identical frames are stills (`content.freeze` judges them), and pictures that repeat every
+//! other frame (animation "on twos", flashing graphics) are the material's own rhythm.
 
 use super::levels::Clock;
 use super::{Frame, SAMPLES};
 use crate::measurements::Event;
+use std::collections::VecDeque;
 
-/// The longest run of repeats counted as duplicates rather than a still.
-const MAX_RUN: u64 = 2;
+/// Moving frames needed on each side of a repeat.
+const CONTEXT: usize = 3;
 /// Mean difference of Y' (0..1) below which two frames are the same picture: a twentieth of an
 /// 8-bit code value, far below any real motion, above the decoders' rounding.
 const SAME: f64 = 0.05 / 219.0;
@@ -18,8 +20,8 @@ const MAX_EVENTS: usize = 200;
 pub struct Duplicates {
     clock: Clock,
     previous: Vec<f32>,
-    /// The current run of repeats: (first repeated frame, length).
-    run: Option<(u64, u64)>,
+    /// The last frames: (index, identical to the one before).
+    recent: VecDeque<(u64, bool)>,
     events: Vec<Event>,
 }
 
@@ -28,7 +30,7 @@ impl Duplicates {
         Duplicates {
             clock,
             previous: Vec::new(),
-            run: None,
+            recent: VecDeque::with_capacity(2 * CONTEXT + 1),
             events: Vec::new(),
         }
     }
@@ -44,26 +46,25 @@ impl Duplicates {
             diff / (SAMPLES as f64) < SAME
         };
         self.previous.clone_from(&frame.y);
-        match (same, self.run.as_mut()) {
-            (true, Some((_, length))) => *length += 1,
-            (true, None) => self.run = Some((frame.index, 1)),
-            (false, _) => self.close_run(),
+        self.recent.push_back((frame.index, same));
+        if self.recent.len() < 2 * CONTEXT + 1 {
+            return;
         }
-    }
-
-    fn close_run(&mut self) {
-        if let Some((first, length)) = self.run.take()
-            && length <= MAX_RUN
-            && self.events.len() < MAX_EVENTS
-        {
+        let (index, repeated) = self.recent[CONTEXT];
+        let moving_around = self
+            .recent
+            .iter()
+            .enumerate()
+            .all(|(i, (_, same))| i == CONTEXT || !same);
+        if repeated && moving_around && self.events.len() < MAX_EVENTS {
             self.events.push(Event {
-                start_s: self.clock.at(first),
-                end_s: self.clock.at(first + length),
+                start_s: self.clock.at(index),
+                end_s: self.clock.at(index + 1),
             });
         }
+        self.recent.pop_front();
     }
 
-    /// A run still open at the end is a still that ends the programme, not a duplicate.
     pub fn finish(self) -> Vec<Event> {
         self.events
     }
@@ -74,14 +75,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn single_repeats_are_duplicates_and_long_runs_are_stills() {
+    fn single_repeats_in_motion_are_duplicates_and_stills_and_twos_are_not() {
         let clock = Clock {
             origin_s: 0.0,
             frame_s: 0.04,
         };
         let mut d = Duplicates::new(clock);
-        // Pictures: 0 1 2 2 3 4 4 4 4 4 5 — one repeat of 2, then a still of 4.
-        for (index, picture) in [0, 1, 2, 2, 3, 4, 4, 4, 4, 4, 5].into_iter().enumerate() {
+        // One repeat of 3 in motion, then a still of 8, then pictures on twos.
+        let pictures = [0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8, 9, 10, 10, 11, 11, 12, 12, 13];
+        for (index, picture) in pictures.into_iter().enumerate() {
             d.add(&Frame {
                 index: index as u64,
                 y: vec![picture as f32 / 10.0; SAMPLES],
@@ -91,6 +93,6 @@ mod tests {
         }
         let events = d.finish();
         assert_eq!(events.len(), 1, "{events:?}");
-        assert!((events[0].start_s - 0.12).abs() < 1e-9);
+        assert!((events[0].start_s - 0.16).abs() < 1e-9, "{events:?}");
     }
 }
