@@ -117,6 +117,9 @@ pub fn run_streaming(
     run_streaming_with_fd3(program, args, limits, on_stdout, None, on_stderr_line)
 }
 
+/// Takes a child's output as it arrives; an `Err` stops the child.
+pub type Consumer<'a> = dyn FnMut(&[u8]) -> Result<(), String> + 'a;
+
 /// `run_streaming`, with a second output pipe on the child's file descriptor 3 (ffmpeg's
 /// `pipe:3`) handed to `on_fd3` as it arrives, when one is given: two raw streams (samples and
 /// pictures) from one child, which one stdout could only carry in a container to take apart.
@@ -125,7 +128,7 @@ pub fn run_streaming_with_fd3(
     args: &[impl AsRef<OsStr>],
     limits: Limits,
     on_stdout: &mut dyn FnMut(&[u8]) -> Result<(), String>,
-    mut on_fd3: Option<&mut dyn FnMut(&[u8]) -> Result<(), String>>,
+    mut on_fd3: Option<&mut Consumer<'_>>,
     on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<Output, RunError> {
     let started = Instant::now();

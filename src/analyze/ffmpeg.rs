@@ -46,13 +46,16 @@ pub fn run_streaming(
     run_streaming_with_fd3(args, timeout, stall, on_stdout, None, on_stderr_line)
 }
 
+/// Takes ffmpeg's output as it arrives.
+pub type Bytes<'a> = dyn FnMut(&[u8]) + 'a;
+
 /// `run_streaming` with a second output on ffmpeg's `pipe:3`, handed to `on_fd3`.
 pub fn run_streaming_with_fd3(
     args: &[OsString],
     timeout: Duration,
     stall: Option<Duration>,
     on_stdout: &mut dyn FnMut(&[u8]),
-    mut on_fd3: Option<&mut dyn FnMut(&[u8])>,
+    mut on_fd3: Option<&mut Bytes<'_>>,
     on_stderr_line: &mut dyn FnMut(&str),
 ) -> Result<(), String> {
     let limits = Limits {
@@ -78,7 +81,7 @@ pub fn run_streaming_with_fd3(
             on_stdout(bytes);
             Ok(())
         },
-        wants_fd3.then_some(&mut fd3 as &mut dyn FnMut(&[u8]) -> Result<(), String>),
+        wants_fd3.then_some(&mut fd3 as &mut process::Consumer<'_>),
         &mut |line| {
             if !line.trim().is_empty() && !is_muxer_output(line) {
                 last_line.clear();

@@ -14,8 +14,19 @@ fn lossless(dir: &Path, name: &str, source: &str, filters: &str, seconds: &str) 
         "{filters},setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
     );
     ffmpeg(&[
-        "-f", "lavfi", "-i", source, "-t", seconds, "-vf", &graph, "-c:v", "ffv1",
-        "-pix_fmt", "yuv444p", path.to_str().expect("UTF-8 temp path"),
+        "-f",
+        "lavfi",
+        "-i",
+        source,
+        "-t",
+        seconds,
+        "-vf",
+        &graph,
+        "-c:v",
+        "ffv1",
+        "-pix_fmt",
+        "yuv444p",
+        path.to_str().expect("UTF-8 temp path"),
     ]);
     path
 }
@@ -25,7 +36,9 @@ fn messages(spec: &Path, media: &Path, check: &str) -> Vec<String> {
     let outcome = check_json(spec, &[media]);
     let report = outcome.json();
     assert!(
-        findings(&report, 0).iter().all(|(id, _)| id != "file.readable"),
+        findings(&report, 0)
+            .iter()
+            .all(|(id, _)| id != "file.readable"),
         "{}",
         outcome.stdout
     );
@@ -36,7 +49,12 @@ fn messages(spec: &Path, media: &Path, check: &str) -> Vec<String> {
         .filter(|f| f["check"] == check)
         .map(|f| {
             let at = &f["at"];
-            format!("{} @ {}–{}", f["message"].as_str().unwrap_or(""), at["start"], at["end"])
+            format!(
+                "{} @ {}–{}",
+                f["message"].as_str().unwrap_or(""),
+                at["start"],
+                at["end"]
+            )
         })
         .collect()
 }
@@ -74,7 +92,10 @@ fn levels_fail_on_two_percent_out_of_range_and_pass_on_half_a_percent_per_signal
         let found = messages(&spec, &out, "content.levels");
         assert_eq!(found.len(), 1, "{signal}: {found:?}");
         assert!(found[0].contains(signal), "{signal}: {found:?}");
-        assert!(found[0].contains("00:00:00:00") && found[0].contains("00:00:01:00"), "{found:?}");
+        assert!(
+            found[0].contains("00:00:00:00") && found[0].contains("00:00:01:00"),
+            "{found:?}"
+        );
         let inside = block(dir.path(), &format!("{name}_half.mkv"), 2, values);
         let found = messages(&spec, &inside, "content.levels");
         assert!(found.is_empty(), "{signal} on 0.5 %: {found:?}");
@@ -140,7 +161,13 @@ fn a_saturated_red_flash_fails_where_luminance_alone_would_pass() {
         swap(102, 128),
         swap(240, 128)
     );
-    let media = lossless(dir.path(), "red.mkv", "color=c=black:s=320x180:r=25", &filters, "2");
+    let media = lossless(
+        dir.path(),
+        "red.mkv",
+        "color=c=black:s=320x180:r=25",
+        &filters,
+        "2",
+    );
     let with_red = write_spec(dir.path(), "name: red\ncontent:\n  flashes: {}\n");
     let found = messages(&with_red, &media, "content.flashes");
     assert_eq!(found.len(), 1, "{found:?}");
@@ -157,13 +184,25 @@ fn pulldown_left_in_a_progressive_stream_is_found() {
     let spec = write_spec(dir.path(), "name: c\ncontent:\n  cadence: {}\n");
     let path = dir.path().join("telecined.mkv");
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=s=720x480:r=24000/1001", "-t", "4",
-        "-vf", "telecine=pattern=23,setfield=prog", "-field_order", "progressive",
-        "-c:v", "ffv1", path.to_str().expect("UTF-8"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=720x480:r=24000/1001",
+        "-t",
+        "4",
+        "-vf",
+        "telecine=pattern=23,setfield=prog",
+        "-field_order",
+        "progressive",
+        "-c:v",
+        "ffv1",
+        path.to_str().expect("UTF-8"),
     ]);
     let found = messages(&spec, &path, "content.cadence");
     assert!(
-        found.iter().any(|f| f.contains("pulldown left in the stream")),
+        found
+            .iter()
+            .any(|f| f.contains("pulldown left in the stream")),
         "{found:?}"
     );
 }
@@ -175,19 +214,40 @@ fn tff_pictures_tagged_bff_are_found_and_progressive_ones_pass() {
     let spec = write_spec(dir.path(), "name: c\ncontent:\n  cadence: {}\n");
     let path = dir.path().join("tff_tagged_bff.mkv");
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=s=720x576:r=50", "-t", "3",
-        "-vf", "tinterlace=mode=interleave_top,setfield=bff", "-field_order", "bb",
-        "-c:v", "ffv1", path.to_str().expect("UTF-8"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=720x576:r=50",
+        "-t",
+        "3",
+        "-vf",
+        "tinterlace=mode=interleave_top,setfield=bff",
+        "-field_order",
+        "bb",
+        "-c:v",
+        "ffv1",
+        path.to_str().expect("UTF-8"),
     ]);
     let found = messages(&spec, &path, "content.cadence");
     assert!(
-        found.iter().any(|f| f.contains("expected bff, as the stream declares, got measured tff")),
+        found
+            .iter()
+            .any(|f| f.contains("expected bff, as the stream declares, got measured tff")),
         "{found:?}"
     );
     let progressive = dir.path().join("progressive.mkv");
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25", "-t", "3", "-field_order",
-        "progressive", "-c:v", "ffv1", progressive.to_str().expect("UTF-8"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=1280x720:r=25",
+        "-t",
+        "3",
+        "-field_order",
+        "progressive",
+        "-c:v",
+        "ffv1",
+        progressive.to_str().expect("UTF-8"),
     ]);
     let found = messages(&spec, &progressive, "content.cadence");
     assert!(found.is_empty(), "{found:?}");
@@ -200,8 +260,19 @@ fn frames_repeated_by_a_rate_conversion_are_duplicates() {
     let spec = write_spec(dir.path(), "name: c\ncontent:\n  cadence: {}\n");
     let path = dir.path().join("24_to_30.mkv");
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=24", "-t", "2", "-vf", "fps=30",
-        "-field_order", "progressive", "-c:v", "ffv1", path.to_str().expect("UTF-8"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=1280x720:r=24",
+        "-t",
+        "2",
+        "-vf",
+        "fps=30",
+        "-field_order",
+        "progressive",
+        "-c:v",
+        "ffv1",
+        path.to_str().expect("UTF-8"),
     ]);
     let found: Vec<String> = messages(&spec, &path, "content.cadence")
         .into_iter()
@@ -217,15 +288,34 @@ fn a_letterbox_the_spec_does_not_expect_is_found() {
     let dir = temp_dir();
     let path = dir.path().join("scope_in_hd.mkv");
     ffmpeg(&[
-        "-f", "lavfi", "-i", "testsrc2=s=1280x536:r=25", "-t", "2",
-        "-vf", "pad=1280:720:0:92", "-c:v", "ffv1", path.to_str().expect("UTF-8"),
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=1280x536:r=25",
+        "-t",
+        "2",
+        "-vf",
+        "pad=1280:720:0:92",
+        "-c:v",
+        "ffv1",
+        path.to_str().expect("UTF-8"),
     ]);
-    let full = write_spec(dir.path(), "name: a\ncontent:\n  active_picture: {aspect: 1.78}\n");
+    let full = write_spec(
+        dir.path(),
+        "name: a\ncontent:\n  active_picture: {aspect: 1.78}\n",
+    );
     let found = messages(&full, &path, "content.active_picture");
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].contains("2.39:1, letterboxed") && found[0].contains("1280:536:0:92"), "{found:?}");
+    assert!(
+        found[0].contains("2.39:1, letterboxed") && found[0].contains("1280:536:0:92"),
+        "{found:?}"
+    );
     let scope = dir.path().join("scope.yaml");
-    std::fs::write(&scope, "name: s\ncontent:\n  active_picture: {aspect: 2.39}\n").expect("spec");
+    std::fs::write(
+        &scope,
+        "name: s\ncontent:\n  active_picture: {aspect: 2.39}\n",
+    )
+    .expect("spec");
     assert!(messages(&scope, &path, "content.active_picture").is_empty());
 }
 
@@ -236,10 +326,22 @@ fn pq(dir: &Path, name: &str, metadata: &str) -> PathBuf {
         "colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc{metadata}:log-level=error"
     );
     ffmpeg(&[
-        "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25", "-t", "1",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=gray:s=640x360:r=25",
+        "-t",
+        "1",
         // 10-bit code 723 is PQ 0.7518 in video range: 1000 cd/m².
-        "-vf", "format=yuv420p10le,geq=lum=723:cb=512:cr=512", "-c:v", "libx265",
-        "-x265-params", &params, "-pix_fmt", "yuv420p10le", path.to_str().expect("UTF-8"),
+        "-vf",
+        "format=yuv420p10le,geq=lum=723:cb=512:cr=512",
+        "-c:v",
+        "libx265",
+        "-x265-params",
+        &params,
+        "-pix_fmt",
+        "yuv420p10le",
+        path.to_str().expect("UTF-8"),
     ]);
     path
 }
@@ -265,10 +367,26 @@ fn hdr_metadata_that_lies_about_the_pictures_is_found() {
     assert_eq!(hdr["declared"]["max_cll"], 4000, "{hdr}");
     let found = messages(&spec, &lying, "video.hdr");
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].contains("declared 4000 cd/m², measured 10"), "{found:?}");
-    assert!(found[1].contains("MaxFALL") && found[1].contains("declared 400"), "{found:?}");
+    assert!(
+        found[0].contains("declared 4000 cd/m², measured 10"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains("MaxFALL") && found[1].contains("declared 400"),
+        "{found:?}"
+    );
     let bare = pq(dir.path(), "bare.mp4", "");
     let found = messages(&spec, &bare, "video.hdr");
-    assert!(found.iter().any(|f| f.contains("mastering display metadata")), "{found:?}");
-    assert!(found.iter().any(|f| f.contains("content light level metadata")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("mastering display metadata")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("content light level metadata")),
+        "{found:?}"
+    );
 }

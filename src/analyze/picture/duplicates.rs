@@ -82,7 +82,9 @@ mod tests {
         };
         let mut d = Duplicates::new(clock);
         // One repeat of 3 in motion, then a still of 8, then pictures on twos.
-        let pictures = [0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8, 9, 10, 10, 11, 11, 12, 12, 13];
+        let pictures = [
+            0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 8, 8, 8, 9, 10, 10, 11, 11, 12, 12, 13,
+        ];
         for (index, picture) in pictures.into_iter().enumerate() {
             d.add(&Frame {
                 index: index as u64,

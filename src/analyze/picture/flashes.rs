@@ -10,7 +10,12 @@
 
 use super::levels::Clock;
 use super::signal::Matrix;
-use super::{Frame, SAMPLES};
+use super::{Frame, GRID_H, GRID_W};
+
+/// Screened points: every other grid point each way (160×90). The grid is already an area
+/// average; a quarter of the screen is measured as well on a quarter of the points.
+const STRIDE: usize = 2;
+const POINTS: usize = (GRID_W / STRIDE) * (GRID_H / STRIDE);
 use crate::measurements::picture::{FlashWindow, Flashes};
 
 /// Peak white of the display BT.1702's thresholds assume, cd/m².
@@ -66,7 +71,7 @@ impl Screening {
     /// Linear light of one R'G'B' value (clamped to the display's range), 0..1.
     #[inline]
     fn linear(&self, v: f32) -> f32 {
-        self.eotf[(v.clamp(0.0, 1.0) * EOTF_STEPS as f32).round() as usize]
+        self.eotf[(v.clamp(0.0, 1.0) * EOTF_STEPS as f32 + 0.5) as usize]
     }
 
     pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
@@ -75,13 +80,14 @@ impl Screening {
         let (mut into_red, mut out_of_red) = (0u32, 0u32);
         let first = self.luminance.last.is_empty();
         if first {
-            self.luminance = Points::with_len(SAMPLES);
+            self.luminance = Points::with_len(POINTS);
             if self.red {
-                self.redness = Some(RedPoints::with_len(SAMPLES));
+                self.redness = Some(RedPoints::with_len(POINTS));
             }
         }
-        for i in 0..SAMPLES {
-            let [r, g, b] = matrix.rgb(frame.y[i], frame.cb[i], frame.cr[i]);
+        for i in 0..POINTS {
+            let at = (i / (GRID_W / STRIDE)) * STRIDE * GRID_W + (i % (GRID_W / STRIDE)) * STRIDE;
+            let [r, g, b] = matrix.rgb(frame.y[at], frame.cb[at], frame.cr[at]);
             let (r, g, b) = (self.linear(r), self.linear(g), self.linear(b));
             let cd = DISPLAY_CD * (0.2126 * r + 0.7152 * g + 0.0722 * b);
             match self.luminance.step(i, cd, first) {
@@ -97,7 +103,7 @@ impl Screening {
                 }
             }
         }
-        let share = |n: u32| f64::from(n) / SAMPLES as f64;
+        let share = |n: u32| f64::from(n) / POINTS as f64;
         self.luminance_transitions
             .add(frame.index, share(rises), share(falls), self.area);
         self.red_transitions
@@ -298,6 +304,7 @@ impl Transitions {
 
 #[cfg(test)]
 mod tests {
+    use super::super::SAMPLES;
     use super::super::signal::BT709;
     use super::*;
 
@@ -332,7 +339,7 @@ mod tests {
     fn screen(hz: f64, share: f64) -> Flashes {
         let mut s = Screening::new(clock(), 25.0, 3, true);
         for n in 0..50u64 {
-            let on = ((n as f64 * 0.04 * hz * 2.0).floor() as u64) % 2 == 0;
+            let on = ((n as f64 * 0.04 * hz * 2.0).floor() as u64).is_multiple_of(2);
             let lit = if on { share } else { 0.0 };
             s.add(&frame(n, lit, (1.0, 1.0, 1.0)), &BT709);
         }

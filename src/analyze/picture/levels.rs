@@ -4,7 +4,7 @@
 //! lies outside; consecutive out frames form one stretch.
 
 use super::signal::Matrix;
-use super::{Frame, GRID_H, GRID_W};
+use super::{Frame, GRID_H, GRID_W, SAMPLES};
 use crate::measurements::picture::{Excursion, LevelStretch, Levels as Measured};
 
 /// Millivolts of white in a 700 mV signal, the units R 103 gives levels in.
@@ -41,6 +41,10 @@ pub struct Levels {
     worst: Option<Excursion>,
     /// How far beyond its limit `worst` is, normalised.
     worst_beyond: f32,
+    /// Working planes, kept from frame to frame: the boxed Y'CbCr, R'G'B', a box pass.
+    boxed: [Vec<f32>; 3],
+    rgb: [Vec<f32>; 3],
+    rows: Vec<f32>,
     stretches: Vec<LevelStretch>,
 }
 
@@ -75,49 +79,55 @@ impl Levels {
             frames_out: 0,
             worst: None,
             worst_beyond: 0.0,
+            boxed: std::array::from_fn(|_| vec![0.0; SAMPLES]),
+            rgb: std::array::from_fn(|_| vec![0.0; SAMPLES]),
+            rows: vec![0.0; SAMPLES],
             stretches: Vec::new(),
         }
     }
 
     pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
         self.frames += 1;
-        let filtered;
         let (y, cb, cr) = if self.box3 {
-            filtered = (box3(&frame.y), box3(&frame.cb), box3(&frame.cr));
-            (&filtered.0, &filtered.1, &filtered.2)
+            let [y, cb, cr] = &mut self.boxed;
+            box3_into(&frame.y, y, &mut self.rows);
+            box3_into(&frame.cb, cb, &mut self.rows);
+            box3_into(&frame.cr, cr, &mut self.rows);
+            (&self.boxed[0][..], &self.boxed[1][..], &self.boxed[2][..])
         } else {
-            (&frame.y, &frame.cb, &frame.cr)
+            (&frame.y[..], &frame.cb[..], &frame.cr[..])
         };
-        // Per signal: points below, points above, furthest below, furthest above.
-        let mut below = [0u32; 4];
-        let mut above = [0u32; 4];
-        let mut lowest = [self.low; 4];
-        let mut highest = [self.high; 4];
-        let mut out = 0u32;
-        for i in 0..y.len() {
-            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
-            let values = [y[i], r, g, b];
-            let mut any = false;
-            for (s, &v) in values.iter().enumerate() {
-                if v < self.low {
-                    below[s] += 1;
-                    lowest[s] = lowest[s].min(v);
-                    any = true;
-                } else if v > self.high {
-                    above[s] += 1;
-                    highest[s] = highest[s].max(v);
-                    any = true;
-                }
-            }
-            out += u32::from(any);
-        }
+        // First the frame's extremes and the points outside, in one pass the compiler can
+        // vectorise; which signals are out, point by point, only for a frame that is out.
+        let (low, high) = (self.low, self.high);
+        // Plane by plane, in simple loops the compiler vectorises: R', G', B', then each
+        // signal's extremes, then the points outside.
+        matrix.rgb_planes(y, cb, cr, &mut self.rgb);
+        let [r, g, b] = &self.rgb;
+        let planes = [y, &r[..], &g[..], &b[..]];
+        let extremes = planes.map(extremes);
+        let lowest: [f32; 4] = std::array::from_fn(|s| extremes[s].0.min(low));
+        let highest: [f32; 4] = std::array::from_fn(|s| extremes[s].1.max(high));
+        let out: u32 = if lowest.iter().all(|&v| v >= low) && highest.iter().all(|&v| v <= high) {
+            0
+        } else {
+            (0..y.len())
+                .map(|i| {
+                    let min = y[i].min(r[i]).min(g[i]).min(b[i]);
+                    let max = y[i].max(r[i]).max(g[i]).max(b[i]);
+                    u32::from((min < low) | (max > high))
+                })
+                .sum()
+        };
+        let below: [bool; 4] = std::array::from_fn(|s| lowest[s] < low);
+        let above: [bool; 4] = std::array::from_fn(|s| highest[s] > high);
         let at_s = self.clock.at(frame.index);
         // The furthest excursion of this frame, beyond the limit it crossed.
         let mut frame_worst: Option<(f32, Excursion)> = None;
         for s in 0..4 {
             let candidates = [
-                (below[s] > 0, self.low - lowest[s], lowest[s], "low"),
-                (above[s] > 0, highest[s] - self.high, highest[s], "high"),
+                (below[s], self.low - lowest[s], lowest[s], "low"),
+                (above[s], highest[s] - self.high, highest[s], "high"),
             ];
             for (present, beyond, value, side) in candidates {
                 if present && frame_worst.as_ref().is_none_or(|(b, _)| beyond > *b) {
@@ -141,17 +151,7 @@ impl Levels {
             return;
         }
         self.frames_out += 1;
-        // Signals that hold a real part of the out area are named; a few stray points are not.
-        let named_from = (f64::from(out) / 4.0).max(1.0) as u32;
-        let mut signals = Vec::new();
-        for s in 0..4 {
-            if below[s] >= named_from {
-                signals.push(format!("{} low", SIGNALS[s]));
-            }
-            if above[s] >= named_from {
-                signals.push(format!("{} high", SIGNALS[s]));
-            }
-        }
+        let signals = self.signals_out(y, cb, cr, matrix, out);
         let worst = frame_worst.map(|(_, e)| e).unwrap_or(Excursion {
             signal: String::new(),
             mv: 0.0,
@@ -182,6 +182,38 @@ impl Levels {
         }
     }
 
+    /// The signals that hold a real part of a frame's `out` points (a few stray points do not
+    /// name theirs): "R high", "Y low", …
+    fn signals_out(
+        &self,
+        y: &[f32],
+        cb: &[f32],
+        cr: &[f32],
+        matrix: &Matrix,
+        out: u32,
+    ) -> Vec<String> {
+        let mut below = [0u32; 4];
+        let mut above = [0u32; 4];
+        for i in 0..y.len() {
+            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+            for (s, v) in [y[i], r, g, b].into_iter().enumerate() {
+                below[s] += u32::from(v < self.low);
+                above[s] += u32::from(v > self.high);
+            }
+        }
+        let named_from = (out / 4).max(1);
+        let mut signals = Vec::new();
+        for s in 0..4 {
+            if below[s] >= named_from {
+                signals.push(format!("{} low", SIGNALS[s]));
+            }
+            if above[s] >= named_from {
+                signals.push(format!("{} high", SIGNALS[s]));
+            }
+        }
+        signals
+    }
+
     pub fn finish(self) -> Measured {
         Measured {
             frames_out: self.frames_out,
@@ -191,6 +223,28 @@ impl Levels {
             stretches: self.stretches,
         }
     }
+}
+
+/// The lowest and highest value of a plane, eight lanes at a time (a float reduction the
+/// compiler would otherwise run one value after another).
+fn extremes(plane: &[f32]) -> (f32, f32) {
+    const LANES: usize = 8;
+    let mut lo = [f32::INFINITY; LANES];
+    let mut hi = [f32::NEG_INFINITY; LANES];
+    let chunks = plane.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for l in 0..LANES {
+            lo[l] = if chunk[l] < lo[l] { chunk[l] } else { lo[l] };
+            hi[l] = if chunk[l] > hi[l] { chunk[l] } else { hi[l] };
+        }
+    }
+    let lo = lo.iter().chain(rest).fold(f32::INFINITY, |a, &v| a.min(v));
+    let hi = hi
+        .iter()
+        .chain(rest)
+        .fold(f32::NEG_INFINITY, |a, &v| a.max(v));
+    (lo, hi)
 }
 
 /// How far past its limit an excursion is, in millivolts.
@@ -206,34 +260,39 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// A 3×3 box filter over one grid plane; the edges average what lies inside the picture.
-pub fn box3(plane: &[f32]) -> Vec<f32> {
+/// A 3×3 box filter over one grid plane, into `out`; the edges average what lies inside the
+/// picture. Rows into `rows`, then columns, each a run of three-tap sums the compiler vectorises.
+pub fn box3_into(plane: &[f32], out: &mut [f32], rows: &mut [f32]) {
     let (w, h) = (GRID_W, GRID_H);
-    // Rows first, then columns: two passes of three taps.
-    let mut rows = vec![0.0f32; plane.len()];
-    for y in 0..h {
-        let row = &plane[y * w..(y + 1) * w];
-        for x in 0..w {
-            let (from, to) = (x.saturating_sub(1), (x + 1).min(w - 1));
-            let sum: f32 = row[from..=to].iter().sum();
-            rows[y * w + x] = sum / (to - from + 1) as f32;
+    for (row, sums) in plane.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
+        sums[0] = (row[0] + row[1]) / 2.0;
+        sums[w - 1] = (row[w - 2] + row[w - 1]) / 2.0;
+        for ((o, a), (b, c)) in sums[1..w - 1]
+            .iter_mut()
+            .zip(&row[..w - 2])
+            .zip(row[1..w - 1].iter().zip(&row[2..]))
+        {
+            *o = (a + b + c) / 3.0;
         }
     }
-    let mut out = vec![0.0f32; plane.len()];
     for y in 0..h {
         let (from, to) = (y.saturating_sub(1), (y + 1).min(h - 1));
         let n = (to - from + 1) as f32;
-        for x in 0..w {
-            let sum: f32 = (from..=to).map(|yy| rows[yy * w + x]).sum();
-            out[y * w + x] = sum / n;
+        let target = &mut out[y * w..(y + 1) * w];
+        target.fill(0.0);
+        for yy in from..=to {
+            for (o, v) in target.iter_mut().zip(&rows[yy * w..(yy + 1) * w]) {
+                *o += v;
+            }
+        }
+        for o in target.iter_mut() {
+            *o /= n;
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::SAMPLES;
     use super::super::signal::BT709;
     use super::*;
 
@@ -289,6 +348,11 @@ mod tests {
     fn the_box_filter_keeps_flat_areas_and_averages_edges() {
         let mut plane = vec![0.0f32; SAMPLES];
         plane[GRID_W * 10 + 10] = 9.0;
+        let box3 = |plane: &[f32]| {
+            let mut out = vec![0.0f32; SAMPLES];
+            box3_into(plane, &mut out, &mut vec![0.0f32; SAMPLES]);
+            out
+        };
         let boxed = box3(&plane);
         assert!((boxed[GRID_W * 10 + 10] - 1.0).abs() < 1e-6);
         assert!((boxed[GRID_W * 11 + 11] - 1.0).abs() < 1e-6);

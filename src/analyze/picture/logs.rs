@@ -73,9 +73,11 @@ impl IdetLog {
 /// (black) has a negative size and is left out.
 #[derive(Default)]
 pub struct CropLog {
-    /// (w, h, x, y) → frames.
-    crops: BTreeMap<(i64, i64, i64, i64), u64>,
+    crops: BTreeMap<Crop, u64>,
 }
+
+/// One frame's crop: (w, h, x, y).
+type Crop = (i64, i64, i64, i64);
 
 impl CropLog {
     /// One log line; `true` when it was cropdetect's.
@@ -107,13 +109,13 @@ impl CropLog {
         if frames == 0 {
             return None;
         }
-        let reached = |size: &dyn Fn(&(i64, i64, i64, i64)) -> i64| -> i64 {
+        let reached = |size: fn(&Crop) -> i64| -> i64 {
             let mut sizes: Vec<(i64, u64)> = self
                 .crops
                 .iter()
                 .map(|(crop, &n)| (size(crop), n))
                 .collect();
-            sizes.sort_by(|a, b| b.0.cmp(&a.0));
+            sizes.sort_by_key(|s| std::cmp::Reverse(s.0));
             let mut seen = 0;
             for (value, n) in sizes {
                 seen += n;
@@ -123,8 +125,8 @@ impl CropLog {
             }
             0
         };
-        let w = reached(&|c| c.0);
-        let h = reached(&|c| c.1);
+        let w = reached(|c| c.0);
+        let h = reached(|c| c.1);
         let (x, y) = self
             .crops
             .iter()

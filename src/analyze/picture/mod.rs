@@ -28,9 +28,11 @@ const SAMPLES: usize = GRID_W * GRID_H;
 pub const FRAME_BYTES: usize = SAMPLES * 3 * 2;
 
 /// ffmpeg's filters from a decoded picture to the tap's frames (video range kept as it is:
-/// `scale` converts no range without being asked).
+/// `scale` converts no range without being asked). Two steps: the area average first, in the
+/// stream's own sampling, then 4:4:4 16-bit on the small picture — converting while scaling
+/// costs swscale twice as much CPU.
 pub fn tap_filter() -> String {
-    format!("scale={GRID_W}:{GRID_H}:flags=area,format=yuv444p16le")
+    format!("scale={GRID_W}:{GRID_H}:flags=area,scale=flags=neighbor,format=yuv444p16le")
 }
 
 /// One frame, normalised: Y' 0..1 black to white, Cb and Cr −0.5..0.5.
@@ -55,6 +57,8 @@ pub struct Tap {
     matrix: Matrix,
     pending: Vec<u8>,
     frames: u64,
+    /// The frame being analysed, its planes reused for the next.
+    frame: Frame,
     pub analyses: Analyses,
 }
 
@@ -65,6 +69,12 @@ impl Tap {
             matrix,
             pending: Vec::with_capacity(FRAME_BYTES),
             frames: 0,
+            frame: Frame {
+                index: 0,
+                y: vec![0.0; SAMPLES],
+                cb: vec![0.0; SAMPLES],
+                cr: vec![0.0; SAMPLES],
+            },
             analyses,
         }
     }
@@ -76,9 +86,9 @@ impl Tap {
             self.pending.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
             if self.pending.len() == FRAME_BYTES {
-                let frame = self.frame();
+                self.fill_frame();
                 self.pending.clear();
-                self.analyse(&frame);
+                self.analyse();
             }
         }
     }
@@ -87,23 +97,27 @@ impl Tap {
         self.frames
     }
 
-    fn frame(&mut self) -> Frame {
-        let sample = |i: usize| u16::from_le_bytes([self.pending[2 * i], self.pending[2 * i + 1]]);
-        let plane = |p: usize, f: &dyn Fn(u16) -> f32| -> Vec<f32> {
-            (0..SAMPLES).map(|i| f(sample(p * SAMPLES + i))).collect()
-        };
-        let scale = self.scale;
-        let frame = Frame {
-            index: self.frames,
-            y: plane(0, &|s| scale.luma(s)),
-            cb: plane(1, &|s| scale.chroma(s)),
-            cr: plane(2, &|s| scale.chroma(s)),
-        };
+    /// The pending bytes as the next frame, in `self.frame`'s planes (kept from frame to frame).
+    fn fill_frame(&mut self) {
+        let plane_bytes = SAMPLES * 2;
+        let lines = [
+            self.scale.luma_line(),
+            self.scale.chroma_line(),
+            self.scale.chroma_line(),
+        ];
+        let planes = [&mut self.frame.y, &mut self.frame.cb, &mut self.frame.cr];
+        for (p, (plane, (gain, offset))) in planes.into_iter().zip(lines).enumerate() {
+            let bytes = &self.pending[p * plane_bytes..(p + 1) * plane_bytes];
+            for (v, b) in plane.iter_mut().zip(bytes.chunks_exact(2)) {
+                *v = f32::from(u16::from_le_bytes([b[0], b[1]])) * gain - offset;
+            }
+        }
+        self.frame.index = self.frames;
         self.frames += 1;
-        frame
     }
 
-    fn analyse(&mut self, frame: &Frame) {
+    fn analyse(&mut self) {
+        let frame = &self.frame;
         let a = &mut self.analyses;
         if let Some(levels) = a.levels.as_mut() {
             levels.add(frame, &self.matrix);

@@ -4,31 +4,29 @@
 
 use crate::probe::VideoStream;
 
-/// Luma and colour-difference weights of one Y'CbCr matrix.
+/// One Y'CbCr → R'G'B' matrix, from its luma weights Kr and Kb (ITU-R BT.601/709/2020).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Matrix {
     pub name: &'static str,
-    kr: f32,
-    kb: f32,
+    /// R' = Y' + r_cr·Cr; G' = Y' − g_cb·Cb − g_cr·Cr; B' = Y' + b_cb·Cb.
+    r_cr: f32,
+    g_cb: f32,
+    g_cr: f32,
+    b_cb: f32,
 }
 
-pub const BT601: Matrix = Matrix {
-    name: "bt601",
-    kr: 0.299,
-    kb: 0.114,
-};
-pub const BT709: Matrix = Matrix {
-    name: "bt709",
-    kr: 0.2126,
-    kb: 0.0722,
-};
-pub const BT2020: Matrix = Matrix {
-    name: "bt2020",
-    kr: 0.2627,
-    kb: 0.0593,
-};
-
 impl Matrix {
+    const fn from_weights(name: &'static str, kr: f32, kb: f32) -> Matrix {
+        let kg = 1.0 - kr - kb;
+        Matrix {
+            name,
+            r_cr: 2.0 * (1.0 - kr),
+            g_cb: 2.0 * kb * (1.0 - kb) / kg,
+            g_cr: 2.0 * kr * (1.0 - kr) / kg,
+            b_cb: 2.0 * (1.0 - kb),
+        }
+    }
+
     /// The matrix named by ffprobe's `color_space` (`bt709`, `smpte170m`, `bt2020nc`, …).
     pub fn named(tag: &str) -> Option<Matrix> {
         match tag {
@@ -39,18 +37,34 @@ impl Matrix {
         }
     }
 
+    /// R', G', B' planes of Y'CbCr planes, into `rgb` (each as long as `y`).
+    pub fn rgb_planes(&self, y: &[f32], cb: &[f32], cr: &[f32], rgb: &mut [Vec<f32>; 3]) {
+        let [r, g, b] = rgb;
+        for ((r, y), cr) in r.iter_mut().zip(y).zip(cr) {
+            *r = y + self.r_cr * cr;
+        }
+        for (((g, y), cb), cr) in g.iter_mut().zip(y).zip(cb).zip(cr) {
+            *g = y - self.g_cb * cb - self.g_cr * cr;
+        }
+        for ((b, y), cb) in b.iter_mut().zip(y).zip(cb) {
+            *b = y + self.b_cb * cb;
+        }
+    }
+
     /// R', G', B' of one Y'CbCr sample (normalised, unclamped).
     #[inline]
     pub fn rgb(&self, y: f32, cb: f32, cr: f32) -> [f32; 3] {
-        let kg = 1.0 - self.kr - self.kb;
-        let r = y + 2.0 * (1.0 - self.kr) * cr;
-        let b = y + 2.0 * (1.0 - self.kb) * cb;
-        let g = y
-            - (2.0 * self.kb * (1.0 - self.kb) / kg) * cb
-            - (2.0 * self.kr * (1.0 - self.kr) / kg) * cr;
-        [r, g, b]
+        [
+            y + self.r_cr * cr,
+            y - self.g_cb * cb - self.g_cr * cr,
+            y + self.b_cb * cb,
+        ]
     }
 }
+
+pub const BT601: Matrix = Matrix::from_weights("bt601", 0.299, 0.114);
+pub const BT709: Matrix = Matrix::from_weights("bt709", 0.2126, 0.0722);
+pub const BT2020: Matrix = Matrix::from_weights("bt2020", 0.2627, 0.0593);
 
 /// The stream's matrix, and how it was chosen: its tag, else the spec's `color_space`, else
 /// by picture size (SD bt601, UHD and larger bt2020, the rest bt709), said in the name.
@@ -108,16 +122,32 @@ impl Scale {
         }
     }
 
-    /// Y' of a 16-bit sample: 0 at black, 1 at white.
-    #[inline]
-    pub fn luma(&self, sample: u16) -> f32 {
-        (f32::from(sample) / 65535.0 - self.black) / self.luma_span
+    /// Y' of a 16-bit sample `s` is `s × gain − offset`: 0 at black, 1 at white.
+    pub fn luma_line(&self) -> (f32, f32) {
+        (
+            1.0 / (65535.0 * self.luma_span),
+            self.black / self.luma_span,
+        )
     }
 
-    /// Cb or Cr of a 16-bit sample: −0.5..0.5.
-    #[inline]
-    pub fn chroma(&self, sample: u16) -> f32 {
-        (f32::from(sample) / 65535.0 - self.zero) / self.chroma_span
+    /// Cb or Cr of a 16-bit sample `s` is `s × gain − offset`: −0.5..0.5.
+    pub fn chroma_line(&self) -> (f32, f32) {
+        (
+            1.0 / (65535.0 * self.chroma_span),
+            self.zero / self.chroma_span,
+        )
+    }
+
+    #[cfg(test)]
+    fn luma(&self, sample: u16) -> f32 {
+        let (gain, offset) = self.luma_line();
+        f32::from(sample) * gain - offset
+    }
+
+    #[cfg(test)]
+    fn chroma(&self, sample: u16) -> f32 {
+        let (gain, offset) = self.chroma_line();
+        f32::from(sample) * gain - offset
     }
 }
 
