@@ -305,12 +305,15 @@ fn hdr_metadata(rules: &HdrRules, probe: &Probe, m: &Measurements) -> Vec<Findin
             ),
         };
         if !present {
-            findings.push(Finding::fail(
-                id,
-                "HDR metadata",
-                name,
-                format!("none on this {transfer} stream"),
-            ));
+            findings.push(
+                Finding::fail(
+                    id,
+                    "HDR metadata",
+                    name,
+                    format!("none on this {transfer} stream"),
+                )
+                .with_at(whole(probe)),
+            );
         }
     }
     if rules.measure != Some(true) || transfer != "smpte2084" {
@@ -329,12 +332,8 @@ fn hdr_metadata(rules: &HdrRules, probe: &Probe, m: &Measurements) -> Vec<Findin
             (Some(declared), Some(measured)) => {
                 let off = (f64::from(declared) - measured).abs() / measured.max(1.0) * 100.0;
                 if off > tolerance {
-                    findings.push(Finding::fail(
-                        id,
-                        name,
-                        expected,
-                        format!("declared {declared} cd/m², measured {measured:.0} cd/m²"),
-                    ));
+                    let actual = format!("declared {declared} cd/m², measured {measured:.0} cd/m²");
+                    findings.push(Finding::fail(id, name, expected, actual).with_at(whole(probe)));
                 }
             }
         }
