@@ -48,10 +48,10 @@ pub struct LevelStretch {
 /// ITU-R BT.1702 screening: `content.flashes`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Flashes {
-    /// The most flashes (luminance) in any 1 s window.
-    pub max_per_s: u32,
+    /// The most flashes (luminance) in any 1 s window: transitions / 2, so 3.5 is seven.
+    pub max_per_s: f64,
     /// The most saturated red flashes in any 1 s window.
-    pub red_max_per_s: u32,
+    pub red_max_per_s: f64,
     /// Stretches where some 1 s window holds more flashes than the spec allows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub windows: Vec<FlashWindow>,
@@ -61,8 +61,8 @@ pub struct Flashes {
 pub struct FlashWindow {
     pub start_s: f64,
     pub end_s: f64,
-    /// The most flashes in one second within the stretch.
-    pub flashes: u32,
+    /// The most flashes in one second within the stretch (transitions / 2).
+    pub flashes: f64,
     /// Saturated red flashes (true) or luminance flashes (false).
     pub red: bool,
 }

@@ -390,3 +390,53 @@ fn hdr_metadata_that_lies_about_the_pictures_is_found() {
         "{found:?}"
     );
 }
+
+/// EA IRIS's own test videos (tests/fixtures/iris, BSD-3) with the per-frame results IRIS
+/// expects: the most luminance transitions in any second, and whether a frame fails, agree.
+#[test]
+fn flash_screening_agrees_with_ea_iris_on_its_test_videos() {
+    require_ffmpeg();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/iris");
+    let dir = temp_dir();
+    let spec = write_spec(dir.path(), "name: pse\ncontent:\n  flashes: {}\n");
+    for name in ["2Hz_6s", "3Hz_6s", "extendedFLONG", "intermitentEF", "gray"] {
+        let expected = std::fs::read_to_string(fixtures.join(format!("{name}.csv"))).expect("csv");
+        let mut lines = expected.lines();
+        let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+        let column = |title: &str| header.iter().position(|h| *h == title).expect(title);
+        let (transitions, failed, time) = (
+            column("LuminanceTransitions"),
+            column("FlashLuminanceFailedFrame"),
+            column("TimeStamp"),
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let most: u32 = rows
+            .iter()
+            .map(|r| r[transitions].parse::<u32>().expect("count"))
+            .max()
+            .expect("rows");
+        // FlashResult::FlashFail is 3 in IRIS's log.
+        let failing: Vec<&str> = rows
+            .iter()
+            .filter(|r| r[failed] == "3")
+            .map(|r| r[time])
+            .collect();
+
+        let media = fixtures.join(format!("{name}.mp4"));
+        let report = check_json(&spec, &[&media]).json();
+        let measured = &report["files"][0]["measurements"]["flashes"];
+        let ours = measured["max_per_s"].as_f64().expect("measured") * 2.0;
+        assert_eq!(
+            ours,
+            f64::from(most),
+            "{name}: transitions in a second, IRIS {most}: {measured}"
+        );
+        let found = findings(&report, 0);
+        let fails = found.iter().any(|(id, _)| id == "content.flashes");
+        assert_eq!(
+            fails,
+            !failing.is_empty(),
+            "{name}: IRIS fails at {failing:?}; {found:?}"
+        );
+    }
+}
