@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod picture;
+pub mod sound;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measurements {
@@ -50,6 +51,18 @@ pub struct Measurements {
     /// HDR static metadata, declared and measured: `video.hdr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hdr: Option<picture::Hdr>,
+    /// Each pair of the first audio stream: `audio.phase`, `audio.stereo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Vec<sound::PairPhase>>,
+    /// Line-up tone found: `audio.tone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<Vec<sound::ToneStretch>>,
+    /// LFE and dialogue-band energies of a 5.1: `audio.layout`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<sound::ChannelBands>,
+    /// The timeline as the decode saw it: `timeline.*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<sound::Segment>>,
 }
 
 /// The channels of `audio.layout`, as the programmes' decode found them: `audio.layout`.

@@ -11,11 +11,13 @@ use super::picture::{
     self,
     logs::{CropLog, IdetLog},
 };
+use super::sound::{self, SoundTap};
 use crate::measurements::picture as picture_m;
+use crate::measurements::sound as sound_m;
 use crate::measurements::{Content, Event, FullDecode};
 use crate::probe::Probe;
 use crate::process::media_url;
-use crate::spec::{ContentRules, LevelsFilter, LevelsRange, VideoRules};
+use crate::spec::{AudioRules, ContentRules, LevelsFilter, LevelsRange, TimelineRules, VideoRules};
 use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
@@ -44,11 +46,34 @@ const DEFAULT_FLASHES_PER_S: u32 = 3;
 /// idet compares lines of the two fields: it reads the middle half of the lines, narrowed to
 /// this width (every line kept), which costs an eighth of a 1080p idet and keeps its verdict.
 const IDET_WIDTH: u32 = 480;
+/// audio.phase: correlation below −0.3…
+const DEFAULT_MIN_CORRELATION: f64 = -0.3;
+/// …for a second is a finding.
+const DEFAULT_PHASE_S: f64 = 1.0;
+/// EBU R 68 and SMPTE RP 155 line-up: 1 kHz.
+const DEFAULT_TONE_HZ: f64 = 1000.0;
 
 /// Runs the content analyses `rules` asks for on `path`. Decode failures come back as
 /// `Content::problem`, so the checks can report them instead of passing.
 pub fn analyse(path: &Path, probe: &Probe, rules: &ContentRules, stall: Duration) -> Content {
-    analyse_sharing_audio(path, probe, rules, None, None, false, stall).content
+    let rules = PassRules {
+        content: rules,
+        video: None,
+        audio: None,
+        timeline: None,
+    };
+    analyse_sharing_audio(path, probe, rules, None, false, stall).content
+}
+
+/// The spec's rules a content pass serves.
+#[derive(Clone, Copy)]
+pub struct PassRules<'a> {
+    pub content: &'a ContentRules,
+    /// MaxCLL/MaxFALL measured or not, and the matrix of an untagged stream.
+    pub video: Option<&'a VideoRules>,
+    /// Phase, stereo, tone and LFE rules.
+    pub audio: Option<&'a AudioRules>,
+    pub timeline: Option<&'a TimelineRules>,
 }
 
 /// What one content pass found, and how far it got.
@@ -77,6 +102,10 @@ pub struct PictureResults {
     pub active_picture: Option<picture_m::ActivePicture>,
     /// Measured (MaxCLL, MaxFALL), cd/m².
     pub light_level: Option<(f64, f64)>,
+    pub phase: Option<Vec<sound_m::PairPhase>>,
+    pub tone: Option<Vec<sound_m::ToneStretch>>,
+    pub channels: Option<sound_m::ChannelBands>,
+    pub timeline: Option<Vec<sound_m::Segment>>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
@@ -84,19 +113,16 @@ pub struct PictureResults {
 /// audio decode went in `Pass::audio`, `None` when no audio went to the tap (no content pass,
 /// no audio, a stream the probe gives no format for). With `full_decode`, the same ffmpeg
 /// also decodes every stream for `file.decode` (`Pass::full_decode`, unless no pass ran).
-/// `video` (the spec's video rules) says whether MaxCLL/MaxFALL are measured and which matrix an
-/// untagged stream has.
 #[allow(clippy::too_many_lines)] // one decode, its taps and its outcome read best in one place
 pub fn analyse_sharing_audio(
     path: &Path,
     probe: &Probe,
-    rules: &ContentRules,
-    video: Option<&VideoRules>,
+    rules: PassRules,
     tap: Option<&mut Sink>,
     full_decode: bool,
     stall: Duration,
 ) -> Pass {
-    let mut plan = Plan::new(probe, rules, video);
+    let mut plan = Plan::new(probe, rules);
     if plan.is_empty() {
         return Pass {
             content: Content::default(),
@@ -116,7 +142,8 @@ pub fn analyse_sharing_audio(
         _ => None,
     });
     let mut tap = tap.filter(|_| format.is_some());
-    plan.pipe_audio = plan.clipping_channels.is_some() || tap.is_some();
+    let mut sound = format.and_then(|f| plan.sound_tap(probe, f));
+    plan.pipe_audio = plan.clipping_channels.is_some() || tap.is_some() || sound.is_some();
     let args = plan.args(path, probe);
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
     let channels = format.map_or(plan.clipping_channels.unwrap_or(2), |f| f.channels);
@@ -133,6 +160,9 @@ pub fn analyse_sharing_audio(
         let mut to_each = |block: &[f32]| {
             if let Some(counter) = clipping.as_mut() {
                 counter.count(block);
+            }
+            if let Some(sound) = sound.as_mut() {
+                sound.push(block);
             }
             if let (Some(sink), Some(format)) = (tap.as_mut(), format)
                 && let Err(e) = sink(format, block)
@@ -185,7 +215,7 @@ pub fn analyse_sharing_audio(
         });
     let full_decode = log.frames.take().map(|f| f.finish(outcome.clone().err()));
     let picture = match &outcome {
-        Ok(()) => plan.picture_results(pictures, log.idet, log.crops, probe),
+        Ok(()) => plan.picture_results(pictures, log.idet, log.crops, sound, probe),
         Err(_) => PictureResults::default(),
     };
     let content = match outcome {
@@ -309,10 +339,19 @@ struct Plan {
     light_level: bool,
     /// The matrix from Y'CbCr to R'G'B', and what the findings call it.
     matrix: (picture::signal::Matrix, String),
+    /// audio.phase / audio.stereo: (correlation threshold, min_s).
+    pairs: Option<(f64, f64)>,
+    /// audio.tone: the frequency, Hz.
+    tone: Option<f64>,
+    /// audio.lfe, or a layout to check the centre against.
+    bands: bool,
+    /// timeline rules: each frame's and each block's class.
+    timeline: bool,
 }
 
 impl Plan {
-    fn new(probe: &Probe, rules: &ContentRules, video: Option<&VideoRules>) -> Plan {
+    fn new(probe: &Probe, asked: PassRules) -> Plan {
+        let (rules, video, audio_rules) = (asked.content, asked.video, asked.audio);
         let picture = probe.video.as_ref();
         let has_video = picture.is_some();
         let audio = probe.audio.first();
@@ -347,6 +386,26 @@ impl Plan {
                 Some(v) => picture::signal::matrix_for(v, spec_space),
                 None => (picture::signal::BT709, "bt709".to_owned()),
             },
+            pairs: audio_rules
+                .filter(|a| a.phase.is_some() || a.stereo.is_some())
+                .filter(|_| audio.is_some())
+                .map(|a| {
+                    let phase = a.phase.as_ref();
+                    (
+                        phase
+                            .and_then(|p| p.min_correlation)
+                            .map_or(DEFAULT_MIN_CORRELATION, |c| c.0),
+                        phase.and_then(|p| p.min_s).map_or(DEFAULT_PHASE_S, |s| s.0),
+                    )
+                }),
+            tone: audio_rules
+                .and_then(|a| a.tone.as_ref())
+                .filter(|_| audio.is_some())
+                .map(|t| t.frequency.map_or(DEFAULT_TONE_HZ, |f| f.0)),
+            bands: audio.is_some() && audio_rules.is_some_and(|a| a.lfe.is_some()),
+            timeline: asked
+                .timeline
+                .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty()),
             black: rules.black.as_ref().filter(|_| has_video).map(|b| {
                 (
                     b.luma_max.map_or(DEFAULT_LUMA_MAX, |l| l.0.min(1.0)),
@@ -396,7 +455,15 @@ impl Plan {
     }
 
     fn is_empty(&self) -> bool {
-        !self.decodes_pictures() && self.silence.is_none() && self.clipping_channels.is_none()
+        !self.decodes_pictures()
+            && self.silence.is_none()
+            && self.clipping_channels.is_none()
+            && !self.listens()
+    }
+
+    /// Whether a sound analysis reads the first audio stream's samples.
+    fn listens(&self) -> bool {
+        self.pairs.is_some() || self.tone.is_some() || self.bands || self.timeline
     }
 
     /// Whether any rule reads the picture.
@@ -406,7 +473,11 @@ impl Plan {
 
     /// Whether the picture tap (pipe:3) is read.
     fn uses_tap(&self) -> bool {
-        self.levels.is_some() || self.flashes.is_some() || self.cadence || self.light_level
+        self.levels.is_some()
+            || self.flashes.is_some()
+            || self.cadence
+            || self.light_level
+            || self.timeline
     }
 
     /// The picture's branches of the graph, each ending in a labelled output: `[v]` black and
@@ -555,8 +626,40 @@ impl Plan {
             duplicates: self
                 .cadence
                 .then(|| picture::duplicates::Duplicates::new(clock)),
+            classes: self.timeline.then(picture::classes::Classes::default),
         };
         Some(picture::Tap::new(scale, self.matrix.0, analyses))
+    }
+
+    /// The sound analyses, when a rule listens to the samples.
+    fn sound_tap(&self, probe: &Probe, format: AudioFormat) -> Option<SoundTap> {
+        if !self.listens() {
+            return None;
+        }
+        let audio = probe.audio.first()?;
+        let origin = audio_origin_s(probe);
+        let positions = sound::Positions::of(audio.channel_layout.as_deref(), format.channels);
+        let analyses = sound::Analyses {
+            pairs: self.pairs.map(|(threshold, min_s)| {
+                sound::pairs::Pairs::new(origin, &positions.pairs, threshold, min_s)
+            }),
+            tone: self
+                .tone
+                .map(|hz| sound::tone::Tone::new(origin, hz, format.rate)),
+            bands: if self.bands {
+                sound::bands::Bands::new(&positions, format.rate)
+            } else {
+                None
+            },
+            classes: self.timeline.then(Vec::new),
+        };
+        let tone_hz = self.tone.unwrap_or(DEFAULT_TONE_HZ);
+        Some(SoundTap::new(
+            format.channels,
+            format.rate,
+            tone_hz,
+            analyses,
+        ))
     }
 
     fn picture_results(
@@ -564,6 +667,7 @@ impl Plan {
         tap: Option<picture::Tap>,
         idet: IdetLog,
         crops: CropLog,
+        sound: Option<SoundTap>,
         probe: &Probe,
     ) -> PictureResults {
         let sar = probe
@@ -582,10 +686,43 @@ impl Plan {
             },
             ..PictureResults::default()
         };
+        let sound = sound.map(SoundTap::finish);
+        let classes = sound.as_ref().and_then(|s| s.classes.clone());
+        if let Some(sound) = sound {
+            results.phase = sound.pairs.map(sound::pairs::Pairs::finish);
+            results.tone = sound.tone.map(sound::tone::Tone::finish);
+            results.channels = sound.bands.map(sound::bands::Bands::finish);
+        }
+        let frame_s = probe
+            .frame_rate()
+            .map(|r| 1.0 / r.as_f64())
+            .filter(|f| f.is_finite() && *f > 0.0)
+            .unwrap_or(0.04);
         let Some(tap) = tap else {
+            if self.timeline {
+                let sounds = classes.unwrap_or_default();
+                results.timeline = Some(super::timeline::segments(
+                    &[],
+                    frame_s,
+                    0.0,
+                    &sounds,
+                    audio_origin_s(probe),
+                ));
+            }
             return results;
         };
         let analyses = tap.analyses;
+        if self.timeline {
+            let pictures = analyses.classes.map(|c| c.frames).unwrap_or_default();
+            let sounds = classes.unwrap_or_default();
+            results.timeline = Some(super::timeline::segments(
+                &pictures,
+                frame_s,
+                video_origin_s(probe),
+                &sounds,
+                audio_origin_s(probe),
+            ));
+        }
         results.levels = analyses.levels.map(picture::levels::Levels::finish);
         results.flashes = analyses.flashes.map(picture::flashes::Screening::finish);
         results.light_level = analyses.light_level.and_then(|l| l.finish());

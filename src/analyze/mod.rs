@@ -15,3 +15,5 @@ pub mod marker;
 pub mod marker_pop;
 pub mod picture;
 pub mod programme;
+pub mod sound;
+pub mod timeline;

@@ -44,6 +44,11 @@ pub fn all(spec: &Spec, probe: &Probe) -> Vec<Finding> {
         bit_depth,
         loudness: _,
         layout: _,
+        // Measured from the samples: `check::sound`.
+        phase: _,
+        stereo: _,
+        tone: _,
+        lfe: _,
     } = rules;
     rule(
         ids::AUDIO_CODEC,

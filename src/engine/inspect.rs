@@ -178,12 +178,19 @@ fn measure(
     let mut shared = None;
     let mut full_decode = spec.integrity.as_ref().is_some_and(|i| i.decode);
     let hdr = spec.video.as_ref().and_then(|v| v.hdr.as_ref());
-    // MaxCLL / MaxFALL are measured in the content pass, with or without content rules.
+    // MaxCLL / MaxFALL, the sound analyses and the timeline are measured in the content pass,
+    // with or without content rules.
     let no_content_rules = crate::spec::ContentRules::default();
-    let mut content_rules = spec.content.as_ref().or_else(|| {
-        hdr.filter(|h| h.measure == Some(true))
-            .map(|_| &no_content_rules)
-    });
+    let listens = spec.audio.as_ref().is_some_and(|a| a.reads_samples());
+    let timeline = spec
+        .timeline
+        .as_ref()
+        .filter(|t| !t.segments.is_empty() || !t.forbid.is_empty());
+    let measures_hdr = hdr.is_some_and(|h| h.measure == Some(true));
+    let mut content_rules = spec
+        .content
+        .as_ref()
+        .or_else(|| (measures_hdr || listens || timeline.is_some()).then_some(&no_content_rules));
     if full_decode || content_rules.is_some() {
         measurements.undecodable = crate::analyze::decoders::undecodable(probe);
         if !measurements.undecodable.is_empty() {
@@ -204,8 +211,12 @@ fn measure(
         let pass = crate::analyze::content::analyse_sharing_audio(
             path,
             probe,
-            rules,
-            spec.video.as_ref(),
+            crate::analyze::content::PassRules {
+                content: rules,
+                video: spec.video.as_ref(),
+                audio: spec.audio.as_ref(),
+                timeline,
+            },
             tap,
             full_decode,
             stall,
@@ -218,6 +229,10 @@ fn measure(
         measurements.flashes = picture.flashes;
         measurements.cadence = picture.cadence;
         measurements.active_picture = picture.active_picture;
+        measurements.phase = picture.phase;
+        measurements.tone = picture.tone;
+        measurements.channels = picture.channels;
+        measurements.timeline = picture.timeline;
         if let Some((max_cll, max_fall)) = picture.light_level {
             let hdr = measurements.hdr.get_or_insert_with(Default::default);
             (hdr.max_cll, hdr.max_fall) = (Some(max_cll), Some(max_fall));

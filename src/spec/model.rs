@@ -91,6 +91,7 @@ with_rule_sections! {
     duration: DurationRules,
     content: ContentRules,
     integrity: IntegrityRules,
+    timeline: TimelineRules,
 }
 
 /// Which files a kind selects: all of the given conditions hold.
@@ -178,6 +179,124 @@ pub struct AudioRules {
     pub loudness: Option<LoudnessRules>,
     /// Programmes as channel references; with a layout, loudness is judged per programme.
     pub layout: Option<Layout>,
+    /// Sustained negative correlation of a pair: `audio.phase`.
+    pub phase: Option<PhaseRules>,
+    /// Dual mono and one-sided stereo: `audio.stereo`.
+    pub stereo: Option<StereoRules>,
+    /// A line-up tone's frequency and level: `audio.tone`.
+    pub tone: Option<ToneRules>,
+    /// Full-range sound on the LFE channel: `audio.layout`.
+    pub lfe: Option<LfeRules>,
+}
+
+impl AudioRules {
+    /// Whether any rule listens to the samples beyond loudness and the layout's programmes.
+    pub fn reads_samples(&self) -> bool {
+        self.phase.is_some() || self.stereo.is_some() || self.tone.is_some() || self.lfe.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseRules {
+    /// Correlation below this (default −0.3)…
+    pub min_correlation: Option<Correlation>,
+    /// …for at least this long (default 1 s) is a finding.
+    pub min_s: Option<Seconds>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StereoRules {
+    /// What a pair must carry (default `stereo`).
+    pub expect: Option<StereoExpectation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StereoExpectation {
+    Stereo,
+    Mono,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToneRules {
+    /// Hz (default 1000).
+    pub frequency: Option<Frequency>,
+    /// Peak level of the sine, dBFS (default −18, EBU R 68).
+    pub level_dbfs: Option<Decibels>,
+    /// ± dB (default 0.5).
+    pub tolerance_db: Option<LevelTolerance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LfeRules {
+    /// Energy above 120 Hz on the LFE, dB relative to its total (default −20).
+    pub max_above_120hz_db: Option<Decibels>,
+}
+
+/// The programme layout along the timeline: `timeline.segment`, `timeline.forbidden`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineRules {
+    /// The segments expected from the start, in order.
+    #[serde(default)]
+    pub segments: Vec<SegmentRule>,
+    /// What may not appear anywhere.
+    #[serde(default)]
+    pub forbid: Vec<Forbidden>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentRule {
+    pub what: SegmentKind,
+    /// The shortest it may be.
+    pub min_s: Option<Seconds>,
+    /// Where it must start: a timecode, or seconds from the start of the file.
+    pub start: Option<SegmentStart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SegmentStart {
+    Seconds(Seconds),
+    Timecode(TimecodeValue),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    BarsTone,
+    Bars,
+    Tone,
+    BlackSilence,
+    Slate,
+    Programme,
+}
+
+impl SegmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SegmentKind::BarsTone => "bars_tone",
+            SegmentKind::Bars => "bars",
+            SegmentKind::Tone => "tone",
+            SegmentKind::BlackSilence => "black_silence",
+            SegmentKind::Slate => "slate",
+            SegmentKind::Programme => "programme",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Forbidden {
+    Bars,
+    Tone,
+    Slate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

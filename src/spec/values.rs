@@ -222,6 +222,12 @@ bounded_numbers! {
     AspectRatio: Bounds::from_to(0.1, 10.0, "");
     /// ± around an aspect ratio.
     AspectTolerance: Bounds::from_to(0.0, 1.0, "");
+    /// A correlation coefficient.
+    Correlation: Bounds::from_to(-1.0, 1.0, "");
+    /// A tone's frequency, within what 48 kHz sound carries.
+    Frequency: Bounds::above_up_to(0.0, 24_000.0, "Hz");
+    /// ± around a level.
+    LevelTolerance: Bounds::above_up_to(0.0, 60.0, "dB");
 }
 
 bounded_counts! {

@@ -9,6 +9,7 @@
 //! ffmpeg's own `idet` and `cropdetect` report on its log (`logs`); the stream's declared HDR
 //! metadata comes from ffprobe (`hdr_tags`).
 
+pub mod classes;
 pub mod duplicates;
 pub mod flashes;
 pub mod hdr_tags;
@@ -49,6 +50,8 @@ pub struct Analyses {
     pub flashes: Option<flashes::Screening>,
     pub light_level: Option<light_level::LightLevel>,
     pub duplicates: Option<duplicates::Duplicates>,
+    /// What each frame shows, for the timeline.
+    pub classes: Option<classes::Classes>,
 }
 
 /// Cuts the tap's byte stream into frames and hands each to the analyses.
@@ -130,6 +133,9 @@ impl Tap {
         }
         if let Some(duplicates) = a.duplicates.as_mut() {
             duplicates.add(frame);
+        }
+        if let Some(classes) = a.classes.as_mut() {
+            classes.add(frame);
         }
     }
 }
