@@ -41,6 +41,22 @@ pub fn segments(
             }),
         }
     }
+    without_blips(out)
+}
+
+/// A single block between two other segments is the seam where one ends and the next begins
+/// (half bars, half black): it joins the segment before it.
+fn without_blips(segments: Vec<Segment>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    let count = segments.len();
+    for (i, segment) in segments.into_iter().enumerate() {
+        let blip = segment.end_s - segment.start_s <= BLOCK_S + 1e-9 && i + 1 < count;
+        match out.last_mut() {
+            Some(last) if blip => last.end_s = segment.end_s,
+            Some(last) if last.what == segment.what => last.end_s = segment.end_s,
+            _ => out.push(segment),
+        }
+    }
     out
 }
 

@@ -38,6 +38,11 @@ pub const CONTENT_FLASHES: &str = "content.flashes";
 pub const CONTENT_CADENCE: &str = "content.cadence";
 pub const CONTENT_ACTIVE_PICTURE: &str = "content.active_picture";
 pub const VIDEO_HDR: &str = "video.hdr";
+pub const AUDIO_PHASE: &str = "audio.phase";
+pub const AUDIO_STEREO: &str = "audio.stereo";
+pub const AUDIO_TONE: &str = "audio.tone";
+pub const TIMELINE_SEGMENT: &str = "timeline.segment";
+pub const TIMELINE_FORBIDDEN: &str = "timeline.forbidden";
 pub const CLIP_TRACKS: &str = "clip.tracks";
 pub const CLIP_SYNC: &str = "clip.sync";
 pub const INTEGRITY_MISMATCH: &str = "integrity.mismatch";
@@ -94,6 +99,11 @@ pub const ALL: &[&str] = &[
     CONTENT_CADENCE,
     CONTENT_ACTIVE_PICTURE,
     VIDEO_HDR,
+    AUDIO_PHASE,
+    AUDIO_STEREO,
+    AUDIO_TONE,
+    TIMELINE_SEGMENT,
+    TIMELINE_FORBIDDEN,
     CLIP_TRACKS,
     CLIP_SYNC,
     INTEGRITY_MISMATCH,

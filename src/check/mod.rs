@@ -10,6 +10,7 @@ mod layout;
 mod loudness;
 mod measured;
 mod picture;
+mod sound;
 mod sync;
 mod timecode;
 mod video;
@@ -56,6 +57,7 @@ pub fn run(spec: &Spec, subject: &Subject) -> Vec<Finding> {
     ));
     findings.extend(measured::content(spec, subject.probe, subject.measurements));
     findings.extend(picture::all(spec, subject.probe, subject.measurements));
+    findings.extend(sound::all(spec, subject.probe, subject.measurements));
     apply_severity(spec, one_missing_audio_per_section(findings))
 }
 

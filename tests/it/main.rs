@@ -41,6 +41,7 @@ mod review_watch;
 mod scan_special_files;
 mod shard;
 mod slurm;
+mod sound_qc;
 mod specs;
 mod sync_marker;
 mod timecode_sources;

@@ -1,5 +1,5 @@
 //! What each frame shows, for the timeline: black, colour bars, a still, or moving pictures.
-//! Bars are found by their columns: in the top two thirds of the picture each column is one
+//! Bars are found by their columns: in the top half of the picture each column is one
 //! flat colour, and across the width at least six bars of distinct colours, several saturated
 //! (SMPTE RP 219 and EBU 75 % bars both are).
 
@@ -58,7 +58,8 @@ fn is_black(frame: &Frame) -> bool {
 }
 
 fn is_bars(frame: &Frame) -> bool {
-    let rows = GRID_H * 2 / 3;
+    // The top half: SMPTE RP 219 bars fill the top 7/12 with the main bars.
+    let rows = GRID_H / 2;
     let mut columns = Vec::with_capacity(GRID_W);
     for x in 0..GRID_W {
         let mut mean = [0.0f32; 3];

@@ -60,7 +60,9 @@ struct Band {
 }
 
 pub struct Bands {
-    lfe: Option<(usize, Biquad)>,
+    /// The LFE channel and its 120 Hz high-pass: two sections, 24 dB per octave, so an LFE's
+    /// own content (a 50 Hz rumble reads −30 dB) stays well below the threshold.
+    lfe: Option<(usize, [Biquad; 2])>,
     lfe_total: f64,
     lfe_high: f64,
     bands: Vec<Band>,
@@ -77,7 +79,7 @@ impl Bands {
             named.extend([("Ls", ls), ("Rs", rs)]);
         }
         Some(Bands {
-            lfe: Some((lfe, Biquad::new(Kind::HighPass, 120.0, rate))),
+            lfe: Some((lfe, [Biquad::new(Kind::HighPass, 120.0, rate); 2])),
             lfe_total: 0.0,
             lfe_high: 0.0,
             bands: named
@@ -100,7 +102,8 @@ impl Bands {
                 && let Some(&x) = frame.get(*channel)
             {
                 let x = f64::from(x);
-                let high = filter.run(x);
+                let first = filter[0].run(x);
+                let high = filter[1].run(first);
                 self.lfe_total += x * x;
                 self.lfe_high += high * high;
             }
