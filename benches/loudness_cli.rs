@@ -2,7 +2,9 @@
 //! rule against `ffmpeg -af ebur128=peak=true` on the same 10-minute 48 kHz 24-bit stereo WAV.
 //!
 //! `cargo bench --bench loudness_cli` builds the release binary, makes the file once, then
-//! times one run of each, three times over, and prints the median ratio. Target ≤ 0.45.
+//! times one run of each, three times over, and prints the median ratio. Target ≤ 0.45, with
+//! the loudness rule alone and with the sound checks that listen to the same decode (phase,
+//! stereo, line-up tone, LFE, and a timeline that forbids bars, tone and slate).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,21 +35,38 @@ fn main() {
     )
     .expect("spec");
 
+    let with_sound = dir.path().join("r128_and_sound.yaml");
+    std::fs::write(
+        &with_sound,
+        "name: r128 and sound\naudio:\n  loudness: {integrated: -23.0, true_peak_max: -1.0, lra_max: 20}\n  phase: {}\n  stereo: {expect: any}\n  tone: {}\n  lfe: {}\ntimeline:\n  forbid: [bars, tone, slate]\n",
+    )
+    .expect("spec");
+    for (title, spec) in [
+        ("loudness rule", &spec),
+        ("loudness + sound checks", &with_sound),
+    ] {
+        println!("{title}:");
+        rounds(&binary, &wav, spec);
+    }
+}
+
+/// `ROUNDS` alternating runs of ffmpeg's meter and `check` with `spec`; prints the median ratio.
+fn rounds(binary: &Path, wav: &Path, spec: &Path) {
     let mut ratios = Vec::new();
     println!("round   ffmpeg ebur128   dailies-qc check   ratio");
     for round in 1..=ROUNDS {
         let ffmpeg = time(
             Command::new("ffmpeg")
                 .args(["-nostdin", "-nostats", "-i"])
-                .arg(&wav)
+                .arg(wav)
                 .args(["-af", "ebur128=peak=true", "-f", "null", "-"]),
         );
         let ours = time(
-            Command::new(&binary)
-                .args(["check", "--spec"])
-                .arg(&spec)
+            Command::new(binary)
+                .args(["check", "--no-cache", "--spec"])
+                .arg(spec)
                 .args(["--format", "json"])
-                .arg(&wav),
+                .arg(wav),
         );
         let ratio = ours.as_secs_f64() / ffmpeg.as_secs_f64();
         println!(

@@ -20,6 +20,13 @@ pub struct PairPhase {
     pub side_to_mid_db: f64,
     /// RMS level of each side, dBFS.
     pub levels_dbfs: [f64; 2],
+    /// Where the first block starts, seconds; blocks are 400 ms.
+    #[serde(default)]
+    pub curve_start_s: f64,
+    /// The correlation of each block (`null` where both sides are silent), for the review's
+    /// correlation strip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub curve: Vec<Option<f64>>,
 }
 
 /// A line-up tone found: `audio.tone`.

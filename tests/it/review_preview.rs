@@ -331,3 +331,64 @@ fn no_color_says_the_preview_needs_colour_and_decodes_nothing() {
     let text = terminal.backend().to_string();
     assert!(text.contains("preview needs colour"), "{text}");
 }
+
+#[test]
+fn correlation_strip_of_a_phase_finding() {
+    use dailies_qc::check::{At, Finding, ids};
+    use dailies_qc::measurements::sound::PairPhase;
+    use dailies_qc::tui::update::update;
+
+    let mut report = sample::report(3);
+    let file = &mut report.files[0];
+    // 20 s of a pair in phase, out of phase from 8 s to 12 s.
+    let curve = (0..50)
+        .map(|i| Some(if (20..30).contains(&i) { -0.95 } else { 0.8 }))
+        .collect();
+    file.measurements.phase = Some(vec![PairPhase {
+        pair: "L/R".into(),
+        min_correlation: -0.95,
+        correlation: 0.4,
+        curve,
+        ..PairPhase::default()
+    }]);
+    file.findings.insert(
+        0,
+        Finding::fail(
+            ids::AUDIO_PHASE,
+            "phase of L/R",
+            "correlation above -0.3",
+            "out of phase for 4.0 s",
+        )
+        .with_at(Some(At {
+            start: "10:00:08:00".into(),
+            end: Some("10:00:12:00".into()),
+        })),
+    );
+    let mut model = Model::new(
+        sample::spec_info(),
+        "alice".into(),
+        Some(report),
+        sample::fixed_clock,
+    );
+    for _ in 0..30 {
+        if model
+            .selected_finding()
+            .is_some_and(|f| f.check == ids::AUDIO_PHASE)
+        {
+            break;
+        }
+        for msg in keys("n") {
+            update(&mut model, msg);
+        }
+    }
+    assert!(
+        model
+            .selected_finding()
+            .is_some_and(|f| f.check == ids::AUDIO_PHASE)
+    );
+    let mut terminal = Terminal::new(TestBackend::new(100, 36)).unwrap();
+    terminal.draw(|f| views::draw(f, &model)).unwrap();
+    let text = terminal.backend().to_string();
+    assert!(text.contains("Correlation (L/R, 400 ms)"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -31,6 +31,7 @@ struct Pair {
     /// The run of blocks below the threshold: (first block, last block).
     run: Option<(u64, u64)>,
     negative: Vec<Event>,
+    curve: Vec<Option<f64>>,
 }
 
 impl Pairs {
@@ -59,6 +60,7 @@ impl Pairs {
                     n: 0,
                     run: None,
                     negative: Vec::new(),
+                    curve: Vec::new(),
                 })
                 .collect(),
         }
@@ -97,6 +99,7 @@ impl Pairs {
             if let Some(c) = correlation {
                 pair.min = pair.min.min(c);
             }
+            pair.curve.push(correlation.map(round2));
             match correlation {
                 Some(c) if c < threshold => {
                     pair.run = Some(pair.run.map_or((index, index), |(first, _)| (first, index)));
@@ -125,6 +128,8 @@ impl Pairs {
                     negative: std::mem::take(&mut p.negative),
                     side_to_mid_db: round2(10.0 * (p.side.max(1e-20) / p.mid.max(1e-20)).log10()),
                     levels_dbfs: [db(p.ll), db(p.rr)],
+                    curve_start_s: origin,
+                    curve: std::mem::take(&mut p.curve),
                 }
             })
             .collect()

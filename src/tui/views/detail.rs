@@ -17,6 +17,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let area = super::frame_preview::draw(frame, area, model, theme);
     let area = super::loudness_chart::draw(frame, area, model, theme);
+    let area = super::correlation_strip::draw(frame, area, model, theme);
     let area = super::marker_waveform::draw(frame, area, model, theme);
     let block = pane(" Detail ".into(), false, theme);
     let Some(row) = model.selected_row() else {

@@ -1,6 +1,7 @@
 //! Drawing: each view borrows the model and draws one region. Everything from the report is
 //! passed through `escape_control` before it reaches the terminal.
 
+mod correlation_strip;
 mod detail;
 mod files;
 mod findings;
