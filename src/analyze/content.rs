@@ -345,8 +345,10 @@ struct Plan {
     tone: Option<f64>,
     /// audio.lfe, or a layout to check the centre against.
     bands: bool,
-    /// timeline rules: each frame's and each block's class.
+    /// timeline rules: each block's class…
     timeline: bool,
+    /// …and each frame's, when there is a picture.
+    timeline_pictures: bool,
 }
 
 impl Plan {
@@ -406,6 +408,11 @@ impl Plan {
             timeline: asked
                 .timeline
                 .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty()),
+            // A sound file's timeline is its sound alone.
+            timeline_pictures: has_video
+                && asked
+                    .timeline
+                    .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty()),
             black: rules.black.as_ref().filter(|_| has_video).map(|b| {
                 (
                     b.luma_max.map_or(DEFAULT_LUMA_MAX, |l| l.0.min(1.0)),
@@ -477,7 +484,7 @@ impl Plan {
             || self.flashes.is_some()
             || self.cadence
             || self.light_level
-            || self.timeline
+            || self.timeline_pictures
     }
 
     /// The picture's branches of the graph, each ending in a labelled output: `[v]` black and
@@ -626,7 +633,9 @@ impl Plan {
             duplicates: self
                 .cadence
                 .then(|| picture::duplicates::Duplicates::new(clock)),
-            classes: self.timeline.then(picture::classes::Classes::default),
+            classes: self
+                .timeline_pictures
+                .then(picture::classes::Classes::default),
         };
         Some(picture::Tap::new(scale, self.matrix.0, analyses))
     }

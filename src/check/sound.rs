@@ -3,7 +3,7 @@
 //! dialogue off the centre (`audio.layout`, warnings), and the programme layout along the
 //! timeline (`timeline.segment`, `timeline.forbidden`).
 
-use super::measured::{MAX_EVENTS, NOT_RUN, span};
+use super::measured::{MAX_EVENTS, NOT_RUN, could_not_analyse, span};
 use super::{Finding, Severity, ids, locate};
 use crate::measurements::sound::{PairPhase, Segment};
 use crate::measurements::{Event, Measurements};
@@ -21,6 +21,13 @@ const ONE_SIDED_DB: f64 = 20.0;
 
 pub fn all(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let mut findings = Vec::new();
+    if let Some(problem) = m.content.as_ref().and_then(|c| c.problem.as_deref()) {
+        // The decode these rules listen to failed: each says so instead of "not measured".
+        return asked_ids(spec)
+            .into_iter()
+            .map(|(id, what)| could_not_analyse(id, what, "measured".to_owned(), problem))
+            .collect();
+    }
     if let Some(audio) = spec.audio.as_ref() {
         findings.extend(audio_rules(audio, probe, m));
     }
@@ -28,6 +35,30 @@ pub fn all(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
         findings.extend(timeline_rules(timeline, probe, m));
     }
     findings
+}
+
+/// The checks of this module the spec asks for: (id, name).
+fn asked_ids(spec: &Spec) -> Vec<(&'static str, &'static str)> {
+    let mut asked = Vec::new();
+    if let Some(a) = spec.audio.as_ref() {
+        if a.phase.is_some() {
+            asked.push((ids::AUDIO_PHASE, "phase"));
+        }
+        if a.stereo.is_some() {
+            asked.push((ids::AUDIO_STEREO, "stereo"));
+        }
+        if a.tone.is_some() {
+            asked.push((ids::AUDIO_TONE, "line-up tone"));
+        }
+    }
+    if spec
+        .timeline
+        .as_ref()
+        .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty())
+    {
+        asked.push((ids::TIMELINE_SEGMENT, "timeline"));
+    }
+    asked
 }
 
 fn event(start_s: f64, end_s: f64) -> Event {

@@ -221,7 +221,9 @@ fn measure(
             full_decode,
             stall,
         );
-        if spec.content.is_some() {
+        // Without content rules the pass still ran for other rules: a failed pass is kept, so
+        // their findings say why they have no measurement.
+        if spec.content.is_some() || pass.content.problem.is_some() {
             measurements.content = Some(pass.content);
         }
         let picture = pass.picture;

@@ -99,7 +99,8 @@ kinds:
     match: {include: [\"*.mov\"], has: [video]}
   - name: sound
     match: {include: [\"*.wav\"], has: [audio], lacks: [video]}
-    audio: {sample_rate: 48000}
+    audio: {sample_rate: 48000, tone: {frequency: 1000, level_dbfs: -18}}  # ffmpeg's sine: -18.06
+    timeline: {forbid: [bars, slate]}
 double_system: {picture: picture, sound: sound, mos: '(?i)_MOS'}
 timecode: {rate: 24}
 ";
