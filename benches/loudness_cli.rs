@@ -6,16 +6,17 @@
 //! the loudness rule alone and with the sound checks that listen to the same decode (phase,
 //! stereo, line-up tone, LFE, and a timeline that forbids bars, tone and slate).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const SECONDS: u32 = 600;
 const ROUNDS: usize = 3;
 const TARGET: f64 = 0.45;
 
 fn main() {
-    let binary = release_binary();
+    let binary = common::release_binary();
     let dir = tempfile::tempdir().expect("tempdir");
     let wav = dir.path().join("programme.wav");
     let made = Command::new("ffmpeg")
@@ -55,13 +56,13 @@ fn rounds(binary: &Path, wav: &Path, spec: &Path) {
     let mut ratios = Vec::new();
     println!("round   ffmpeg ebur128   dailies-qc check   ratio");
     for round in 1..=ROUNDS {
-        let ffmpeg = time(
+        let (ffmpeg, _) = common::timed_run(
             Command::new("ffmpeg")
                 .args(["-nostdin", "-nostats", "-i"])
                 .arg(wav)
                 .args(["-af", "ebur128=peak=true", "-f", "null", "-"]),
         );
-        let ours = time(
+        let (ours, _) = common::timed_run(
             Command::new(binary)
                 .args(["check", "--no-cache", "--spec"])
                 .arg(spec)
@@ -80,32 +81,4 @@ fn rounds(binary: &Path, wav: &Path, spec: &Path) {
     let median = ratios[ROUNDS / 2];
     let verdict = if median <= TARGET { "met" } else { "MISSED" };
     println!("median ratio {median:.2} (target ≤ {TARGET:.2}: {verdict})");
-}
-
-/// Builds `dailies-qc` in release mode (a no-op when it is up to date) and returns its path.
-fn release_binary() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--bin", "dailies-qc"])
-        .current_dir(root)
-        .status()
-        .expect("run cargo");
-    assert!(built.success(), "release build failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("release").join("dailies-qc")
-}
-
-/// Wall time of one run; its output is discarded (a failing QC verdict is exit 1, not an error).
-fn time(command: &mut Command) -> Duration {
-    let start = Instant::now();
-    let out = command.output().expect("run");
-    let elapsed = start.elapsed();
-    assert!(
-        out.status.code().is_some_and(|code| code <= 1),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elapsed
 }

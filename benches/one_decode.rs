@@ -7,9 +7,9 @@
 //! Length: `ONE_DECODE_BENCH_S` seconds (default 60, to keep the bench to about two minutes;
 //! the figure is for 600). Three rounds, each side alternating; the median ratio counts.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 3;
 const TARGET: f64 = 1.2;
@@ -34,7 +34,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
-    let binary = release_binary();
+    let binary = common::release_binary();
     let dir = tempfile::tempdir().expect("tempdir");
     let media = dir.path().join("master.mov");
     let made = Command::new("ffmpeg")
@@ -73,14 +73,14 @@ fn main() {
     println!("{seconds} s of 1080p25 ProRes 422 HQ + 24-bit stereo");
     println!("round   ffmpeg -f null   dailies-qc check   ratio");
     for round in 1..=ROUNDS {
-        let ffmpeg = time(
+        let ffmpeg = common::timed_run(
             Command::new("ffmpeg")
                 .args(["-nostdin", "-nostats", "-v", "error", "-i"])
                 .arg(&media)
                 .args(["-f", "null", "-"]),
         )
         .0;
-        let (ours, report) = time(
+        let (ours, report) = common::timed_run(
             Command::new(&binary)
                 .args(["check", "--no-cache", "--format", "json", "--spec"])
                 .arg(&spec)
@@ -112,32 +112,4 @@ fn main() {
     let median = ratios[ROUNDS / 2];
     let verdict = if median <= TARGET { "met" } else { "MISSED" };
     println!("median ratio {median:.2} (target ≤ {TARGET:.2}: {verdict})");
-}
-
-/// Builds `dailies-qc` in release mode (a no-op when it is up to date) and returns its path.
-fn release_binary() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--bin", "dailies-qc"])
-        .current_dir(root)
-        .status()
-        .expect("run cargo");
-    assert!(built.success(), "release build failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("release").join("dailies-qc")
-}
-
-/// Wall time of one run and its stdout (a failing QC verdict is exit 1, not an error).
-fn time(command: &mut Command) -> (Duration, Vec<u8>) {
-    let start = Instant::now();
-    let out = command.output().expect("run");
-    let elapsed = start.elapsed();
-    assert!(
-        out.status.code().is_some_and(|code| code <= 1),
-        "{command:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (elapsed, out.stdout)
 }

@@ -9,7 +9,9 @@
 //! meter's work is the same, but ffmpeg demuxes and decodes two streams where the baseline has
 //! one, and joins them (≈ 0.15 s of CPU per 10 minutes of stereo).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -19,7 +21,7 @@ const TARGET: f64 = 1.2;
 const LOUDNESS: &str = "  loudness: {integrated: -23.0, true_peak_max: -1.0, lra_max: 20}\n";
 
 fn main() {
-    let binary = release_binary();
+    let binary = common::release_binary();
     let dir = tempfile::tempdir().expect("tempdir");
     let source =
         format!("anoisesrc=d={SECONDS}:c=pink:r=48000:a=0.2:seed=1,pan=stereo|c0=c0|c1=0.7*c0");
@@ -109,21 +111,6 @@ fn ffmpeg(args: &[&str], out: &Path) {
         .status()
         .expect("run ffmpeg");
     assert!(made.success(), "ffmpeg could not make {}", out.display());
-}
-
-/// Builds `dailies-qc` in release mode (a no-op when it is up to date) and returns its path.
-fn release_binary() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--bin", "dailies-qc"])
-        .current_dir(root)
-        .status()
-        .expect("run cargo");
-    assert!(built.success(), "release build failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("release").join("dailies-qc")
 }
 
 /// Wall and CPU time of one `check`; a failing QC verdict is exit 1, not an error.

@@ -337,3 +337,32 @@ pub fn adopt_orphans() {
 pub fn reap_orphans() {
     while let Ok(Some(_)) = rustix::process::wait(rustix::process::WaitOptions::empty()) {}
 }
+
+/// Builds `dailies-qc` in release mode (a no-op when it is up to date) and returns its path:
+/// the benches that time `check` end to end run it as a user does.
+pub fn release_binary() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--bin", "dailies-qc"])
+        .current_dir(root)
+        .status()
+        .expect("run cargo");
+    assert!(built.success(), "release build failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("release").join("dailies-qc")
+}
+
+/// Wall time of one run and its stdout (a failing QC verdict is exit 1, not an error).
+pub fn timed_run(command: &mut Command) -> (std::time::Duration, Vec<u8>) {
+    let start = std::time::Instant::now();
+    let out = command.output().expect("run");
+    let elapsed = start.elapsed();
+    assert!(
+        out.status.code().is_some_and(|code| code <= 1),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (elapsed, out.stdout)
+}
