@@ -4,6 +4,11 @@
 //! is asked for, on to stdout as f32 samples that are counted here. Detectors log events to
 //! stderr.
 
+mod detectors;
+mod taps;
+
+pub use taps::PictureResults;
+
 use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
 use super::full_decode::{self, FrameLog};
@@ -11,13 +16,11 @@ use super::picture::{
     self,
     logs::{CropLog, IdetLog},
 };
-use super::sound::{self, SoundTap};
-use crate::measurements::picture as picture_m;
-use crate::measurements::sound as sound_m;
 use crate::measurements::{Content, Event, FullDecode};
 use crate::probe::Probe;
 use crate::process::media_url;
 use crate::spec::{AudioRules, ContentRules, LevelsFilter, LevelsRange, TimelineRules, VideoRules};
+use detectors::{ClipCounter, is_detector_line, parse_black, parse_start_end};
 use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
@@ -28,11 +31,6 @@ use std::time::Duration;
 /// 1080p; luma only, as a freeze that changes only colour does not happen in practice.
 /// `extractplanes` rather than `format=gray`, which would stretch video range to full range.
 const DETECT_SCALE: &str = "scale=480:270:flags=neighbor,format=yuv420p,extractplanes=y";
-/// Clipped samples closer together than this form one stretch (one finding).
-const CLIP_MERGE_S: f64 = 0.02;
-/// A sample at or above this (linear, −0.01 dBFS) counts as clipped: full scale after 16- and
-/// 24-bit quantisation, and what a clipped float master reads as.
-const CLIP_LEVEL: f64 = 0.99885;
 /// Default luma threshold of `content.black` (fraction of the legal range).
 const DEFAULT_LUMA_MAX: f64 = 0.10;
 const DEFAULT_FREEZE_NOISE_DB: f64 = -60.0;
@@ -91,21 +89,6 @@ pub struct Pass {
     pub full_decode: Option<FullDecode>,
     /// What the picture checks measured (nothing when the pass failed).
     pub picture: PictureResults,
-}
-
-/// The picture checks' measurements from one pass; `None` where not asked for.
-#[derive(Default)]
-pub struct PictureResults {
-    pub levels: Option<picture_m::Levels>,
-    pub flashes: Option<picture_m::Flashes>,
-    pub cadence: Option<picture_m::Cadence>,
-    pub active_picture: Option<picture_m::ActivePicture>,
-    /// Measured (MaxCLL, MaxFALL), cd/m².
-    pub light_level: Option<(f64, f64)>,
-    pub phase: Option<Vec<sound_m::PairPhase>>,
-    pub tone: Option<Vec<sound_m::ToneStretch>>,
-    pub channels: Option<sound_m::ChannelBands>,
-    pub timeline: Option<Vec<sound_m::Segment>>,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
@@ -604,145 +587,6 @@ impl Plan {
         args
     }
 
-    /// The tap's analyses, when a rule reads the pictures.
-    fn picture_tap(&self, probe: &Probe) -> Option<picture::Tap> {
-        let video = probe.video.as_ref().filter(|_| self.uses_tap())?;
-        let frame_s = video
-            .frame_rate()
-            .map(|r| 1.0 / r.as_f64())
-            .filter(|f| f.is_finite() && *f > 0.0)
-            .unwrap_or(0.04);
-        let clock = picture::levels::Clock {
-            origin_s: video_origin_s(probe),
-            frame_s,
-        };
-        let scale = picture::signal::Scale::new(
-            video.bit_depth().unwrap_or(8),
-            picture::signal::is_full_range(video),
-        );
-        let analyses = picture::Analyses {
-            levels: self.levels.map(|(limits, area, box3)| {
-                picture::levels::Levels::new(clock, limits, area, box3, self.matrix.1.clone())
-            }),
-            flashes: self
-                .flashes
-                .map(|(area, max, red)| picture::flashes::Screening::new(clock, area, max, red)),
-            light_level: self
-                .light_level
-                .then(picture::light_level::LightLevel::default),
-            duplicates: self
-                .cadence
-                .then(|| picture::duplicates::Duplicates::new(clock)),
-            classes: self
-                .timeline_pictures
-                .then(picture::classes::Classes::default),
-        };
-        Some(picture::Tap::new(scale, self.matrix.0, analyses))
-    }
-
-    /// The sound analyses, when a rule listens to the samples.
-    fn sound_tap(&self, probe: &Probe, format: AudioFormat) -> Option<SoundTap> {
-        if !self.listens() {
-            return None;
-        }
-        let audio = probe.audio.first()?;
-        let origin = audio_origin_s(probe);
-        let positions = sound::Positions::of(audio.channel_layout.as_deref(), format.channels);
-        let analyses = sound::Analyses {
-            pairs: self.pairs.map(|(threshold, min_s)| {
-                sound::pairs::Pairs::new(origin, &positions.pairs, threshold, min_s)
-            }),
-            tone: self
-                .tone
-                .map(|hz| sound::tone::Tone::new(origin, hz, format.rate)),
-            bands: if self.bands {
-                sound::bands::Bands::new(&positions, format.rate)
-            } else {
-                None
-            },
-            classes: self.timeline.then(Vec::new),
-        };
-        let tone_hz = self.tone.unwrap_or(DEFAULT_TONE_HZ);
-        Some(SoundTap::new(
-            format.channels,
-            format.rate,
-            tone_hz,
-            analyses,
-        ))
-    }
-
-    fn picture_results(
-        &self,
-        tap: Option<picture::Tap>,
-        idet: IdetLog,
-        crops: CropLog,
-        sound: Option<SoundTap>,
-        probe: &Probe,
-    ) -> PictureResults {
-        let sar = probe
-            .video
-            .as_ref()
-            .and_then(|v| v.sar.as_deref())
-            .and_then(|s| s.split_once(':'))
-            .and_then(|(n, d)| Some(n.parse::<f64>().ok()? / d.parse::<f64>().ok()?))
-            .filter(|r| r.is_finite() && *r > 0.0)
-            .unwrap_or(1.0);
-        let mut results = PictureResults {
-            active_picture: if self.active_picture {
-                crops.finish(sar)
-            } else {
-                None
-            },
-            ..PictureResults::default()
-        };
-        let sound = sound.map(SoundTap::finish);
-        let classes = sound.as_ref().and_then(|s| s.classes.clone());
-        if let Some(sound) = sound {
-            results.phase = sound.pairs.map(sound::pairs::Pairs::finish);
-            results.tone = sound.tone.map(sound::tone::Tone::finish);
-            results.channels = sound.bands.map(sound::bands::Bands::finish);
-        }
-        let frame_s = probe
-            .frame_rate()
-            .map(|r| 1.0 / r.as_f64())
-            .filter(|f| f.is_finite() && *f > 0.0)
-            .unwrap_or(0.04);
-        let Some(tap) = tap else {
-            if self.timeline {
-                let sounds = classes.unwrap_or_default();
-                results.timeline = Some(super::timeline::segments(
-                    &[],
-                    frame_s,
-                    0.0,
-                    &sounds,
-                    audio_origin_s(probe),
-                ));
-            }
-            return results;
-        };
-        let analyses = tap.analyses;
-        if self.timeline {
-            let pictures = analyses.classes.map(|c| c.frames).unwrap_or_default();
-            let sounds = classes.unwrap_or_default();
-            results.timeline = Some(super::timeline::segments(
-                &pictures,
-                frame_s,
-                video_origin_s(probe),
-                &sounds,
-                audio_origin_s(probe),
-            ));
-        }
-        results.levels = analyses.levels.map(picture::levels::Levels::finish);
-        results.flashes = analyses.flashes.map(picture::flashes::Screening::finish);
-        results.light_level = analyses.light_level.and_then(|l| l.finish());
-        if self.cadence {
-            let mut cadence = idet.finish().unwrap_or_default();
-            cadence.duplicates = analyses.duplicates.map(|d| d.finish()).unwrap_or_default();
-            results.cadence = Some(cadence);
-        }
-        results
-    }
-
     /// Reads the events from `detectors`, the detectors' own lines of ffmpeg's log: its info
     /// log also echoes file names and tags, which could otherwise spell `silence_start: 1`
     /// and fake an event.
@@ -796,115 +640,6 @@ fn silence_filter((level_db, d): (f64, f64)) -> String {
     format!("silencedetect=n={level_db}dB:d={d}")
 }
 
-/// A line logged by a `*detect` filter (`[blackdetect @ 0x…]`, `[Parsed_silencedetect_3 @ 0x…]`).
-fn is_detector_line(line: &str) -> bool {
-    line.strip_prefix('[')
-        .and_then(|rest| rest.split_once(']'))
-        .is_some_and(|(tag, _)| tag.contains("detect") && tag.contains(" @ "))
-}
-
-/// The number after `key` on a line, e.g. `black_start:1.5` or `silence_start: 1.5`.
-fn value_after(line: &str, key: &str) -> Option<f64> {
-    let rest = line.split(key).nth(1)?;
-    rest.trim_start()
-        .split(|c: char| c.is_whitespace() || c == '|')
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// `black_start:1 black_end:3.52 black_duration:2.52` lines.
-fn parse_black(stderr: &str) -> Vec<Event> {
-    stderr
-        .lines()
-        .filter(|l| l.contains("blackdetect"))
-        .filter_map(|l| {
-            Some(Event {
-                start_s: value_after(l, "black_start:")?,
-                end_s: value_after(l, "black_end:")?,
-            })
-        })
-        .collect()
-}
-
-/// Start/end lines logged separately (freezedetect, silencedetect). An event still open at
-/// the end of the stream (ffmpeg does not always close it) ends at `stream_end`.
-fn parse_start_end(stderr: &str, start_key: &str, end_key: &str, stream_end: f64) -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut open = None;
-    for line in stderr.lines() {
-        if let Some(start) = value_after(line, start_key) {
-            open = Some(start);
-        } else if let Some(end) = value_after(line, end_key)
-            && let Some(start_s) = open.take()
-        {
-            events.push(Event {
-                start_s,
-                end_s: end,
-            });
-        }
-    }
-    if let Some(start_s) = open {
-        events.push(Event {
-            start_s,
-            end_s: stream_end.max(start_s),
-        });
-    }
-    events
-}
-
-/// Counts full-scale samples in the f32 stream ffmpeg writes, and the stretches holding them.
-struct ClipCounter {
-    channels: u64,
-    rate: f64,
-    /// Where the audio stream starts in the file, seconds.
-    start_s: f64,
-    /// Samples (all channels) seen so far.
-    samples: u64,
-    total: u64,
-    stretches: Vec<Event>,
-}
-
-impl ClipCounter {
-    fn new(channels: u32, rate: u32, start_s: f64) -> ClipCounter {
-        ClipCounter {
-            channels: u64::from(channels.max(1)),
-            rate: f64::from(rate.max(1)),
-            start_s: if start_s.is_finite() { start_s } else { 0.0 },
-            samples: 0,
-            total: 0,
-            stretches: Vec::new(),
-        }
-    }
-
-    fn count(&mut self, samples: &[f32]) {
-        for &sample in samples {
-            if f64::from(sample.abs()) >= CLIP_LEVEL {
-                self.clipped_at(self.samples / self.channels);
-            }
-            self.samples += 1;
-        }
-    }
-
-    fn clipped_at(&mut self, frame: u64) {
-        self.total += 1;
-        let start = self.start_s + frame as f64 / self.rate;
-        let end = start + 1.0 / self.rate;
-        match self.stretches.last_mut() {
-            Some(last) if start <= last.end_s + CLIP_MERGE_S => last.end_s = last.end_s.max(end),
-            _ => self.stretches.push(Event {
-                start_s: start,
-                end_s: end,
-            }),
-        }
-    }
-
-    /// Total clipped samples (all channels) and the stretches.
-    fn finish(self) -> (u64, Vec<Event>) {
-        (self.total, self.stretches)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -924,62 +659,6 @@ mod tests {
         let events = parse_start_end(&only, "silence_start:", "silence_end:", 8.0);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].start_s, 2.5);
-    }
-
-    #[test]
-    fn parses_detector_logs() {
-        let log = "[blackdetect @ 0x1] black_start:1 black_end:3.52 black_duration:2.52\n\
-                   [freezedetect @ 0x2] lavfi.freezedetect.freeze_start: 1\n\
-                   [freezedetect @ 0x2] lavfi.freezedetect.freeze_duration: 2.52\n\
-                   [freezedetect @ 0x2] lavfi.freezedetect.freeze_end: 3.52\n\
-                   [freezedetect @ 0x2] lavfi.freezedetect.freeze_start: 5.96\n\
-                   [silencedetect @ 0x3] silence_start: 2\n\
-                   [silencedetect @ 0x3] silence_end: 5 | silence_duration: 3\n";
-        assert_eq!(
-            parse_black(log),
-            vec![Event {
-                start_s: 1.0,
-                end_s: 3.52
-            }]
-        );
-        let freezes = parse_start_end(log, "freezedetect.freeze_start:", "freeze_end:", 8.0);
-        assert_eq!(freezes.len(), 2);
-        assert_eq!(
-            freezes[1],
-            Event {
-                start_s: 5.96,
-                end_s: 8.0
-            }
-        );
-        let silences = parse_start_end(log, "silence_start:", "silence_end:", 8.0);
-        assert_eq!(
-            silences,
-            vec![Event {
-                start_s: 2.0,
-                end_s: 5.0
-            }]
-        );
-    }
-
-    #[test]
-    fn clipped_samples_merge_into_stretches() {
-        // Stereo at 1 kHz: frames 10 (both channels) and 15 clip, then frame 500.
-        let mut samples = vec![0.0_f32; 2 * 1000];
-        samples[20] = 1.0;
-        samples[21] = -1.0;
-        samples[31] = 0.9995;
-        samples[1000] = -1.0;
-        samples[1001] = 0.99; // below full scale
-        let mut counter = ClipCounter::new(2, 1000, 0.5);
-        for block in samples.chunks(6) {
-            counter.count(block);
-        }
-        let (total, stretches) = counter.finish();
-        assert_eq!(total, 4);
-        assert_eq!(stretches.len(), 2);
-        assert!((stretches[0].start_s - 0.510).abs() < 1e-9);
-        assert!((stretches[0].end_s - 0.516).abs() < 1e-9);
-        assert!((stretches[1].start_s - 1.0).abs() < 1e-9);
     }
 
     #[test]
