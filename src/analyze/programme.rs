@@ -48,6 +48,25 @@ pub struct ProgrammeReading {
     /// For each source, in order: every sample decoded was exactly zero.
     pub silent: Vec<bool>,
     pub decoded: Decoded,
+    /// What the sound analyses heard, when asked to listen.
+    pub heard: Listened,
+}
+
+/// The sound analyses a programme decode also runs (`audio.phase`, `audio.stereo`,
+/// `audio.lfe`): its pairs and channels are named by the layout's roles.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listen {
+    /// Correlation threshold and the shortest stretch below it, for each L/R, Ls/Rs pair.
+    pub pairs: Option<(f64, f64)>,
+    /// LFE and dialogue-band energies.
+    pub bands: bool,
+}
+
+/// What they heard, over every programme of a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listened {
+    pub phase: Vec<crate::measurements::sound::PairPhase>,
+    pub bands: Option<crate::measurements::sound::ChannelBands>,
 }
 
 /// Decodes a programme once; with `meter`, measures its loudness on the way. `locate` turns
@@ -56,6 +75,8 @@ pub struct ProgrammeReading {
 pub fn measure_programme(
     request: &ProgrammeRequest,
     meter: bool,
+    listen: Option<Listen>,
+    name: &str,
     locate: &dyn Fn(f64) -> String,
 ) -> Result<ProgrammeReading, String> {
     let channels = request.sources.len();
@@ -74,6 +95,7 @@ pub fn measure_programme(
     };
     let weights = request.sources.iter().map(|s| weight(s.role)).collect();
     let mut meter = meter.then(|| StreamMeter::weighted(weights));
+    let mut ears = listen.map(|listen| ears(request, listen, name));
     let mut heard = vec![false; channels];
     let mut frames_of = F32Frames::new(format.channels);
     let mut frames = 0u64;
@@ -95,6 +117,9 @@ pub fn measure_programme(
                             *heard |= *sample != 0.0;
                         }
                     }
+                }
+                if let Some(ears) = ears.as_mut() {
+                    ears.push(block);
                 }
                 match meter.as_mut() {
                     Some(meter) => meter.add(format, block),
@@ -119,11 +144,45 @@ pub fn measure_programme(
         ..decoded
     };
     let loudness = meter.map(|m| m.finish(&decoded, locate)).transpose()?;
+    let heard_by_ears = ears
+        .map(|ears| {
+            let analyses = ears.finish();
+            Listened {
+                phase: analyses
+                    .pairs
+                    .map(super::sound::pairs::Pairs::finish)
+                    .unwrap_or_default(),
+                bands: analyses.bands.map(super::sound::bands::Bands::finish),
+            }
+        })
+        .unwrap_or_default();
     Ok(ProgrammeReading {
         loudness,
         silent: heard.iter().map(|heard| !heard).collect(),
         decoded,
+        heard: heard_by_ears,
     })
+}
+
+/// The sound analyses over a programme's channels, placed by their roles.
+fn ears(request: &ProgrammeRequest, listen: Listen, name: &str) -> super::sound::SoundTap {
+    use super::sound::{Analyses, Positions, SoundTap, bands::Bands, pairs::Pairs};
+    let roles: Vec<Role> = request.sources.iter().map(|s| s.role).collect();
+    let positions = Positions::of_roles(name, &roles);
+    let analyses = Analyses {
+        pairs: listen
+            .pairs
+            .map(|(threshold, min_s)| Pairs::new(0.0, &positions.pairs, threshold, min_s)),
+        tone: None,
+        bands: if listen.bands {
+            Bands::new(&positions, request.rate)
+        } else {
+            None
+        },
+        classes: None,
+    };
+    let channels = request.sources.len() as u32;
+    SoundTap::new(channels, request.rate, 1000.0, analyses)
 }
 
 /// Where `item` is in `items`, added at the end if it is not there yet.
@@ -215,10 +274,11 @@ pub fn measure_file(
     probe: &Probe,
     layout: &Layout,
     meter: bool,
+    listen: Option<Listen>,
     stall_timeout: Duration,
-) -> (Option<Loudness>, LayoutScan) {
+) -> (Option<Loudness>, LayoutScan, Listened) {
     let tracks: Vec<(&Path, usize)> = (0..probe.audio.len()).map(|i| (path, i)).collect();
-    measure_tracks(&tracks, probe, layout, meter, stall_timeout)
+    measure_tracks(&tracks, probe, layout, meter, listen, stall_timeout)
 }
 
 /// The programmes of a clip whose audio streams lie in several files, an Avid OP-Atom clip's
@@ -230,8 +290,9 @@ pub fn measure_tracks(
     probe: &Probe,
     layout: &Layout,
     meter: bool,
+    listen: Option<Listen>,
     stall_timeout: Duration,
-) -> (Option<Loudness>, LayoutScan) {
+) -> (Option<Loudness>, LayoutScan, Listened) {
     use rayon::prelude::*;
     let readings: Vec<(&Programme, Result<ProgrammeReading, String>)> = layout
         .0
@@ -241,16 +302,21 @@ pub fn measure_tracks(
             let reading = request.and_then(|request| {
                 let first = programme.channels.first().and_then(|c| c.audio_index());
                 let locate = locator(probe, first.unwrap_or(0));
-                measure_programme(&request, meter, &locate)
+                measure_programme(&request, meter, listen, &programme.name, &locate)
             });
             Some((programme, reading))
         })
         .collect();
     let mut scan = LayoutScan::default();
     let mut programmes = Vec::new();
+    let mut listened = Listened::default();
     for (programme, reading) in readings {
         let loudness = match reading {
             Ok(reading) => {
+                listened.phase.extend(reading.heard.phase.iter().cloned());
+                if listened.bands.is_none() {
+                    listened.bands.clone_from(&reading.heard.bands);
+                }
                 match &reading.decoded.stopped_early {
                     Some(why) => {
                         scan.unread.insert(programme.name.clone(), why.clone());
@@ -283,7 +349,7 @@ pub fn measure_tracks(
         programmes: programmes.clone(),
         ..first.loudness.clone()
     });
-    (loudness, scan)
+    (loudness, scan, listened)
 }
 
 /// The decode request for `programme` over `tracks` (see [`measure_tracks`]): `None` when it

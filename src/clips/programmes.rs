@@ -56,8 +56,15 @@ pub fn check(
     }
     let tracks: Vec<(&Path, usize)> = places.iter().map(|(p, i)| (p.as_path(), *i)).collect();
     let meter = rules.audio.as_ref().is_some_and(|a| a.loudness.is_some());
-    let (loudness, scan) =
-        crate::analyze::programme::measure_tracks(&tracks, &probe, layout, meter, stall_timeout);
+    // A clip's programmes are metered here; phase and LFE are judged on each track file's own.
+    let (loudness, scan, _) = crate::analyze::programme::measure_tracks(
+        &tracks,
+        &probe,
+        layout,
+        meter,
+        None,
+        stall_timeout,
+    );
     let complete = scan.unread.is_empty()
         && loudness.as_ref().is_none_or(|l| {
             l.partial_reason.is_none()

@@ -130,9 +130,32 @@ fn measure_and_check<'h>(
         crate::analyze::integrity::damage(path, probe, options.probe_timeout, sound_header);
     if let Some(layout) = layout {
         let timeout = options.probe_timeout;
-        let (loudness, scan) =
-            crate::analyze::programme::measure_file(path, probe, layout, wants_loudness, timeout);
+        // With a layout, pairs and channels are its programmes' (roles named in the spec).
+        let audio = rules.audio.as_ref();
+        let listen = crate::analyze::programme::Listen {
+            pairs: audio
+                .filter(|a| a.phase.is_some() || a.stereo.is_some())
+                .map(|a| crate::analyze::content::pair_thresholds(a.phase.as_ref())),
+            bands: audio.is_some_and(|a| a.lfe.is_some()),
+        };
+        let listen = (listen.pairs.is_some() || listen.bands).then_some(listen);
+        let (loudness, scan, heard) = crate::analyze::programme::measure_file(
+            path,
+            probe,
+            layout,
+            wants_loudness,
+            listen,
+            timeout,
+        );
         (measurements.loudness, measurements.layout) = (loudness, Some(scan));
+        if let Some(listen) = listen {
+            if listen.pairs.is_some() {
+                measurements.phase = Some(heard.phase);
+            }
+            if listen.bands {
+                measurements.channels = heard.bands;
+            }
+        }
     }
     if per_stream {
         measurements.loudness =

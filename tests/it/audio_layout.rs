@@ -393,7 +393,8 @@ fn mono_tracks_in_separate_files_measure_as_one_programme() {
         duration_s: Some(SECONDS),
         stall_timeout: Duration::from_secs(60),
     };
-    let programme = measure_programme(&request, true, &|s| format!("{s:.1}")).expect("measured");
+    let programme = measure_programme(&request, true, None, "stereo", &|s| format!("{s:.1}"))
+        .expect("measured");
     assert_eq!(programme.silent, [false, false]);
     assert_eq!(programme.decoded.stopped_early, None);
     let programme = programme.loudness.expect("metered");
@@ -480,7 +481,8 @@ fn channels_arrive_in_the_programme_order() {
             duration_s: Some(2.0),
             stall_timeout: Duration::from_secs(60),
         };
-        let reading = measure_programme(&request, false, &|s| format!("{s:.1}")).expect("read");
+        let reading = measure_programme(&request, false, None, "programme", &|s| format!("{s:.1}"))
+            .expect("read");
         assert_eq!(reading.silent, silent, "{request:?}");
         assert_eq!(reading.loudness, None);
         assert_eq!(reading.decoded.format.channels, 3);

@@ -281,3 +281,60 @@ fn the_programme_layout_is_checked_in_order_and_forbidden_parts_are_found() {
         "{f:?}"
     );
 }
+
+/// A MOV whose left and right are two mono streams, the right one inverted, and a 5.1 stream
+/// with the dialogue on its LFE: judged through `audio.layout`'s programmes, in the programme
+/// decode (pairs named after the programme).
+#[test]
+fn pairs_and_channels_of_layout_programmes_across_mono_streams() {
+    require_ffmpeg();
+    let dir = temp_dir();
+    let path = dir.path().join("mono_pair.mov");
+    let speech = "0.2*sin(2*PI*700*t)+0.1*sin(2*PI*1500*t)";
+    let (hum, quiet) = ("0.05*sin(2*PI*50*t)", "0.02*sin(2*PI*300*t)");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("aevalsrc=exprs='{SINE}':s=48000:d=4"),
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("aevalsrc=exprs='-{SINE}':s=48000:d=4"),
+        "-f",
+        "lavfi",
+        "-i",
+        &format!(
+            "aevalsrc=exprs='{quiet}|{quiet}|{hum}|{speech}|{quiet}|{quiet}':s=48000:d=4:c=5.1"
+        ),
+        "-map",
+        "0:a",
+        "-map",
+        "1:a",
+        "-map",
+        "2:a",
+        "-c:a",
+        "pcm_s24le",
+        path.to_str().expect("UTF-8"),
+    ]);
+    let spec = write_spec(
+        dir.path(),
+        "name: layout\naudio:\n  layout:\n    - {name: stereo, channels: [\"1:1 L\", \"2:1 R\"]}\n    - {name: \"5.1\", channels: [\"3:1 L\", \"3:2 R\", \"3:3 C\", \"3:4 LFE\", \"3:5 Ls\", \"3:6 Rs\"]}\n  phase: {}\n  lfe: {}\n",
+    );
+    let f = found(&spec, &path, &["audio.phase", "audio.layout"]);
+    assert!(
+        f.iter().any(|(id, m)| id == "audio.phase"
+            && m.contains("phase of stereo L/R")
+            && m.contains("polarity inverted")),
+        "{f:?}"
+    );
+    assert!(
+        !f.iter()
+            .any(|(_, m)| m.contains("5.1 L/R") || m.contains("5.1 Ls/Rs")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(_, m)| m.contains("full-range audio on LFE")),
+        "{f:?}"
+    );
+}

@@ -371,23 +371,17 @@ impl Plan {
                 Some(v) => picture::signal::matrix_for(v, spec_space),
                 None => (picture::signal::BT709, "bt709".to_owned()),
             },
+            // With `audio.layout`, pairs and channels are its programmes' (`programme`).
             pairs: audio_rules
                 .filter(|a| a.phase.is_some() || a.stereo.is_some())
-                .filter(|_| audio.is_some())
-                .map(|a| {
-                    let phase = a.phase.as_ref();
-                    (
-                        phase
-                            .and_then(|p| p.min_correlation)
-                            .map_or(DEFAULT_MIN_CORRELATION, |c| c.0),
-                        phase.and_then(|p| p.min_s).map_or(DEFAULT_PHASE_S, |s| s.0),
-                    )
-                }),
+                .filter(|a| a.layout.is_none() && audio.is_some())
+                .map(|a| pair_thresholds(a.phase.as_ref())),
             tone: audio_rules
                 .and_then(|a| a.tone.as_ref())
                 .filter(|_| audio.is_some())
                 .map(|t| t.frequency.map_or(DEFAULT_TONE_HZ, |f| f.0)),
-            bands: audio.is_some() && audio_rules.is_some_and(|a| a.lfe.is_some()),
+            bands: audio.is_some()
+                && audio_rules.is_some_and(|a| a.lfe.is_some() && a.layout.is_none()),
             timeline: asked
                 .timeline
                 .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty()),
@@ -626,6 +620,17 @@ impl Plan {
             problem: None,
         }
     }
+}
+
+/// `audio.phase`'s correlation threshold and shortest stretch, defaults filled in (also what
+/// `audio.stereo` alone measures pairs with).
+pub fn pair_thresholds(phase: Option<&crate::spec::PhaseRules>) -> (f64, f64) {
+    (
+        phase
+            .and_then(|p| p.min_correlation)
+            .map_or(DEFAULT_MIN_CORRELATION, |c| c.0),
+        phase.and_then(|p| p.min_s).map_or(DEFAULT_PHASE_S, |s| s.0),
+    )
 }
 
 /// Frame threads for the picture decoder. ffmpeg's default (one per core, plus one) leaves

@@ -10,6 +10,8 @@ pub mod bands;
 pub mod pairs;
 pub mod tone;
 
+use crate::spec::Role;
+
 /// The block the analyses measure over, seconds (what `aphasemeter` and BS.1770 use).
 pub const BLOCK_S: f64 = 0.4;
 /// A block is silent when no channel's peak reaches this, dBFS (silencedetect's default).
@@ -27,7 +29,7 @@ pub enum BlockClass {
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     /// (name, left, right) of each pair.
-    pub pairs: Vec<(&'static str, usize, usize)>,
+    pub pairs: Vec<(String, usize, usize)>,
     pub centre: Option<usize>,
     pub lfe: Option<usize>,
     pub surrounds: Option<(usize, usize)>,
@@ -39,27 +41,59 @@ impl Positions {
         let layout = layout.unwrap_or("");
         match channels {
             2 => Positions {
-                pairs: vec![("L/R", 0, 1)],
+                pairs: vec![("L/R".into(), 0, 1)],
                 ..Positions::default()
             },
             6 if !layout.contains("hexagonal") => Positions {
-                pairs: vec![("L/R", 0, 1), ("Ls/Rs", 4, 5)],
+                pairs: vec![("L/R".into(), 0, 1), ("Ls/Rs".into(), 4, 5)],
                 centre: Some(2),
                 lfe: Some(3),
                 surrounds: Some((4, 5)),
             },
             8 if layout.starts_with("7.1") || layout.is_empty() => Positions {
-                pairs: vec![("L/R", 0, 1), ("Lb/Rb", 4, 5), ("Ls/Rs", 6, 7)],
+                pairs: vec![
+                    ("L/R".into(), 0, 1),
+                    ("Lb/Rb".into(), 4, 5),
+                    ("Ls/Rs".into(), 6, 7),
+                ],
                 centre: Some(2),
                 lfe: Some(3),
                 surrounds: Some((6, 7)),
             },
             n if n >= 2 => Positions {
-                pairs: vec![("L/R", 0, 1)],
+                pairs: vec![("L/R".into(), 0, 1)],
                 ..Positions::default()
             },
             _ => Positions::default(),
         }
+    }
+}
+
+impl Positions {
+    /// The channels of an `audio.layout` programme by their roles; pairs are named after the
+    /// programme ("stereo L/R").
+    pub fn of_roles(programme: &str, roles: &[Role]) -> Positions {
+        let find = |role: Role| roles.iter().position(|r| *r == role);
+        let mut positions = Positions {
+            centre: find(Role::Centre),
+            lfe: find(Role::LowFrequency),
+            ..Positions::default()
+        };
+        let sides = [
+            ("L/R", Role::Left, Role::Right),
+            ("Ls/Rs", Role::LeftSurround, Role::RightSurround),
+            ("Lss/Rss", Role::LeftSideSurround, Role::RightSideSurround),
+            ("Lrs/Rrs", Role::LeftRearSurround, Role::RightRearSurround),
+        ];
+        for (name, left, right) in sides {
+            if let (Some(l), Some(r)) = (find(left), find(right)) {
+                positions.pairs.push((format!("{programme} {name}"), l, r));
+                if left != Role::Left && positions.surrounds.is_none() {
+                    positions.surrounds = Some((l, r));
+                }
+            }
+        }
+        positions
     }
 }
 

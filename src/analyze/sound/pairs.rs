@@ -17,7 +17,7 @@ pub struct Pairs {
 }
 
 struct Pair {
-    name: &'static str,
+    name: String,
     left: usize,
     right: usize,
     min: f64,
@@ -37,7 +37,7 @@ struct Pair {
 impl Pairs {
     pub fn new(
         origin_s: f64,
-        pairs: &[(&'static str, usize, usize)],
+        pairs: &[(String, usize, usize)],
         threshold: f64,
         min_s: f64,
     ) -> Pairs {
@@ -47,10 +47,10 @@ impl Pairs {
             min_s,
             pairs: pairs
                 .iter()
-                .map(|&(name, left, right)| Pair {
-                    name,
-                    left,
-                    right,
+                .map(|(name, left, right)| Pair {
+                    name: name.clone(),
+                    left: *left,
+                    right: *right,
                     min: 1.0,
                     ll: 0.0,
                     rr: 0.0,
@@ -118,7 +118,7 @@ impl Pairs {
                 p.close_run(origin, min_s);
                 let db = |e: f64| round2(10.0 * (e / p.n as f64).max(1e-20).log10());
                 PairPhase {
-                    pair: p.name.to_owned(),
+                    pair: p.name.clone(),
                     min_correlation: round2(p.min),
                     correlation: if p.ll > 0.0 && p.rr > 0.0 {
                         round2(p.lr / (p.ll * p.rr).sqrt())
@@ -159,7 +159,7 @@ mod tests {
     use super::*;
 
     fn pair_of(l: impl Fn(f64) -> f64, r: impl Fn(f64) -> f64) -> PairPhase {
-        let mut p = Pairs::new(0.0, &[("L/R", 0, 1)], -0.3, 1.0);
+        let mut p = Pairs::new(0.0, &[("L/R".to_owned(), 0, 1)], -0.3, 1.0);
         let rate = 48_000.0;
         for block in 0..10u64 {
             let samples: Vec<f32> = (0..19_200)
