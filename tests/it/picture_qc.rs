@@ -440,3 +440,55 @@ fn flash_screening_agrees_with_ea_iris_on_its_test_videos() {
         );
     }
 }
+
+/// A picture that starts a second after its sound: the stretch is placed on the file's
+/// timeline, where the other content events are, not a second late.
+#[test]
+fn a_late_picture_keeps_its_findings_in_place() {
+    require_ffmpeg();
+    let dir = temp_dir();
+    let spec = write_spec(dir.path(), "name: r103\ncontent:\n  levels: {}\n");
+    // Out of range from 2 s to 3 s of the picture: 3 s to 4 s of the file.
+    let inside =
+        |value: u32, plane: &str| format!("if(between(T,2,2.99)*lt(Y,40),{value},{plane}(X,Y))");
+    let filters = format!(
+        "format=yuv444p,geq=lum='{}':cb='{}':cr='{}'",
+        inside(100, "lum"),
+        inside(90, "cb"),
+        inside(250, "cr")
+    );
+    let picture = lossless(
+        dir.path(),
+        "picture.mkv",
+        "color=c=0x7E7E7E:s=640x360:r=25",
+        &filters,
+        "4",
+    );
+    let late = dir.path().join("late.mkv");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=5",
+        "-itsoffset",
+        "1",
+        "-i",
+        picture.to_str().expect("UTF-8"),
+        "-map",
+        "1:v",
+        "-map",
+        "0:a",
+        "-c:v",
+        "copy",
+        "-c:a",
+        "pcm_s16le",
+        late.to_str().expect("UTF-8"),
+    ]);
+    let found = messages(&spec, &late, "content.levels");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("matrix bt709)"), "{found:?}");
+    assert!(
+        found[0].contains("00:00:03:00") && found[0].contains("00:00:04:00"),
+        "{found:?}"
+    );
+}

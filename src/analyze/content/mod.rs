@@ -225,11 +225,6 @@ fn audio_origin_s(probe: &Probe) -> f64 {
     origin_s(probe, probe.audio.first().and_then(|a| a.start_time_s))
 }
 
-/// Where the picture starts on ffmpeg's timeline.
-fn video_origin_s(probe: &Probe) -> f64 {
-    origin_s(probe, probe.video.as_ref().and_then(|v| v.start_time_s))
-}
-
 fn origin_s(probe: &Probe, stream_start: Option<f64>) -> f64 {
     let earliest = probe
         .video

@@ -1,7 +1,7 @@
 //! The content pass's taps: the picture analyses fed from ffmpeg's `pipe:3` and the sound
 //! analyses fed from the piped audio, built from the plan, and what they measured.
 
-use super::{DEFAULT_TONE_HZ, Plan, audio_origin_s, video_origin_s};
+use super::{DEFAULT_TONE_HZ, Plan, audio_origin_s};
 use crate::analyze::decode::AudioFormat;
 use crate::analyze::picture::{
     self,
@@ -37,7 +37,10 @@ impl Plan {
             .filter(|f| f.is_finite() && *f > 0.0)
             .unwrap_or(0.04);
         let clock = picture::levels::Clock {
-            origin_s: video_origin_s(probe),
+            // The tap is a constant-rate output (rawvideo): ffmpeg fills a picture that starts
+            // after the earliest stream with copies of its first frame, so frame n is at
+            // n × frame_s on ffmpeg's timeline whatever the stream's own start.
+            origin_s: 0.0,
             frame_s,
         };
         let scale = picture::signal::Scale::new(
@@ -151,7 +154,7 @@ impl Plan {
             results.timeline = Some(crate::analyze::timeline::segments(
                 &pictures,
                 frame_s,
-                video_origin_s(probe),
+                0.0,
                 &sounds,
                 audio_origin_s(probe),
             ));
