@@ -165,7 +165,7 @@ fn cadence(c: &Cadence, rules: &CadenceRules, probe: &Probe) -> Vec<Finding> {
         .video
         .as_ref()
         .and_then(|v| v.field_order.as_deref())
-        .map(declared_order);
+        .and_then(declared_order);
     let frames = c.multi.tff + c.multi.bff + c.multi.progressive + c.multi.undetermined;
     if rules.field_order != Some(false)
         && let (Some(declared), Some(measured)) = (declared, measured_order(c))
@@ -224,13 +224,14 @@ fn whole(probe: &Probe) -> Option<super::At> {
     span(probe, &event(0.0, probe.duration().unwrap_or(0.0)))
 }
 
-/// ffprobe's `field_order` as idet names it.
-fn declared_order(tag: &str) -> &'static str {
+/// ffprobe's `field_order` as idet names it; `None` when the stream does not say (`unknown`):
+/// there is nothing declared to compare with.
+fn declared_order(tag: &str) -> Option<&'static str> {
     match tag {
-        "tt" | "tb" => "tff",
-        "bb" | "bt" => "bff",
-        "progressive" => "progressive",
-        _ => "unknown",
+        "tt" | "tb" => Some("tff"),
+        "bb" | "bt" => Some("bff"),
+        "progressive" => Some("progressive"),
+        _ => None,
     }
 }
 
@@ -342,4 +343,45 @@ fn hdr_metadata(rules: &HdrRules, probe: &Probe, m: &Measurements) -> Vec<Findin
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measurements::picture::FieldCounts;
+
+    fn interlaced() -> Cadence {
+        Cadence {
+            multi: FieldCounts {
+                tff: 90,
+                progressive: 10,
+                ..FieldCounts::default()
+            },
+            ..Cadence::default()
+        }
+    }
+
+    fn probe_with(field_order: Option<&str>) -> Probe {
+        Probe {
+            video: Some(crate::probe::VideoStream {
+                field_order: field_order.map(str::to_owned),
+                ..Default::default()
+            }),
+            ..Probe::default()
+        }
+    }
+
+    #[test]
+    fn a_stream_that_declares_no_field_order_is_not_judged_on_it() {
+        let rules = CadenceRules {
+            field_order: None,
+            pulldown: None,
+            duplicates: None,
+        };
+        assert!(cadence(&interlaced(), &rules, &probe_with(Some("unknown"))).is_empty());
+        assert!(cadence(&interlaced(), &rules, &probe_with(None)).is_empty());
+        let found = cadence(&interlaced(), &rules, &probe_with(Some("bb")));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("expected bff"), "{:?}", found[0]);
+    }
 }
