@@ -289,11 +289,11 @@ fn hdr_metadata(rules: &HdrRules, probe: &Probe, m: &Measurements) -> Vec<Findin
     let Some(video) = probe.video.as_ref() else {
         return Vec::new();
     };
-    let transfer = video.color_transfer.as_deref().unwrap_or("unknown");
-    if !matches!(transfer, "smpte2084" | "arib-std-b67") {
+    if !video.is_hdr() {
         // SDR: HDR metadata rules have nothing to judge.
         return Vec::new();
     }
+    let transfer = video.color_transfer.as_deref().unwrap_or("unknown");
     let mut findings = Vec::new();
     let empty = Hdr::default();
     let hdr = m.hdr.as_ref().unwrap_or(&empty);

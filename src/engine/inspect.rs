@@ -249,16 +249,16 @@ fn measure(
         if spec.content.is_some() || pass.content.problem.is_some() {
             measurements.content = Some(pass.content);
         }
-        let picture = pass.picture;
-        measurements.levels = picture.levels;
-        measurements.flashes = picture.flashes;
-        measurements.cadence = picture.cadence;
-        measurements.active_picture = picture.active_picture;
-        measurements.phase = picture.phase;
-        measurements.tone = picture.tone;
-        measurements.channels = picture.channels;
-        measurements.timeline = picture.timeline;
-        if let Some((max_cll, max_fall)) = picture.light_level {
+        let taps = pass.taps;
+        measurements.levels = taps.levels;
+        measurements.flashes = taps.flashes;
+        measurements.cadence = taps.cadence;
+        measurements.active_picture = taps.active_picture;
+        measurements.phase = taps.phase;
+        measurements.tone = taps.tone;
+        measurements.channels = taps.channels;
+        measurements.timeline = taps.timeline;
+        if let Some((max_cll, max_fall)) = taps.light_level {
             let hdr = measurements.hdr.get_or_insert_with(Default::default);
             (hdr.max_cll, hdr.max_fall) = (Some(max_cll), Some(max_fall));
         }
@@ -269,8 +269,9 @@ fn measure(
             .zip(meter)
             .map(|(decoded, meter)| SharedFirstStream { meter, decoded });
     }
-    if hdr.is_some() && probe.video.is_some() {
-        // What the stream declares; a stream ffprobe cannot read again has declared nothing.
+    if hdr.is_some() && probe.video.as_ref().is_some_and(|v| v.is_hdr()) {
+        // What the stream declares (an SDR stream is not judged: no ffprobe for it); a stream
+        // ffprobe cannot read again has declared nothing.
         let declared = crate::analyze::picture::hdr_tags::declared(path, stall).unwrap_or_default();
         measurements
             .hdr

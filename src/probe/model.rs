@@ -113,6 +113,14 @@ impl VideoStream {
         self.r_frame_rate.or(self.avg_frame_rate)
     }
 
+    /// Whether the transfer is HDR: PQ (SMPTE ST 2084) or HLG (ARIB STD-B67).
+    pub fn is_hdr(&self) -> bool {
+        matches!(
+            self.color_transfer.as_deref(),
+            Some("smpte2084" | "arib-std-b67")
+        )
+    }
+
     /// Bits per component: ffprobe's bits_per_raw_sample, else inferred from pix_fmt.
     pub fn bit_depth(&self) -> Option<u32> {
         self.bits_per_raw_sample

@@ -190,7 +190,6 @@ fn moving_on_supersedes_the_pending_frame() {
 fn loudness_chart_of_an_integrated_loudness_finding() {
     use dailies_qc::check::ids;
     use dailies_qc::measurements::ShortTerm;
-    use dailies_qc::tui::update::update;
 
     let mut report = sample::report(30);
     let file = report
@@ -221,17 +220,7 @@ fn loudness_chart_of_an_integrated_loudness_finding() {
         Some(report),
         sample::fixed_clock,
     );
-    for _ in 0..30 {
-        if model
-            .selected_finding()
-            .is_some_and(|f| f.check == ids::LOUDNESS_INTEGRATED)
-        {
-            break;
-        }
-        for msg in keys("n") {
-            update(&mut model, msg);
-        }
-    }
+    step_onto(&mut model, ids::LOUDNESS_INTEGRATED);
     let mut terminal = Terminal::new(TestBackend::new(100, 36)).unwrap();
     terminal.draw(|f| views::draw(f, &model)).unwrap();
     let text = terminal.backend().to_string();
@@ -336,7 +325,6 @@ fn no_color_says_the_preview_needs_colour_and_decodes_nothing() {
 fn correlation_strip_of_a_phase_finding() {
     use dailies_qc::check::{At, Finding, ids};
     use dailies_qc::measurements::sound::PairPhase;
-    use dailies_qc::tui::update::update;
 
     let mut report = sample::report(3);
     let file = &mut report.files[0];
@@ -370,17 +358,7 @@ fn correlation_strip_of_a_phase_finding() {
         Some(report),
         sample::fixed_clock,
     );
-    for _ in 0..30 {
-        if model
-            .selected_finding()
-            .is_some_and(|f| f.check == ids::AUDIO_PHASE)
-        {
-            break;
-        }
-        for msg in keys("n") {
-            update(&mut model, msg);
-        }
-    }
+    step_onto(&mut model, ids::AUDIO_PHASE);
     assert!(
         model
             .selected_finding()
@@ -391,4 +369,16 @@ fn correlation_strip_of_a_phase_finding() {
     let text = terminal.backend().to_string();
     assert!(text.contains("Correlation (L/R, 400 ms)"), "{text}");
     insta::assert_snapshot!(text);
+}
+
+/// Presses `n` until the selected finding is a `check` one (at most 30 times).
+fn step_onto(model: &mut Model, check: &str) {
+    for _ in 0..30 {
+        if model.selected_finding().is_some_and(|f| f.check == check) {
+            return;
+        }
+        for msg in keys("n") {
+            dailies_qc::tui::update::update(model, msg);
+        }
+    }
 }

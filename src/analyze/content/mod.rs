@@ -7,7 +7,7 @@
 mod detectors;
 mod taps;
 
-pub use taps::PictureResults;
+pub use taps::TapMeasurements;
 
 use super::decode::{AudioFormat, Decoded, F32Frames, Sink, ended_early};
 use super::ffmpeg;
@@ -88,7 +88,7 @@ pub struct Pass {
     /// The full decode, when it was asked to share this pass.
     pub full_decode: Option<FullDecode>,
     /// What the picture checks measured (nothing when the pass failed).
-    pub picture: PictureResults,
+    pub taps: TapMeasurements,
 }
 
 /// `analyse`, also handing the first audio stream's samples to `tap` (the loudness meter), so
@@ -113,7 +113,7 @@ pub fn analyse_sharing_audio(
             decoded_s: None,
             declared_s: None,
             full_decode: None,
-            picture: PictureResults::default(),
+            taps: TapMeasurements::default(),
         };
     }
     plan.full_decode = full_decode;
@@ -197,9 +197,9 @@ pub fn analyse_sharing_audio(
             }
         });
     let full_decode = log.frames.take().map(|f| f.finish(outcome.clone().err()));
-    let picture = match &outcome {
-        Ok(()) => plan.picture_results(pictures, log.idet, log.crops, sound, probe),
-        Err(_) => PictureResults::default(),
+    let taps = match &outcome {
+        Ok(()) => plan.tap_measurements(pictures, log.idet, log.crops, sound, probe),
+        Err(_) => TapMeasurements::default(),
     };
     let content = match outcome {
         Ok(()) => plan.parse(&log.detectors, clipping.map(ClipCounter::finish), probe),
@@ -215,7 +215,7 @@ pub fn analyse_sharing_audio(
         decoded_s: Some(log.decoded_s.unwrap_or(0.0)),
         declared_s: plan.declared_s(probe),
         full_decode,
-        picture,
+        taps,
     }
 }
 

@@ -12,9 +12,10 @@ use crate::measurements::picture as picture_m;
 use crate::measurements::sound as sound_m;
 use crate::probe::Probe;
 
-/// The picture checks' measurements from one pass; `None` where not asked for.
+/// What the picture and sound taps (and idet, cropdetect) measured in one pass; `None` where
+/// not asked for.
 #[derive(Default)]
-pub struct PictureResults {
+pub struct TapMeasurements {
     pub levels: Option<picture_m::Levels>,
     pub flashes: Option<picture_m::Flashes>,
     pub cadence: Option<picture_m::Cadence>,
@@ -98,14 +99,14 @@ impl Plan {
         ))
     }
 
-    pub(super) fn picture_results(
+    pub(super) fn tap_measurements(
         &self,
         tap: Option<picture::Tap>,
         idet: IdetLog,
         crops: CropLog,
         sound: Option<SoundTap>,
         probe: &Probe,
-    ) -> PictureResults {
+    ) -> TapMeasurements {
         let sar = probe
             .video
             .as_ref()
@@ -114,13 +115,13 @@ impl Plan {
             .and_then(|(n, d)| Some(n.parse::<f64>().ok()? / d.parse::<f64>().ok()?))
             .filter(|r| r.is_finite() && *r > 0.0)
             .unwrap_or(1.0);
-        let mut results = PictureResults {
+        let mut results = TapMeasurements {
             active_picture: if self.active_picture {
                 crops.finish(sar)
             } else {
                 None
             },
-            ..PictureResults::default()
+            ..TapMeasurements::default()
         };
         let sound = sound.map(SoundTap::finish);
         let classes = sound.as_ref().and_then(|s| s.classes.clone());
