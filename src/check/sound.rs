@@ -3,7 +3,9 @@
 //! dialogue off the centre (`audio.layout`, warnings), and the programme layout along the
 //! timeline (`timeline.segment`, `timeline.forbidden`).
 
-use super::measured::{MAX_EVENTS, NOT_RUN, could_not_analyse, span};
+use super::measured::{
+    MAX_EVENTS, NOT_RUN, could_not_analyse, partly_analysed, short_coverage, span,
+};
 use super::{Finding, Severity, ids, locate};
 use crate::measurements::sound::{PairPhase, Segment};
 use crate::measurements::{Event, Measurements};
@@ -28,6 +30,18 @@ pub fn all(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
             .map(|(id, what)| could_not_analyse(id, what, "measured".to_owned(), problem))
             .collect();
     }
+    if let Some(share) = short_coverage(m) {
+        // What was heard is judged, but the rest of the file never was: none of these passes.
+        for (id, what) in asked_ids(spec) {
+            findings.push(partly_analysed(
+                id,
+                what,
+                "measured".to_owned(),
+                share,
+                probe,
+            ));
+        }
+    }
     if let Some(audio) = spec.audio.as_ref() {
         findings.extend(audio_rules(audio, probe, m));
     }
@@ -51,12 +65,13 @@ fn asked_ids(spec: &Spec) -> Vec<(&'static str, &'static str)> {
             asked.push((ids::AUDIO_TONE, "line-up tone"));
         }
     }
-    if spec
-        .timeline
-        .as_ref()
-        .is_some_and(|t| !t.segments.is_empty() || !t.forbid.is_empty())
-    {
-        asked.push((ids::TIMELINE_SEGMENT, "timeline"));
+    if let Some(timeline) = spec.timeline.as_ref() {
+        if !timeline.segments.is_empty() {
+            asked.push((ids::TIMELINE_SEGMENT, "timeline"));
+        }
+        if !timeline.forbid.is_empty() {
+            asked.push((ids::TIMELINE_FORBIDDEN, "timeline"));
+        }
     }
     asked
 }

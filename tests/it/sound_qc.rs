@@ -338,3 +338,44 @@ fn pairs_and_channels_of_layout_programmes_across_mono_streams() {
         "{f:?}"
     );
 }
+
+/// A file cut short while its index stays whole: what was heard is judged, and every sound rule
+/// says it saw only part of the file instead of passing.
+#[test]
+fn a_file_cut_short_fails_each_sound_rule_as_partly_analysed() {
+    require_ffmpeg();
+    let dir = temp_dir();
+    let full = dir.path().join("full.mov");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=4",
+        "-f",
+        "lavfi",
+        "-i",
+        &format!("aevalsrc=exprs='{SINE}|{SINE}':s=48000:d=4"),
+        "-c:v",
+        "prores_ks",
+        "-c:a",
+        "pcm_s16le",
+        "-movflags",
+        "+faststart",
+        full.to_str().expect("UTF-8"),
+    ]);
+    let cut = dir.path().join("cut.mov");
+    let bytes = std::fs::read(&full).expect("read");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write");
+    let spec = write_spec(
+        dir.path(),
+        "name: s\naudio:\n  phase: {}\ntimeline:\n  forbid: [bars]\n",
+    );
+    let f = found(&spec, &cut, &["audio.phase", "timeline.forbidden"]);
+    for id in ["audio.phase", "timeline.forbidden"] {
+        assert!(
+            f.iter()
+                .any(|(i, m)| i == id && m.contains("only partly analysed")),
+            "{id}: {f:?}"
+        );
+    }
+}
