@@ -247,6 +247,9 @@ enum Event {
 /// the supervisor past a limit (a process that left the child's group may keep a pipe open;
 /// its reader thread is then left behind, not the supervisor). The channel disconnects when
 /// both pipes are closed.
+/// Size of the fd 3 pipe, and of the reads of stdout and fd 3.
+const FD3_PIPE_BYTES: usize = 1 << 20;
+
 fn read_pipes(child: &mut Child, fd3: Option<OwnedFd>) -> mpsc::Receiver<Event> {
     let (send, events) = mpsc::sync_channel(8);
     if let Some(stdout) = child.stdout.take() {
@@ -268,7 +271,7 @@ fn read_chunks(
     event_of: fn(Vec<u8>) -> Event,
     events: &mpsc::SyncSender<Event>,
 ) {
-    let mut buffer = vec![0u8; 64 * 1024];
+    let mut buffer = vec![0u8; FD3_PIPE_BYTES];
     loop {
         let event = match pipe.read(&mut buffer) {
             Ok(0) => return,
@@ -305,6 +308,10 @@ fn read_lines(pipe: impl Read, events: &mpsc::SyncSender<Event>) {
 /// `dup2` copy, which is not.
 fn pipe_to_fd3(command: &mut Command) -> std::io::Result<OwnedFd> {
     let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    // A picture tap writes hundreds of kilobytes a frame: a 1 MiB pipe takes a whole frame, so
+    // it crosses in one read instead of a dozen 64 KiB ones (each a wake-up of both sides).
+    // Refused above the system's limit for unprivileged users; the default size then serves.
+    let _ = rustix::pipe::fcntl_setpipe_size(&read, FD3_PIPE_BYTES);
     // SAFETY: between fork and exec only async-signal-safe calls may run: `dup2` is one, and
     // the closure allocates nothing. `fd3` names descriptor 3 without owning it: forgetting it
     // keeps the descriptor open for the program.

@@ -631,7 +631,11 @@ fn decoder_threads() -> usize {
 /// its first line is a top-field line as the picture's is: an odd start would swap the fields.
 /// Sizes are ffmpeg expressions of the decoded picture, whatever the stream declares.
 fn idet_filter(probe: &Probe) -> String {
-    let width = probe.video.as_ref().and_then(|v| v.width).unwrap_or(IDET_WIDTH);
+    let width = probe
+        .video
+        .as_ref()
+        .and_then(|v| v.width)
+        .unwrap_or(IDET_WIDTH);
     let width = width.clamp(2, IDET_WIDTH);
     format!(
         "crop=iw:trunc(ih/4)*2:0:trunc(ih/8)*2,scale={width}:ih:flags=neighbor,format=yuv420p,idet"

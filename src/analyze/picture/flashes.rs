@@ -41,9 +41,13 @@ pub struct Screening {
     red: bool,
     /// Frames in one second.
     second_frames: u64,
-    eotf: Vec<f32>,
-    luminance: Points,
-    redness: Option<RedPoints>,
+    eotf: Box<[f32; EOTF_STEPS + 1]>,
+    /// The screened points' linear R, G, B of the frame being added.
+    linear_rgb: [Vec<f32>; 3],
+    /// Each screened point's luminance history, and its red state when red is screened; empty
+    /// before the first frame.
+    luminance: Vec<Point>,
+    redness: Vec<RedPoint>,
     luminance_transitions: Transitions,
     red_transitions: Transitions,
 }
@@ -58,11 +62,12 @@ impl Screening {
             max_per_s,
             red,
             second_frames: fps.round().max(1.0) as u64,
-            eotf: (0..=EOTF_STEPS)
-                .map(|i| (i as f32 / EOTF_STEPS as f32).powf(2.4))
-                .collect(),
-            luminance: Points::default(),
-            redness: red.then(RedPoints::default),
+            eotf: Box::new(std::array::from_fn(|i| {
+                (i as f32 / EOTF_STEPS as f32).powf(2.4)
+            })),
+            linear_rgb: std::array::from_fn(|_| vec![0.0; POINTS]),
+            luminance: Vec::new(),
+            redness: Vec::new(),
             luminance_transitions: Transitions::new(fade_frames),
             red_transitions: Transitions::new(fade_frames),
         }
@@ -71,32 +76,41 @@ impl Screening {
     /// Linear light of one R'G'B' value (clamped to the display's range), 0..1.
     #[inline]
     fn linear(&self, v: f32) -> f32 {
-        self.eotf[(v.clamp(0.0, 1.0) * EOTF_STEPS as f32 + 0.5) as usize]
+        // The index is within the table whatever `v` (NaN included): no bounds check per value.
+        self.eotf[((v.clamp(0.0, 1.0) * EOTF_STEPS as f32 + 0.5) as usize).min(EOTF_STEPS)]
     }
 
     pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
         let mut rises = 0u32;
         let mut falls = 0u32;
         let (mut into_red, mut out_of_red) = (0u32, 0u32);
-        let first = self.luminance.last.is_empty();
-        if first {
-            self.luminance = Points::with_len(POINTS);
+        self.screened_linear_rgb(frame, matrix);
+        let [rs, gs, bs] = &self.linear_rgb;
+        let luminance =
+            |r: f32, g: f32, b: f32| DISPLAY_CD * (0.2126 * r + 0.7152 * g + 0.0722 * b);
+        if self.luminance.is_empty() {
+            let points = rs.iter().zip(gs).zip(bs);
+            self.luminance = points
+                .clone()
+                .map(|((&r, &g), &b)| Point::first(luminance(r, g, b)))
+                .collect();
             if self.red {
-                self.redness = Some(RedPoints::with_len(POINTS));
+                self.redness = points
+                    .map(|((&r, &g), &b)| RedPoint::first(r, g, b))
+                    .collect();
             }
-        }
-        for i in 0..POINTS {
-            let at = (i / (GRID_W / STRIDE)) * STRIDE * GRID_W + (i % (GRID_W / STRIDE)) * STRIDE;
-            let [r, g, b] = matrix.rgb(frame.y[at], frame.cb[at], frame.cr[at]);
-            let (r, g, b) = (self.linear(r), self.linear(g), self.linear(b));
-            let cd = DISPLAY_CD * (0.2126 * r + 0.7152 * g + 0.0722 * b);
-            match self.luminance.step(i, cd, first) {
-                Some(true) => rises += 1,
-                Some(false) => falls += 1,
-                None => {}
+        } else {
+            let points = rs.iter().zip(gs).zip(bs).zip(&mut self.luminance);
+            for (((&r, &g), &b), point) in points {
+                match point.step(luminance(r, g, b)) {
+                    Some(true) => rises += 1,
+                    Some(false) => falls += 1,
+                    None => {}
+                }
             }
-            if let Some(red) = self.redness.as_mut() {
-                match red.step(i, r, g, b, first) {
+            let points = rs.iter().zip(gs).zip(bs).zip(&mut self.redness);
+            for (((&r, &g), &b), point) in points {
+                match point.step(r, g, b) {
                     Some(true) => into_red += 1,
                     Some(false) => out_of_red += 1,
                     None => {}
@@ -108,6 +122,28 @@ impl Screening {
             .add(frame.index, share(rises), share(falls), self.area);
         self.red_transitions
             .add(frame.index, share(into_red), share(out_of_red), self.area);
+    }
+
+    /// The screened points' linear R, G, B, into `linear_rgb`, row by row.
+    fn screened_linear_rgb(&mut self, frame: &Frame, matrix: &Matrix) {
+        let mut linear = std::mem::take(&mut self.linear_rgb);
+        let [r_out, g_out, b_out] = &mut linear;
+        let screened_rows = (0..GRID_H).step_by(STRIDE);
+        let out_rows = r_out
+            .chunks_exact_mut(GRID_W / STRIDE)
+            .zip(g_out.chunks_exact_mut(GRID_W / STRIDE))
+            .zip(b_out.chunks_exact_mut(GRID_W / STRIDE));
+        for (row, ((r_out, g_out), b_out)) in screened_rows.zip(out_rows) {
+            let at = row * GRID_W..(row + 1) * GRID_W;
+            let (y, cb, cr) = (&frame.y[at.clone()], &frame.cb[at.clone()], &frame.cr[at]);
+            let points = y.iter().zip(cb).zip(cr).step_by(STRIDE);
+            let outs = r_out.iter_mut().zip(g_out.iter_mut()).zip(b_out.iter_mut());
+            for (((y, cb), cr), ((r_out, g_out), b_out)) in points.zip(outs) {
+                let [r, g, b] = matrix.rgb(*y, *cb, *cr);
+                (*r_out, *g_out, *b_out) = (self.linear(r), self.linear(g), self.linear(b));
+            }
+        }
+        self.linear_rgb = linear;
     }
 
     pub fn finish(self) -> Flashes {
@@ -166,35 +202,29 @@ impl Screening {
 
 const EOTF_STEPS: usize = 4096;
 
-/// Each point's luminance history: where it turned last, and whether that run has counted.
-#[derive(Default)]
-struct Points {
-    last: Vec<f32>,
-    turned_at: Vec<f32>,
+/// One point's luminance history: where it turned last, and whether that run has counted.
+#[derive(Default, Clone, Copy)]
+struct Point {
+    last: f32,
+    turned_at: f32,
     /// +1 rising, −1 falling, 0 not yet moving.
-    direction: Vec<i8>,
-    counted: Vec<bool>,
+    direction: i8,
+    counted: bool,
 }
 
-impl Points {
-    fn with_len(n: usize) -> Points {
-        Points {
-            last: vec![0.0; n],
-            turned_at: vec![0.0; n],
-            direction: vec![0; n],
-            counted: vec![false; n],
+impl Point {
+    fn first(cd: f32) -> Point {
+        Point {
+            last: cd,
+            turned_at: cd,
+            ..Point::default()
         }
     }
 
     /// The point's new luminance; `Some(rising)` when it completes a transition.
     #[inline]
-    fn step(&mut self, i: usize, cd: f32, first: bool) -> Option<bool> {
-        if first {
-            self.last[i] = cd;
-            self.turned_at[i] = cd;
-            return None;
-        }
-        let change = cd - self.last[i];
+    fn step(&mut self, cd: f32) -> Option<bool> {
+        let change = cd - self.last;
         let direction = if change > NOISE_CD {
             1
         } else if change < -NOISE_CD {
@@ -202,62 +232,63 @@ impl Points {
         } else {
             0
         };
-        if direction != 0 && direction != self.direction[i] {
-            self.direction[i] = direction;
-            self.turned_at[i] = self.last[i];
-            self.counted[i] = false;
+        if direction != 0 && direction != self.direction {
+            self.direction = direction;
+            self.turned_at = self.last;
+            self.counted = false;
         }
-        self.last[i] = cd;
-        let from = self.turned_at[i];
-        if self.counted[i]
-            || self.direction[i] == 0
+        self.last = cd;
+        let from = self.turned_at;
+        if self.counted
+            || self.direction == 0
             || (cd - from).abs() < STEP_CD
             || cd.min(from) >= DARKER_BELOW_CD
         {
             return None;
         }
-        self.counted[i] = true;
-        Some(self.direction[i] > 0)
+        self.counted = true;
+        Some(self.direction > 0)
     }
 }
 
-/// Each point's saturated-red state and its chromaticity when it last turned.
-#[derive(Default)]
-struct RedPoints {
-    red: Vec<bool>,
-    uv: Vec<(f32, f32)>,
+/// One point's saturated-red state and its chromaticity when it last turned.
+#[derive(Clone, Copy)]
+struct RedPoint {
+    red: bool,
+    uv: (f32, f32),
 }
 
-impl RedPoints {
-    fn with_len(n: usize) -> RedPoints {
-        RedPoints {
-            red: vec![false; n],
-            uv: vec![WHITE_UV; n],
+impl RedPoint {
+    fn first(r: f32, g: f32, b: f32) -> RedPoint {
+        RedPoint {
+            red: is_saturated_red(r, g, b),
+            uv: uv(r, g, b),
         }
     }
 
     /// `Some(into_red)` when the point enters or leaves saturated red far enough in colour.
     #[inline]
-    fn step(&mut self, i: usize, r: f32, g: f32, b: f32, first: bool) -> Option<bool> {
-        let sum = r + g + b;
-        let red = sum > 1e-3 && r / sum >= RED_SHARE;
-        if first {
-            self.red[i] = red;
-            self.uv[i] = uv(r, g, b);
-            return None;
-        }
-        if red == self.red[i] {
+    fn step(&mut self, r: f32, g: f32, b: f32) -> Option<bool> {
+        let red = is_saturated_red(r, g, b);
+        if red == self.red {
             return None;
         }
         let now = uv(r, g, b);
-        let (du, dv) = (now.0 - self.uv[i].0, now.1 - self.uv[i].1);
+        let (du, dv) = (now.0 - self.uv.0, now.1 - self.uv.1);
         if (du * du + dv * dv).sqrt() < RED_STEP_UV {
             return None;
         }
-        self.red[i] = red;
-        self.uv[i] = now;
+        self.red = red;
+        self.uv = now;
         Some(red)
     }
+}
+
+/// Red is at least `RED_SHARE` of R+G+B (linear light), written without a division.
+#[inline]
+fn is_saturated_red(r: f32, g: f32, b: f32) -> bool {
+    let sum = r + g + b;
+    sum > 1e-3 && r >= RED_SHARE * sum
 }
 
 /// CIE 1976 u′v′ of linear BT.709 RGB; black has the white point's.

@@ -41,9 +41,8 @@ pub struct Levels {
     worst: Option<Excursion>,
     /// How far beyond its limit `worst` is, normalised.
     worst_beyond: f32,
-    /// Working planes, kept from frame to frame: the boxed Y'CbCr, R'G'B', a box pass.
+    /// Working planes, kept from frame to frame: the boxed Y'CbCr, a box pass.
     boxed: [Vec<f32>; 3],
-    rgb: [Vec<f32>; 3],
     rows: Vec<f32>,
     stretches: Vec<LevelStretch>,
 }
@@ -80,7 +79,6 @@ impl Levels {
             worst: None,
             worst_beyond: 0.0,
             boxed: std::array::from_fn(|_| vec![0.0; SAMPLES]),
-            rgb: std::array::from_fn(|_| vec![0.0; SAMPLES]),
             rows: vec![0.0; SAMPLES],
             stretches: Vec::new(),
         }
@@ -88,6 +86,13 @@ impl Levels {
 
     pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
         self.frames += 1;
+        let (low, high) = (self.low, self.high);
+        // A frame inside the limits everywhere stays inside after the box (an average of
+        // values inside): most frames of real pictures are done in one pass.
+        let unfiltered = Tally::of(&frame.y, &frame.cb, &frame.cr, matrix, low, high);
+        if unfiltered.out == 0 {
+            return;
+        }
         let (y, cb, cr) = if self.box3 {
             let [y, cb, cr] = &mut self.boxed;
             box3_into(&frame.y, y, &mut self.rows);
@@ -97,28 +102,14 @@ impl Levels {
         } else {
             (&frame.y[..], &frame.cb[..], &frame.cr[..])
         };
-        // First the frame's extremes and the points outside, in one pass the compiler can
-        // vectorise; which signals are out, point by point, only for a frame that is out.
-        let (low, high) = (self.low, self.high);
-        // Plane by plane, in simple loops the compiler vectorises: R', G', B', then each
-        // signal's extremes, then the points outside.
-        matrix.rgb_planes(y, cb, cr, &mut self.rgb);
-        let [r, g, b] = &self.rgb;
-        let planes = [y, &r[..], &g[..], &b[..]];
-        let extremes = planes.map(extremes);
-        let lowest: [f32; 4] = std::array::from_fn(|s| extremes[s].0.min(low));
-        let highest: [f32; 4] = std::array::from_fn(|s| extremes[s].1.max(high));
-        let out: u32 = if lowest.iter().all(|&v| v >= low) && highest.iter().all(|&v| v <= high) {
-            0
+        let tally = if self.box3 {
+            Tally::of(y, cb, cr, matrix, low, high)
         } else {
-            (0..y.len())
-                .map(|i| {
-                    let min = y[i].min(r[i]).min(g[i]).min(b[i]);
-                    let max = y[i].max(r[i]).max(g[i]).max(b[i]);
-                    u32::from((min < low) | (max > high))
-                })
-                .sum()
+            unfiltered
         };
+        let lowest: [f32; 4] = std::array::from_fn(|s| tally.lowest[s].min(low));
+        let highest: [f32; 4] = std::array::from_fn(|s| tally.highest[s].max(high));
+        let out = tally.out;
         let below: [bool; 4] = std::array::from_fn(|s| lowest[s] < low);
         let above: [bool; 4] = std::array::from_fn(|s| highest[s] > high);
         let at_s = self.clock.at(frame.index);
@@ -151,7 +142,7 @@ impl Levels {
             return;
         }
         self.frames_out += 1;
-        let signals = self.signals_out(y, cb, cr, matrix, out);
+        let signals = tally.signals_out();
         let worst = frame_worst.map(|(_, e)| e).unwrap_or(Excursion {
             signal: String::new(),
             mv: 0.0,
@@ -182,38 +173,6 @@ impl Levels {
         }
     }
 
-    /// The signals that hold a real part of a frame's `out` points (a few stray points do not
-    /// name theirs): "R high", "Y low", …
-    fn signals_out(
-        &self,
-        y: &[f32],
-        cb: &[f32],
-        cr: &[f32],
-        matrix: &Matrix,
-        out: u32,
-    ) -> Vec<String> {
-        let mut below = [0u32; 4];
-        let mut above = [0u32; 4];
-        for i in 0..y.len() {
-            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
-            for (s, v) in [y[i], r, g, b].into_iter().enumerate() {
-                below[s] += u32::from(v < self.low);
-                above[s] += u32::from(v > self.high);
-            }
-        }
-        let named_from = (out / 4).max(1);
-        let mut signals = Vec::new();
-        for s in 0..4 {
-            if below[s] >= named_from {
-                signals.push(format!("{} low", SIGNALS[s]));
-            }
-            if above[s] >= named_from {
-                signals.push(format!("{} high", SIGNALS[s]));
-            }
-        }
-        signals
-    }
-
     pub fn finish(self) -> Measured {
         Measured {
             frames_out: self.frames_out,
@@ -225,26 +184,96 @@ impl Levels {
     }
 }
 
-/// The lowest and highest value of a plane, eight lanes at a time (a float reduction the
-/// compiler would otherwise run one value after another).
-fn extremes(plane: &[f32]) -> (f32, f32) {
-    const LANES: usize = 8;
-    let mut lo = [f32::INFINITY; LANES];
-    let mut hi = [f32::NEG_INFINITY; LANES];
-    let chunks = plane.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for chunk in chunks {
-        for l in 0..LANES {
-            lo[l] = if chunk[l] < lo[l] { chunk[l] } else { lo[l] };
-            hi[l] = if chunk[l] > hi[l] { chunk[l] } else { hi[l] };
+/// One frame's Y', R', G', B' against the limits, counted in one pass over the Y'CbCr planes:
+/// each signal's extremes and points below and above, and the points with any signal outside.
+struct Tally {
+    lowest: [f32; 4],
+    highest: [f32; 4],
+    below: [u32; 4],
+    above: [u32; 4],
+    out: u32,
+}
+
+impl Tally {
+    /// `BLOCK` points at a time, each position of the block with its own sums and extremes:
+    /// element-wise loops over fixed arrays, which the compiler turns into vector instructions
+    /// (a float reduction otherwise runs one value after another).
+    fn of(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> Tally {
+        const BLOCK: usize = 64;
+        let mut lowest = [[f32::INFINITY; BLOCK]; 4];
+        let mut highest = [[f32::NEG_INFINITY; BLOCK]; 4];
+        let mut below = [[0u32; BLOCK]; 4];
+        let mut above = [[0u32; BLOCK]; 4];
+        let mut out = [0u32; BLOCK];
+        let mut block = |y: &[f32; BLOCK], cb: &[f32; BLOCK], cr: &[f32; BLOCK]| {
+            let mut signals = [[0f32; BLOCK]; 4];
+            for i in 0..BLOCK {
+                let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+                signals[0][i] = y[i];
+                signals[1][i] = r;
+                signals[2][i] = g;
+                signals[3][i] = b;
+            }
+            let mut outside = [0u32; BLOCK];
+            for s in 0..4 {
+                let (lo, hi) = (&mut lowest[s], &mut highest[s]);
+                let (under, over) = (&mut below[s], &mut above[s]);
+                for i in 0..BLOCK {
+                    let v = signals[s][i];
+                    lo[i] = if v < lo[i] { v } else { lo[i] };
+                    hi[i] = if v > hi[i] { v } else { hi[i] };
+                    let (is_under, is_over) = (u32::from(v < low), u32::from(v > high));
+                    under[i] += is_under;
+                    over[i] += is_over;
+                    outside[i] |= is_under | is_over;
+                }
+            }
+            for i in 0..BLOCK {
+                out[i] += outside[i];
+            }
+        };
+        let chunks = y.chunks_exact(BLOCK).zip(cb.chunks_exact(BLOCK));
+        for ((y, cb), cr) in chunks.zip(cr.chunks_exact(BLOCK)) {
+            block(as_block(y), as_block(cb), as_block(cr));
+        }
+        // The points left over, padded with mid grey (inside every limit, so never counted).
+        let rest = y.len() / BLOCK * BLOCK;
+        if rest < y.len() {
+            let padded = |plane: &[f32], grey: f32| {
+                let mut block = [grey; BLOCK];
+                block[..plane.len() - rest].copy_from_slice(&plane[rest..]);
+                block
+            };
+            block(&padded(y, 0.5), &padded(cb, 0.0), &padded(cr, 0.0));
+        }
+        Tally {
+            lowest: lowest.map(|l| l.into_iter().fold(f32::INFINITY, f32::min)),
+            highest: highest.map(|h| h.into_iter().fold(f32::NEG_INFINITY, f32::max)),
+            below: below.map(|b| b.iter().sum()),
+            above: above.map(|a| a.iter().sum()),
+            out: out.iter().sum(),
         }
     }
-    let lo = lo.iter().chain(rest).fold(f32::INFINITY, |a, &v| a.min(v));
-    let hi = hi
-        .iter()
-        .chain(rest)
-        .fold(f32::NEG_INFINITY, |a, &v| a.max(v));
-    (lo, hi)
+
+    /// The signals that hold a real part of the frame's points outside (a few stray points do
+    /// not name theirs): "R high", "Y low", …
+    fn signals_out(&self) -> Vec<String> {
+        let named_from = (self.out / 4).max(1);
+        let mut signals = Vec::new();
+        for s in 0..4 {
+            if self.below[s] >= named_from {
+                signals.push(format!("{} low", SIGNALS[s]));
+            }
+            if self.above[s] >= named_from {
+                signals.push(format!("{} high", SIGNALS[s]));
+            }
+        }
+        signals
+    }
+}
+
+fn as_block<const N: usize>(chunk: &[f32]) -> &[f32; N] {
+    chunk.try_into().expect("a chunk of N")
 }
 
 /// How far past its limit an excursion is, in millivolts.

@@ -91,24 +91,38 @@ impl Tap {
     /// Bytes as they come off the pipe.
     pub fn push(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
+            // Whole frames straight from the pipe's bytes; only a frame cut between two reads
+            // is gathered first.
+            if self.pending.is_empty() && bytes.len() >= FRAME_BYTES {
+                let (frame, rest) = bytes.split_at(FRAME_BYTES);
+                self.take_frame(frame);
+                bytes = rest;
+                continue;
+            }
             let take = (FRAME_BYTES - self.pending.len()).min(bytes.len());
             self.pending.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
             if self.pending.len() == FRAME_BYTES {
-                self.fill_frame();
+                let pending = std::mem::take(&mut self.pending);
+                self.take_frame(&pending);
+                self.pending = pending;
                 self.pending.clear();
-                self.analyse();
             }
         }
+    }
+
+    fn take_frame(&mut self, bytes: &[u8]) {
+        self.fill_frame(bytes);
+        self.analyse();
     }
 
     pub fn frames(&self) -> u64 {
         self.frames
     }
 
-    /// The pending bytes as the next frame, in `self.frame`'s planes (kept from frame to frame):
-    /// each grid point the mean of its two sample rows.
-    fn fill_frame(&mut self) {
+    /// One frame's bytes as the next frame, in `self.frame`'s planes (kept from frame to
+    /// frame): each grid point the mean of its two sample rows.
+    fn fill_frame(&mut self, frame: &[u8]) {
         let plane_bytes = FRAME_BYTES / 3;
         let row_bytes = GRID_W * 2;
         let lines = [
@@ -118,7 +132,7 @@ impl Tap {
         ];
         let planes = [&mut self.frame.y, &mut self.frame.cb, &mut self.frame.cr];
         for (p, (plane, (gain, offset))) in planes.into_iter().zip(lines).enumerate() {
-            let bytes = &self.pending[p * plane_bytes..(p + 1) * plane_bytes];
+            let bytes = &frame[p * plane_bytes..(p + 1) * plane_bytes];
             let pairs = bytes.chunks_exact(2 * row_bytes);
             for (row, pair) in plane.chunks_exact_mut(GRID_W).zip(pairs) {
                 let (upper, lower) = pair.split_at(row_bytes);

@@ -37,20 +37,6 @@ impl Matrix {
         }
     }
 
-    /// R', G', B' planes of Y'CbCr planes, into `rgb` (each as long as `y`).
-    pub fn rgb_planes(&self, y: &[f32], cb: &[f32], cr: &[f32], rgb: &mut [Vec<f32>; 3]) {
-        let [r, g, b] = rgb;
-        for ((r, y), cr) in r.iter_mut().zip(y).zip(cr) {
-            *r = y + self.r_cr * cr;
-        }
-        for (((g, y), cb), cr) in g.iter_mut().zip(y).zip(cb).zip(cr) {
-            *g = y - self.g_cb * cb - self.g_cr * cr;
-        }
-        for ((b, y), cb) in b.iter_mut().zip(y).zip(cb) {
-            *b = y + self.b_cb * cb;
-        }
-    }
-
     /// R', G', B' of one Y'CbCr sample (normalised, unclamped).
     #[inline]
     pub fn rgb(&self, y: f32, cb: f32, cr: f32) -> [f32; 3] {
