@@ -260,12 +260,12 @@ impl Tally {
     fn signals_out(&self) -> Vec<String> {
         let named_from = (self.out / 4).max(1);
         let mut signals = Vec::new();
-        for s in 0..4 {
+        for (s, name) in SIGNALS.iter().enumerate() {
             if self.below[s] >= named_from {
-                signals.push(format!("{} low", SIGNALS[s]));
+                signals.push(format!("{name} low"));
             }
             if self.above[s] >= named_from {
-                signals.push(format!("{} high", SIGNALS[s]));
+                signals.push(format!("{name} high"));
             }
         }
         signals
