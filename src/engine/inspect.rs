@@ -215,7 +215,7 @@ fn measure(
         .as_ref()
         .or_else(|| (measures_hdr || listens || timeline.is_some()).then_some(&no_content_rules));
     if full_decode || content_rules.is_some() {
-        measurements.undecodable = crate::analyze::decoders::undecodable(probe);
+        measurements.undecodable = crate::analyze::decoders::undecodable(path, probe);
         if !measurements.undecodable.is_empty() {
             (full_decode, content_rules) = (false, None);
         }

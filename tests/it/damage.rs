@@ -540,3 +540,94 @@ fn a_codec_ffmpeg_cannot_decode_is_a_warning_not_damage() {
         );
     }
 }
+
+/// The installed libavcodec's (major, minor), as `ffmpeg -version` prints it.
+fn libavcodec_version() -> (u32, u32) {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-version"])
+        .output()
+        .expect("run ffmpeg -version");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("libavcodec"))
+        .expect("a libavcodec line");
+    let version: Vec<u32> = line["libavcodec".len()..]
+        .split('/')
+        .next()
+        .expect("version")
+        .split('.')
+        .map(|p| p.trim().parse().expect("a number"))
+        .collect();
+    (version[0], version[1])
+}
+
+/// HTJ2K: FFmpeg before 6.1 has a `jpeg2000` decoder that does not refuse HT code-blocks, so
+/// `ffmpeg -codecs` cannot tell. The first codestream's Rsiz HT bit (ISO/IEC 15444-15) can:
+/// on such an FFmpeg the file is "cannot decode this codec", a warning, and is not decoded.
+#[test]
+fn an_htj2k_picture_on_an_ffmpeg_before_6_1_is_a_warning_not_damage() {
+    let dir = temp_dir();
+    let plain = dir.path().join("plain_j2k.mxf");
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=320x180:r=25:d=2",
+        "-c:v",
+        "jpeg2000",
+        "-pix_fmt",
+        "yuv422p10le",
+        plain.to_str().expect("utf-8"),
+    ]);
+    let ht = dir.path().join("ht_j2k.mxf");
+    let mut bytes = std::fs::read(&plain).expect("mxf");
+    let soc_siz = bytes
+        .windows(4)
+        .position(|w| w == [0xFF, 0x4F, 0xFF, 0x51])
+        .expect("a codestream");
+    // Rsiz, after SOC, SIZ and Lsiz: bit 14 says HTJ2K.
+    bytes[soc_siz + 6] |= 0x40;
+    std::fs::write(&ht, bytes).expect("write");
+
+    let yaml = "name: t\nintegrity: {decode: true}\ncontent: {black: {max_s: 1}}\n";
+    let (code, report) = check(dir.path(), yaml, &[&plain, &ht]);
+    assert_eq!(code, 0, "{report:#}");
+    let file = |name: &str| {
+        report["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(name)))
+            .unwrap_or_else(|| panic!("{name} in {report:#}"))
+            .clone()
+    };
+    let plain = file("plain_j2k.mxf");
+    assert_eq!(plain["status"], "pass", "{plain:#}");
+    assert!(
+        !plain["findings"].to_string().contains("HTJ2K"),
+        "{plain:#}"
+    );
+    let ht = file("ht_j2k.mxf");
+    let warned = ht["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["actual"] == "cannot decode this codec")
+        .inspect(|f| {
+            assert_eq!(f["severity"], "warning", "{f:#}");
+            assert!(
+                f["message"].as_str().expect("message").contains("HTJ2K"),
+                "{f:#}"
+            );
+        })
+        .count();
+    if libavcodec_version() < (60, 31) {
+        assert_eq!(ht["status"], "pass", "{ht:#}");
+        assert_eq!(warned, 2, "file.decode and content.black: {ht:#}");
+    } else {
+        // A newer FFmpeg decodes HT code-blocks: this stream (marked HT, coded without) is
+        // decoded, and judged on what its decode gives.
+        assert_eq!(warned, 0, "FFmpeg 6.1 and newer decode HTJ2K: {ht:#}");
+    }
+}
