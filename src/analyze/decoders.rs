@@ -210,7 +210,10 @@ mod tests {
         // A COD segment, then CAP with Pcap's Part 15 bit and one Ccap.
         let cod = [0xFF, 0x52, 0x00, 0x04, 0x00, 0x00];
         let cap = [0xFF, 0x50, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00];
-        assert!(is_htj2k_codestream(&codestream(0, &[&cod[..], &cap[..]].concat())));
+        assert!(is_htj2k_codestream(&codestream(
+            0,
+            &[&cod[..], &cap[..]].concat()
+        )));
         let cap_part2 = [0xFF, 0x50, 0x00, 0x08, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00];
         assert!(!is_htj2k_codestream(&codestream(0, &cap_part2)));
         assert!(!is_htj2k_codestream(b"no codestream here"));

@@ -149,6 +149,28 @@ fn flashes_fail_above_three_a_second_over_a_quarter_of_the_screen() {
     }
 }
 
+/// A pan across thin stripes keeps the picture's luminance steady, whatever each pixel does:
+/// not a flash. (Pixels sampled 3 apart, as a point-sampling downscale would, all turn white
+/// together every third frame: 8 flashes a second.)
+#[test]
+fn thin_stripes_in_motion_are_not_flashes() {
+    require_ffmpeg();
+    let dir = temp_dir();
+    let spec = write_spec(dir.path(), "name: pse\ncontent:\n  flashes: {}\n");
+    // One white column in three, moving a column a frame, on a 960×540 picture (3×3 pixels
+    // to a grid point).
+    let filters = "format=yuv444p,geq=lum='if(eq(mod(X+N,3),0),235,16)':cb=128:cr=128";
+    let media = lossless(
+        dir.path(),
+        "stripes.mkv",
+        "color=c=black:s=960x540:r=25",
+        filters,
+        "2",
+    );
+    let found = messages(&spec, &media, "content.flashes");
+    assert!(found.is_empty(), "{found:?}");
+}
+
 #[test]
 fn a_saturated_red_flash_fails_where_luminance_alone_would_pass() {
     require_ffmpeg();

@@ -12,8 +12,8 @@ use super::levels::Clock;
 use super::signal::Matrix;
 use super::{Frame, GRID_H, GRID_W};
 
-/// Screened points: every other grid point each way (160×90, 14 400 points): a quarter of the
-/// screen is measured as well on them as on the whole grid, at a quarter of the cost.
+/// Screened points: every other grid point each way (160×90). The grid is already an area
+/// average; a quarter of the screen is measured as well on a quarter of the points.
 const STRIDE: usize = 2;
 const POINTS: usize = (GRID_W / STRIDE) * (GRID_H / STRIDE);
 use crate::measurements::picture::{FlashWindow, Flashes};

@@ -49,7 +49,7 @@ pub struct Levels {
 
 /// The range: `preferred` (R 103) or `narrow` (nominal), for a stream of `bits` per component.
 pub fn limits(preferred: bool, bits: u32) -> (f32, f32) {
-    // Half a code value of slack: the row pairs' mean and 16-bit widening round.
+    // Half a code value of slack: the area filter and 16-bit widening round.
     let (low, high, span) = match (preferred, bits >= 10) {
         (true, false) => (5.0 - 16.0, 246.0 - 16.0, 219.0),
         (true, true) => (20.0 - 64.0, 984.0 - 64.0, 876.0),

@@ -1,7 +1,7 @@
 //! MaxCLL and MaxFALL (CTA-861.3) of PQ pictures: each grid point's R'G'B' through the
 //! SMPTE ST 2084 EOTF, the brightest of its three components in cd/m²; MaxCLL is the brightest
-//! point of the stream, MaxFALL the highest frame average. The grid samples the picture, so a
-//! highlight that falls between its points (6 pixels apart at 1080p) is not seen.
+//! point of the stream, MaxFALL the highest frame average. The grid is an area average, so a
+//! highlight smaller than one grid block (6×6 pixels at 1080p) reads lower than it is.
 
 use super::signal::Matrix;
 use super::{Frame, SAMPLES};

@@ -1,7 +1,6 @@
-//! Picture analyses on the content pass's picture tap: ffmpeg point-samples each picture on a
-//! `GRID_W`×`2·GRID_H` grid and writes it as 16-bit Y'CbCr 4:4:4 on a pipe of its own; each
-//! grid point here is the mean of two vertically adjacent samples. These analysers read every
-//! frame once.
+//! Picture analyses on the content pass's picture tap: ffmpeg averages each picture down to
+//! `GRID_W`×`GRID_H` (an area filter: each point is the mean of a block of the original) and
+//! writes it as 16-bit Y'CbCr 4:4:4 on a pipe of its own; these analysers read every frame once.
 //! - `levels`: EBU R 103 gamut and levels (`content.levels`)
 //! - `flashes`: ITU-R BT.1702 flash screening (`content.flashes`)
 //! - `light_level`: MaxCLL / MaxFALL of PQ pictures (`video.hdr`)
@@ -21,25 +20,22 @@ pub mod signal;
 
 use signal::{Matrix, Scale};
 
-/// The measurement grid: one point per 6×6 block of a 1080p picture. Shares of the area
-/// (R 103's 1 %, the 25 % of a flash) keep on it, at a cost per frame that does not grow with
-/// the picture.
+/// The measurement grid: 6×6 blocks of a 1080p picture. Shares of the area (R 103's 1 %, the
+/// 25 % of a flash) keep on it, at a cost per frame that does not grow with the picture.
 pub const GRID_W: usize = 320;
 pub const GRID_H: usize = 180;
 const SAMPLES: usize = GRID_W * GRID_H;
-/// Sample rows on the tap: two per grid row.
-const TAP_ROWS: usize = 2 * GRID_H;
-/// One frame on the tap: three 16-bit little-endian planes of `GRID_W`×`TAP_ROWS`.
-pub const FRAME_BYTES: usize = GRID_W * TAP_ROWS * 3 * 2;
+/// One frame on the tap: three 16-bit little-endian planes.
+pub const FRAME_BYTES: usize = SAMPLES * 3 * 2;
 
-/// ffmpeg's filter from a decoded picture to the tap's frames (video range kept as it is:
-/// `scale` converts no range without being asked). Point samples, not an area average: the
-/// average made swscale the largest cost of the whole pass after the decoder (4× the CPU).
-/// Two rows per grid row, averaged here: 360 rows of a 1080-line picture are 3 lines apart, so
-/// each pair holds a line of each field — samples of one field alone would make the repeated
-/// field of a 2:3 pulldown look like a repeated frame.
+/// ffmpeg's filters from a decoded picture to the tap's frames (video range kept as it is:
+/// `scale` converts no range without being asked). Two steps: the area average first, in the
+/// stream's own sampling, then 4:4:4 16-bit on the small picture — converting while scaling
+/// costs swscale twice as much CPU. An area average, not point samples, though point samples
+/// cost half as much: fine detail in motion (a pan across thin stripes) turns point samples
+/// light and dark together, which reads as flashes where the picture's luminance is steady.
 pub fn tap_filter() -> String {
-    format!("scale={GRID_W}:{TAP_ROWS}:flags=neighbor,format=yuv444p16le")
+    format!("scale={GRID_W}:{GRID_H}:flags=area,scale=flags=neighbor,format=yuv444p16le")
 }
 
 /// One frame, normalised: Y' 0..1 black to white, Cb and Cr −0.5..0.5.
@@ -121,10 +117,9 @@ impl Tap {
     }
 
     /// One frame's bytes as the next frame, in `self.frame`'s planes (kept from frame to
-    /// frame): each grid point the mean of its two sample rows.
+    /// frame).
     fn fill_frame(&mut self, frame: &[u8]) {
-        let plane_bytes = FRAME_BYTES / 3;
-        let row_bytes = GRID_W * 2;
+        let plane_bytes = SAMPLES * 2;
         let lines = [
             self.scale.luma_line(),
             self.scale.chroma_line(),
@@ -133,15 +128,8 @@ impl Tap {
         let planes = [&mut self.frame.y, &mut self.frame.cb, &mut self.frame.cr];
         for (p, (plane, (gain, offset))) in planes.into_iter().zip(lines).enumerate() {
             let bytes = &frame[p * plane_bytes..(p + 1) * plane_bytes];
-            let pairs = bytes.chunks_exact(2 * row_bytes);
-            for (row, pair) in plane.chunks_exact_mut(GRID_W).zip(pairs) {
-                let (upper, lower) = pair.split_at(row_bytes);
-                let samples = upper.chunks_exact(2).zip(lower.chunks_exact(2));
-                for (v, (a, b)) in row.iter_mut().zip(samples) {
-                    let sum = u32::from(u16::from_le_bytes([a[0], a[1]]))
-                        + u32::from(u16::from_le_bytes([b[0], b[1]]));
-                    *v = sum as f32 * (gain / 2.0) - offset;
-                }
+            for (v, b) in plane.iter_mut().zip(bytes.chunks_exact(2)) {
+                *v = f32::from(u16::from_le_bytes([b[0], b[1]])) * gain - offset;
             }
         }
         self.frame.index = self.frames;
