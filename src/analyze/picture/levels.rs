@@ -374,6 +374,25 @@ mod tests {
     }
 
     #[test]
+    fn the_tally_counts_points_past_a_whole_block_too() {
+        // 70 points: one block of 64 and 6 left over, with Y' (so R', G', B' too) too high at 3
+        // and R' too low (Cr far negative) at 67.
+        let (mut y, cb, mut cr) = (vec![0.5f32; 70], vec![0.0f32; 70], vec![0.0f32; 70]);
+        y[3] = 1.2;
+        cr[67] = -0.45;
+        let (low, high) = limits(true, 10);
+        let tally = Tally::of(&y, &cb, &cr, &BT709, low, high);
+        assert_eq!(tally.out, 2);
+        assert_eq!((tally.above, tally.below), ([1, 1, 1, 1], [0, 1, 0, 0]));
+        assert!((tally.highest[0] - 1.2).abs() < 1e-6);
+        assert!((tally.lowest[1] - (0.5 - 1.5748 * 0.45)).abs() < 1e-4);
+        assert_eq!(
+            tally.signals_out(),
+            ["Y high", "R low", "R high", "G high", "B high"]
+        );
+    }
+
+    #[test]
     fn the_box_filter_keeps_flat_areas_and_averages_edges() {
         let mut plane = vec![0.0f32; SAMPLES];
         plane[GRID_W * 10 + 10] = 9.0;
