@@ -24,6 +24,23 @@ pub fn decode(path: &Path, probe: &Probe, stall: Duration) -> FullDecode {
     args.extend(input_args());
     args.extend(["-i".into(), media_url(path)]);
     args.extend(output_args(probe));
+    run(probe, stall, args)
+}
+
+/// Reads the streams' packets without decoding them (`-c copy`), for how far they reach: a cut
+/// file is found where no decoder can read its pictures (a codec the installed ffmpeg lacks).
+pub fn packets(path: &Path, probe: &Probe, stall: Duration) -> FullDecode {
+    let mut args = ffmpeg::base_args();
+    args.extend(["-v".into(), "error".into()]);
+    args.extend(["-i".into(), media_url(path)]);
+    args.extend(maps(probe));
+    args.extend(["-c", "copy"].map(OsString::from));
+    args.extend(framecrc_to_stderr());
+    run(probe, stall, args)
+}
+
+/// Runs ffmpeg with `args`, whose framecrc lines and errors `FrameLog` reads off stderr.
+fn run(probe: &Probe, stall: Duration, args: Vec<OsString>) -> FullDecode {
     let timeout = ffmpeg::timeout_for(probe.duration().unwrap_or(0.0));
     let mut log = FrameLog::new(probe);
     let outcome = ffmpeg::run_streaming(&args, timeout, Some(stall), &mut |_| {}, &mut |line| {
@@ -43,26 +60,28 @@ pub fn input_args() -> Vec<OsString> {
 /// `FrameLog` reads them. Each line is written at once, so it lands between the errors where
 /// it belongs.
 pub fn output_args(probe: &Probe) -> Vec<OsString> {
+    let mut args = maps(probe);
+    // Pictures go to the muxer as `wrapped_avframe` (a reference to the decoded frame), not
+    // copied into rawvideo packets and checksummed: the checksum is never read, and copying
+    // and summing every 1080p frame cost a third of the decode's own time.
+    args.extend(["-c:v", "wrapped_avframe"].map(OsString::from));
+    args.extend(framecrc_to_stderr());
+    args
+}
+
+/// Every picture and sound stream, in `Streams` order.
+fn maps(probe: &Probe) -> Vec<OsString> {
     let mut args: Vec<OsString> = Vec::new();
     for (index, _) in Streams::of(probe).0 {
         args.extend(["-map".into(), format!("0:{index}").into()]);
     }
-    // Pictures go to the muxer as `wrapped_avframe` (a reference to the decoded frame), not
-    // copied into rawvideo packets and checksummed: the checksum is never read, and copying
-    // and summing every 1080p frame cost a third of the decode's own time.
-    args.extend(
-        [
-            "-c:v",
-            "wrapped_avframe",
-            "-flush_packets",
-            "1",
-            "-f",
-            "framecrc",
-            "pipe:2",
-        ]
-        .map(OsString::from),
-    );
     args
+}
+
+fn framecrc_to_stderr() -> Vec<OsString> {
+    ["-flush_packets", "1", "-f", "framecrc", "pipe:2"]
+        .map(OsString::from)
+        .to_vec()
 }
 
 /// The decoded streams in output order: (ffprobe index, name in findings).

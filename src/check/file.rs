@@ -59,12 +59,28 @@ pub fn decode(spec: &Spec, probe: &Probe, m: &Measurements) -> Vec<Finding> {
     let expected = "every stream decodes to its end";
     if !m.undecodable.is_empty() {
         let what = "decode";
-        return vec![super::measured::cannot_decode(
+        let mut findings = vec![super::measured::cannot_decode(
             ids::FILE_DECODE,
             what,
             expected.into(),
             &m.undecodable,
         )];
+        // The packets were read instead: a file that ends early is damaged, decodable or not.
+        let declared = probe.duration().filter(|d| d.is_finite() && *d > 0.0);
+        // (An ffmpeg that read no packet at all and failed has said nothing of the length.)
+        if let (Some(packets), Some(declared)) = (&m.decode, declared)
+            && (packets.decoded_s > 0.0 || packets.problem.is_none())
+            && packets.decoded_s / declared < MIN_COVERAGE
+        {
+            let actual = format!("{:.2} s of {declared:.2} s", packets.decoded_s);
+            findings.push(
+                Finding::fail(ids::FILE_DECODE, what, expected, &actual).with_message(format!(
+                    "the packets reach only {actual} ({:.1} %): the file ends early",
+                    packets.decoded_s / declared * 100.0
+                )),
+            );
+        }
+        return findings;
     }
     let Some(decode) = &m.decode else {
         return vec![Finding::not_measured(

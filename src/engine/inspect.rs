@@ -217,6 +217,11 @@ fn measure(
     if full_decode || content_rules.is_some() {
         measurements.undecodable = crate::analyze::decoders::undecodable(path, probe);
         if !measurements.undecodable.is_empty() {
+            if full_decode {
+                // How far the packets reach, in place of a decode: a cut file still fails.
+                let packets = crate::analyze::full_decode::packets(path, probe, stall);
+                measurements.decode = Some(packets);
+            }
             (full_decode, content_rules) = (false, None);
         }
     }

@@ -564,7 +564,8 @@ fn libavcodec_version() -> (u32, u32) {
 
 /// HTJ2K: FFmpeg before 6.1 has a `jpeg2000` decoder that does not refuse HT code-blocks, so
 /// `ffmpeg -codecs` cannot tell. The first codestream's Rsiz HT bit (ISO/IEC 15444-15) can:
-/// on such an FFmpeg the file is "cannot decode this codec", a warning, and is not decoded.
+/// on such an FFmpeg the file is "cannot decode this codec", a warning, and is not decoded; a
+/// cut one still fails, found short by its packets.
 #[test]
 fn an_htj2k_picture_on_an_ffmpeg_before_6_1_is_a_warning_not_damage() {
     let dir = temp_dir();
@@ -588,11 +589,17 @@ fn an_htj2k_picture_on_an_ffmpeg_before_6_1_is_a_warning_not_damage() {
         .expect("a codestream");
     // Rsiz, after SOC, SIZ and Lsiz: bit 14 says HTJ2K.
     bytes[soc_siz + 6] |= 0x40;
+    // The same, cut to a fifth: not decoded, yet found short by its packets.
+    let cut = dir.path().join("ht_j2k_cut.mxf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 5]).expect("write");
     std::fs::write(&ht, bytes).expect("write");
 
     let yaml = "name: t\nintegrity: {decode: true}\ncontent: {black: {max_s: 1}}\n";
-    let (code, report) = check(dir.path(), yaml, &[&plain, &ht]);
-    assert_eq!(code, 0, "{report:#}");
+    let (code, report) = check(dir.path(), yaml, &[&plain, &ht, &cut]);
+    let old_ffmpeg = libavcodec_version() < (60, 31);
+    if old_ffmpeg {
+        assert_eq!(code, 1, "the cut file fails: {report:#}");
+    }
     let file = |name: &str| &report["files"][index_of(&report, name)];
     let plain = file("plain_j2k.mxf");
     assert_eq!(plain["status"], "pass", "{plain:#}");
@@ -614,9 +621,23 @@ fn an_htj2k_picture_on_an_ffmpeg_before_6_1_is_a_warning_not_damage() {
             );
         })
         .count();
-    if libavcodec_version() < (60, 31) {
+    if old_ffmpeg {
         assert_eq!(ht["status"], "pass", "{ht:#}");
         assert_eq!(warned, 2, "file.decode and content.black: {ht:#}");
+        let cut = file("ht_j2k_cut.mxf");
+        assert_eq!(cut["status"], "fail", "{cut:#}");
+        let short = cut["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["severity"] == "error")
+            .unwrap_or_else(|| panic!("an error finding: {cut:#}"));
+        assert_eq!(short["check"], "file.decode", "{short:#}");
+        let message = short["message"].as_str().expect("message");
+        assert!(
+            message.contains("the packets reach only") && message.contains("the file ends early"),
+            "{message}"
+        );
     } else {
         // A newer FFmpeg decodes HT code-blocks: this stream (marked HT, coded without) is
         // decoded, and judged on what its decode gives.
