@@ -53,8 +53,7 @@ fn main() {
 
 /// `ROUNDS` alternating runs of ffmpeg's meter and `check` with `spec`; prints the median ratio.
 fn rounds(binary: &Path, wav: &Path, spec: &Path) {
-    let mut ratios = Vec::new();
-    println!("round   ffmpeg ebur128   dailies-qc check   ratio");
+    let mut rounds = common::PairedRounds::new("ffmpeg ebur128");
     for round in 1..=ROUNDS {
         let (ffmpeg, _) = common::timed_run(
             Command::new("ffmpeg")
@@ -69,16 +68,7 @@ fn rounds(binary: &Path, wav: &Path, spec: &Path) {
                 .args(["--format", "json"])
                 .arg(wav),
         );
-        let ratio = ours.as_secs_f64() / ffmpeg.as_secs_f64();
-        println!(
-            "{round:>5} {:>14.2} s {:>16.2} s {ratio:>7.2}",
-            ffmpeg.as_secs_f64(),
-            ours.as_secs_f64()
-        );
-        ratios.push(ratio);
+        rounds.add(round, ffmpeg, ours);
     }
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios[ROUNDS / 2];
-    let verdict = if median <= TARGET { "met" } else { "MISSED" };
-    println!("median ratio {median:.2} (target ≤ {TARGET:.2}: {verdict})");
+    rounds.finish(TARGET);
 }

@@ -366,3 +366,35 @@ pub fn timed_run(command: &mut Command) -> (std::time::Duration, Vec<u8>) {
     );
     (elapsed, out.stdout)
 }
+
+/// Rounds of a baseline against `dailies-qc`, one line each, and the median ratio against a
+/// target at the end.
+pub struct PairedRounds {
+    ratios: Vec<f64>,
+}
+
+impl PairedRounds {
+    /// Prints the table's header: `baseline` names the baseline's column.
+    pub fn new(baseline: &str) -> PairedRounds {
+        println!("round   {baseline:>14}   dailies-qc check   ratio");
+        PairedRounds { ratios: Vec::new() }
+    }
+
+    pub fn add(&mut self, round: usize, baseline: std::time::Duration, ours: std::time::Duration) {
+        let ratio = ours.as_secs_f64() / baseline.as_secs_f64();
+        println!(
+            "{round:>5} {:>14.2} s {:>16.2} s {ratio:>7.2}",
+            baseline.as_secs_f64(),
+            ours.as_secs_f64()
+        );
+        self.ratios.push(ratio);
+    }
+
+    /// Prints the median ratio and whether it meets `target`.
+    pub fn finish(mut self, target: f64) {
+        self.ratios.sort_by(f64::total_cmp);
+        let median = self.ratios[self.ratios.len() / 2];
+        let verdict = if median <= target { "met" } else { "MISSED" };
+        println!("median ratio {median:.2} (target ≤ {target:.2}: {verdict})");
+    }
+}
