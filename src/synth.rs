@@ -16,6 +16,8 @@ pub struct Clip {
     pub video_codec: Vec<String>,
     /// Video source filter name: smptehdbars, testsrc2, color=black …
     pub video_source: String,
+    /// Filters after the source, e.g. `noise=alls=1:allf=t` for camera-like grain.
+    pub video_filter: Option<String>,
     /// `None` for a file without audio.
     pub audio: Option<Tone>,
     pub timecode: Option<String>,
@@ -62,6 +64,7 @@ impl Clip {
                 "yuv422p10le",
             ]),
             video_source: "smptehdbars".into(),
+            video_filter: None,
             audio: Some(Tone {
                 frequency: 1000.0,
                 level_dbfs: -23.0,
@@ -97,10 +100,13 @@ impl Clip {
 
     pub fn ffmpeg_args(&self, out: &Path) -> Vec<String> {
         let mut args = strings(&["-hide_banner", "-loglevel", "error", "-nostdin", "-y"]);
-        let video = format!(
+        let mut video = format!(
             "{}=size={}x{}:rate={}:duration={}",
             self.video_source, self.width, self.height, self.rate, self.seconds
         );
+        if let Some(filter) = &self.video_filter {
+            video = format!("{video},{filter}");
+        }
         args.extend(strings(&["-f", "lavfi", "-i"]));
         args.push(video);
         if let Some(tone) = &self.audio {

@@ -391,10 +391,19 @@ impl PairedRounds {
     }
 
     /// Prints the median ratio and whether it meets `target`.
-    pub fn finish(mut self, target: f64) {
-        self.ratios.sort_by(f64::total_cmp);
-        let median = self.ratios[self.ratios.len() / 2];
+    pub fn finish(self, target: f64) {
+        let median = self.median();
         let verdict = if median <= target { "met" } else { "MISSED" };
         println!("median ratio {median:.2} (target ≤ {target:.2}: {verdict})");
+    }
+
+    /// Prints the median ratio, for a case no target is set for.
+    pub fn report(self) {
+        println!("median ratio {:.2}", self.median());
+    }
+
+    fn median(mut self) -> f64 {
+        self.ratios.sort_by(f64::total_cmp);
+        self.ratios[self.ratios.len() / 2]
     }
 }
