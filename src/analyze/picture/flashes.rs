@@ -42,8 +42,8 @@ pub struct Screening {
     /// Frames in one second.
     second_frames: u64,
     eotf: Box<[f32; EOTF_STEPS + 1]>,
-    /// The screened points' linear R, G, B of the frame being added.
-    linear_rgb: [Vec<f32>; 3],
+    /// Each screened point's Y', Cb, Cr in the last frame.
+    seen: Vec<[f32; 3]>,
     /// Each screened point's luminance history, and its red state when red is screened; empty
     /// before the first frame.
     luminance: Vec<Point>,
@@ -65,7 +65,7 @@ impl Screening {
             eotf: Box::new(std::array::from_fn(|i| {
                 (i as f32 / EOTF_STEPS as f32).powf(2.4)
             })),
-            linear_rgb: std::array::from_fn(|_| vec![0.0; POINTS]),
+            seen: Vec::new(),
             luminance: Vec::new(),
             redness: Vec::new(),
             luminance_transitions: Transitions::new(fade_frames),
@@ -81,39 +81,51 @@ impl Screening {
     }
 
     pub fn add(&mut self, frame: &Frame, matrix: &Matrix) {
-        let mut rises = 0u32;
-        let mut falls = 0u32;
-        let (mut into_red, mut out_of_red) = (0u32, 0u32);
-        self.screened_linear_rgb(frame, matrix);
-        let [rs, gs, bs] = &self.linear_rgb;
-        let luminance =
-            |r: f32, g: f32, b: f32| DISPLAY_CD * (0.2126 * r + 0.7152 * g + 0.0722 * b);
-        if self.luminance.is_empty() {
-            let points = rs.iter().zip(gs).zip(bs);
-            self.luminance = points
-                .clone()
-                .map(|((&r, &g), &b)| Point::first(luminance(r, g, b)))
-                .collect();
+        let first = self.luminance.is_empty();
+        if first {
+            self.seen = vec![[0.0; 3]; POINTS];
+            self.luminance = vec![Point::default(); POINTS];
             if self.red {
-                self.redness = points
-                    .map(|((&r, &g), &b)| RedPoint::first(r, g, b))
-                    .collect();
+                self.redness = vec![RedPoint::default(); POINTS];
             }
-        } else {
-            let points = rs.iter().zip(gs).zip(bs).zip(&mut self.luminance);
-            for (((&r, &g), &b), point) in points {
-                match point.step(luminance(r, g, b)) {
+        }
+        let (mut rises, mut falls) = (0u32, 0u32);
+        let (mut into_red, mut out_of_red) = (0u32, 0u32);
+        let mut point = 0;
+        for row in (0..GRID_H).step_by(STRIDE) {
+            let at = row * GRID_W..(row + 1) * GRID_W;
+            let (y, cb, cr) = (&frame.y[at.clone()], &frame.cb[at.clone()], &frame.cr[at]);
+            for ((&y, &cb), &cr) in y.iter().zip(cb).zip(cr).step_by(STRIDE) {
+                let i = point;
+                point += 1;
+                // A point whose signal has not moved since the last frame makes no transition
+                // and keeps its state (its last step saw the same value): most of a still or
+                // a graphic, at the cost of a comparison.
+                if !first && self.seen[i] == [y, cb, cr] {
+                    continue;
+                }
+                self.seen[i] = [y, cb, cr];
+                let [r, g, b] = matrix.rgb(y, cb, cr);
+                let (r, g, b) = (self.linear(r), self.linear(g), self.linear(b));
+                let cd = DISPLAY_CD * (0.2126 * r + 0.7152 * g + 0.0722 * b);
+                if first {
+                    self.luminance[i] = Point::first(cd);
+                    if self.red {
+                        self.redness[i] = RedPoint::first(r, g, b);
+                    }
+                    continue;
+                }
+                match self.luminance[i].step(cd) {
                     Some(true) => rises += 1,
                     Some(false) => falls += 1,
                     None => {}
                 }
-            }
-            let points = rs.iter().zip(gs).zip(bs).zip(&mut self.redness);
-            for (((&r, &g), &b), point) in points {
-                match point.step(r, g, b) {
-                    Some(true) => into_red += 1,
-                    Some(false) => out_of_red += 1,
-                    None => {}
+                if self.red {
+                    match self.redness[i].step(r, g, b) {
+                        Some(true) => into_red += 1,
+                        Some(false) => out_of_red += 1,
+                        None => {}
+                    }
                 }
             }
         }
@@ -122,28 +134,6 @@ impl Screening {
             .add(frame.index, share(rises), share(falls), self.area);
         self.red_transitions
             .add(frame.index, share(into_red), share(out_of_red), self.area);
-    }
-
-    /// The screened points' linear R, G, B, into `linear_rgb`, row by row.
-    fn screened_linear_rgb(&mut self, frame: &Frame, matrix: &Matrix) {
-        let mut linear = std::mem::take(&mut self.linear_rgb);
-        let [r_out, g_out, b_out] = &mut linear;
-        let screened_rows = (0..GRID_H).step_by(STRIDE);
-        let out_rows = r_out
-            .chunks_exact_mut(GRID_W / STRIDE)
-            .zip(g_out.chunks_exact_mut(GRID_W / STRIDE))
-            .zip(b_out.chunks_exact_mut(GRID_W / STRIDE));
-        for (row, ((r_out, g_out), b_out)) in screened_rows.zip(out_rows) {
-            let at = row * GRID_W..(row + 1) * GRID_W;
-            let (y, cb, cr) = (&frame.y[at.clone()], &frame.cb[at.clone()], &frame.cr[at]);
-            let points = y.iter().zip(cb).zip(cr).step_by(STRIDE);
-            let outs = r_out.iter_mut().zip(g_out.iter_mut()).zip(b_out.iter_mut());
-            for (((y, cb), cr), ((r_out, g_out), b_out)) in points.zip(outs) {
-                let [r, g, b] = matrix.rgb(*y, *cb, *cr);
-                (*r_out, *g_out, *b_out) = (self.linear(r), self.linear(g), self.linear(b));
-            }
-        }
-        self.linear_rgb = linear;
     }
 
     pub fn finish(self) -> Flashes {
@@ -252,7 +242,7 @@ impl Point {
 }
 
 /// One point's saturated-red state and its chromaticity when it last turned.
-#[derive(Clone, Copy)]
+#[derive(Default, Clone, Copy)]
 struct RedPoint {
     red: bool,
     uv: (f32, f32),

@@ -4,6 +4,7 @@
 //! lies outside; consecutive out frames form one stretch.
 
 use super::signal::Matrix;
+use super::wide::avx2_when_present;
 use super::{Frame, GRID_H, GRID_W, SAMPLES};
 use crate::measurements::picture::{Excursion, LevelStretch, Levels as Measured};
 
@@ -88,9 +89,9 @@ impl Levels {
         self.frames += 1;
         let (low, high) = (self.low, self.high);
         // A frame inside the limits everywhere stays inside after the box (an average of
-        // values inside): most frames of real pictures are done in one pass.
-        let unfiltered = Tally::of(&frame.y, &frame.cb, &frame.cr, matrix, low, high);
-        if unfiltered.out == 0 {
+        // values inside): most frames of real pictures are done in one pass, and a frame with
+        // a point outside stops that pass at the first.
+        if !any_outside(&frame.y, &frame.cb, &frame.cr, matrix, low, high) {
             return;
         }
         let (y, cb, cr) = if self.box3 {
@@ -102,11 +103,7 @@ impl Levels {
         } else {
             (&frame.y[..], &frame.cb[..], &frame.cr[..])
         };
-        let tally = if self.box3 {
-            Tally::of(y, cb, cr, matrix, low, high)
-        } else {
-            unfiltered
-        };
+        let tally = Tally::of(y, cb, cr, matrix, low, high);
         let lowest: [f32; 4] = std::array::from_fn(|s| tally.lowest[s].min(low));
         let highest: [f32; 4] = std::array::from_fn(|s| tally.highest[s].max(high));
         let out = tally.out;
@@ -184,6 +181,9 @@ impl Levels {
     }
 }
 
+/// Points the tally takes at a time.
+const TALLY_BLOCK: usize = 64;
+
 /// One frame's Y', R', G', B' against the limits, counted in one pass over the Y'CbCr planes:
 /// each signal's extremes and points below and above, and the points with any signal outside.
 struct Tally {
@@ -195,66 +195,102 @@ struct Tally {
 }
 
 impl Tally {
-    /// `BLOCK` points at a time, each position of the block with its own sums and extremes:
-    /// element-wise loops over fixed arrays, which the compiler turns into vector instructions
-    /// (a float reduction otherwise runs one value after another).
-    fn of(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> Tally {
-        const BLOCK: usize = 64;
-        let mut lowest = [[f32::INFINITY; BLOCK]; 4];
-        let mut highest = [[f32::NEG_INFINITY; BLOCK]; 4];
-        let mut below = [[0u32; BLOCK]; 4];
-        let mut above = [[0u32; BLOCK]; 4];
-        let mut out = [0u32; BLOCK];
-        let mut block = |y: &[f32; BLOCK], cb: &[f32; BLOCK], cr: &[f32; BLOCK]| {
-            let mut signals = [[0f32; BLOCK]; 4];
-            for i in 0..BLOCK {
-                let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
-                signals[0][i] = y[i];
-                signals[1][i] = r;
-                signals[2][i] = g;
-                signals[3][i] = b;
-            }
-            let mut outside = [0u32; BLOCK];
-            for s in 0..4 {
-                let (lo, hi) = (&mut lowest[s], &mut highest[s]);
-                let (under, over) = (&mut below[s], &mut above[s]);
-                for i in 0..BLOCK {
-                    let v = signals[s][i];
-                    lo[i] = if v < lo[i] { v } else { lo[i] };
-                    hi[i] = if v > hi[i] { v } else { hi[i] };
-                    let (is_under, is_over) = (u32::from(v < low), u32::from(v > high));
-                    under[i] += is_under;
-                    over[i] += is_over;
-                    outside[i] |= is_under | is_over;
-                }
-            }
-            for i in 0..BLOCK {
-                out[i] += outside[i];
-            }
+    avx2_when_present! {
+        fn of(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> Tally
+            = tally_in;
+    }
+}
+
+/// `Tally::of`, compiled into each build of it: `BLOCK` points at a time, each position of
+/// the block with its own sums and extremes — element-wise loops over fixed arrays, which the
+/// compiler turns into vector instructions (a float reduction otherwise runs one value after
+/// another).
+#[inline(always)]
+fn tally_in(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> Tally {
+    const BLOCK: usize = TALLY_BLOCK;
+    let mut sums = BlockSums {
+        lowest: [[f32::INFINITY; BLOCK]; 4],
+        highest: [[f32::NEG_INFINITY; BLOCK]; 4],
+        below: [[0u32; BLOCK]; 4],
+        above: [[0u32; BLOCK]; 4],
+        out: [0u32; BLOCK],
+    };
+    let chunks = y.chunks_exact(BLOCK).zip(cb.chunks_exact(BLOCK));
+    for ((y, cb), cr) in chunks.zip(cr.chunks_exact(BLOCK)) {
+        sums.add(as_block(y), as_block(cb), as_block(cr), matrix, (low, high));
+    }
+    // The points left over, padded with mid grey (inside every limit, so never counted).
+    let rest = y.len() / BLOCK * BLOCK;
+    if rest < y.len() {
+        let padded = |plane: &[f32], grey: f32| {
+            let mut block = [grey; BLOCK];
+            block[..plane.len() - rest].copy_from_slice(&plane[rest..]);
+            block
         };
-        let chunks = y.chunks_exact(BLOCK).zip(cb.chunks_exact(BLOCK));
-        for ((y, cb), cr) in chunks.zip(cr.chunks_exact(BLOCK)) {
-            block(as_block(y), as_block(cb), as_block(cr));
+        let (y, cb, cr) = (padded(y, 0.5), padded(cb, 0.0), padded(cr, 0.0));
+        sums.add(&y, &cb, &cr, matrix, (low, high));
+    }
+    Tally {
+        lowest: sums
+            .lowest
+            .map(|l| l.into_iter().fold(f32::INFINITY, f32::min)),
+        highest: sums
+            .highest
+            .map(|h| h.into_iter().fold(f32::NEG_INFINITY, f32::max)),
+        below: sums.below.map(|b| b.iter().sum()),
+        above: sums.above.map(|a| a.iter().sum()),
+        out: sums.out.iter().sum(),
+    }
+}
+
+/// The tally's sums and extremes, one per position of the block.
+struct BlockSums {
+    lowest: [[f32; TALLY_BLOCK]; 4],
+    highest: [[f32; TALLY_BLOCK]; 4],
+    below: [[u32; TALLY_BLOCK]; 4],
+    above: [[u32; TALLY_BLOCK]; 4],
+    out: [u32; TALLY_BLOCK],
+}
+
+impl BlockSums {
+    #[inline(always)]
+    fn add(
+        &mut self,
+        y: &[f32; TALLY_BLOCK],
+        cb: &[f32; TALLY_BLOCK],
+        cr: &[f32; TALLY_BLOCK],
+        matrix: &Matrix,
+        (low, high): (f32, f32),
+    ) {
+        let mut signals = [[0f32; TALLY_BLOCK]; 4];
+        for i in 0..TALLY_BLOCK {
+            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+            signals[0][i] = y[i];
+            signals[1][i] = r;
+            signals[2][i] = g;
+            signals[3][i] = b;
         }
-        // The points left over, padded with mid grey (inside every limit, so never counted).
-        let rest = y.len() / BLOCK * BLOCK;
-        if rest < y.len() {
-            let padded = |plane: &[f32], grey: f32| {
-                let mut block = [grey; BLOCK];
-                block[..plane.len() - rest].copy_from_slice(&plane[rest..]);
-                block
-            };
-            block(&padded(y, 0.5), &padded(cb, 0.0), &padded(cr, 0.0));
+        let mut outside = [0u32; TALLY_BLOCK];
+        for (s, signal) in signals.iter().enumerate() {
+            let (lo, hi) = (&mut self.lowest[s], &mut self.highest[s]);
+            let (under, over) = (&mut self.below[s], &mut self.above[s]);
+            for i in 0..TALLY_BLOCK {
+                let v = signal[i];
+                lo[i] = if v < lo[i] { v } else { lo[i] };
+                hi[i] = if v > hi[i] { v } else { hi[i] };
+                let (is_under, is_over) = (u32::from(v < low), u32::from(v > high));
+                under[i] += is_under;
+                over[i] += is_over;
+                outside[i] |= is_under | is_over;
+            }
         }
-        Tally {
-            lowest: lowest.map(|l| l.into_iter().fold(f32::INFINITY, f32::min)),
-            highest: highest.map(|h| h.into_iter().fold(f32::NEG_INFINITY, f32::max)),
-            below: below.map(|b| b.iter().sum()),
-            above: above.map(|a| a.iter().sum()),
-            out: out.iter().sum(),
+        for (out, outside) in self.out.iter_mut().zip(outside) {
+            *out += outside;
         }
     }
+}
 
+impl Tally {
     /// The signals that hold a real part of the frame's points outside (a few stray points do
     /// not name theirs): "R high", "Y low", …
     fn signals_out(&self) -> Vec<String> {
@@ -270,6 +306,40 @@ impl Tally {
         }
         signals
     }
+}
+
+avx2_when_present! {
+    /// Whether any point's Y', R', G' or B' lies outside `low..=high`, `TALLY_BLOCK` points at
+    /// a time (vector instructions, as in `Tally::of`), stopping at the first block that has one.
+    fn any_outside(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> bool
+        = any_outside_in;
+}
+
+#[inline(always)]
+fn any_outside_in(y: &[f32], cb: &[f32], cr: &[f32], matrix: &Matrix, low: f32, high: f32) -> bool {
+    const BLOCK: usize = TALLY_BLOCK;
+    let chunks = y.chunks_exact(BLOCK).zip(cb.chunks_exact(BLOCK));
+    for ((y, cb), cr) in chunks.zip(cr.chunks_exact(BLOCK)) {
+        let (y, cb, cr): (&[f32; BLOCK], &[f32; BLOCK], &[f32; BLOCK]) =
+            (as_block(y), as_block(cb), as_block(cr));
+        let mut any = 0u32;
+        for i in 0..BLOCK {
+            let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+            let (lowest, highest) = (y[i].min(r).min(g).min(b), y[i].max(r).max(g).max(b));
+            any |= u32::from(lowest < low) | u32::from(highest > high);
+        }
+        if any != 0 {
+            return true;
+        }
+    }
+    let rest = y.len() / BLOCK * BLOCK;
+    for i in rest..y.len() {
+        let [r, g, b] = matrix.rgb(y[i], cb[i], cr[i]);
+        if [y[i], r, g, b].iter().any(|v| *v < low || *v > high) {
+            return true;
+        }
+    }
+    false
 }
 
 fn as_block<const N: usize>(chunk: &[f32]) -> &[f32; N] {
@@ -289,9 +359,15 @@ fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// A 3×3 box filter over one grid plane, into `out`; the edges average what lies inside the
-/// picture. Rows into `rows`, then columns, each a run of three-tap sums the compiler vectorises.
-pub fn box3_into(plane: &[f32], out: &mut [f32], rows: &mut [f32]) {
+avx2_when_present! {
+    /// A 3×3 box filter over one grid plane, into `out`; the edges average what lies inside the
+    /// picture. Rows into `rows`, then columns, each a run of three-tap sums the compiler
+    /// vectorises.
+    pub fn box3_into(plane: &[f32], out: &mut [f32], rows: &mut [f32]) = box3_in;
+}
+
+#[inline(always)]
+fn box3_in(plane: &[f32], out: &mut [f32], rows: &mut [f32]) {
     let (w, h) = (GRID_W, GRID_H);
     for (row, sums) in plane.chunks_exact(w).zip(rows.chunks_exact_mut(w)) {
         sums[0] = (row[0] + row[1]) / 2.0;
@@ -390,6 +466,21 @@ mod tests {
             tally.signals_out(),
             ["Y high", "R low", "R high", "G high", "B high"]
         );
+    }
+
+    #[test]
+    fn a_single_point_outside_is_found_in_a_block_and_past_the_last_one() {
+        let (low, high) = limits(true, 10);
+        let grey = || (vec![0.5f32; 70], vec![0.0f32; 70], vec![0.0f32; 70]);
+        let (y, cb, cr) = grey();
+        assert!(!any_outside(&y, &cb, &cr, &BT709, low, high));
+        let (y, mut cb, cr) = grey();
+        // B' = Y' + 1.8556·Cb: below the preferred range with Y' still inside.
+        cb[40] = -0.3;
+        assert!(any_outside(&y, &cb, &cr, &BT709, low, high));
+        let (mut y, cb, cr) = grey();
+        y[69] = -0.06;
+        assert!(any_outside(&y, &cb, &cr, &BT709, low, high));
     }
 
     #[test]

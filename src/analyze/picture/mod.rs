@@ -17,6 +17,7 @@ pub mod levels;
 pub mod light_level;
 pub mod logs;
 pub mod signal;
+mod wide;
 
 use signal::{Matrix, Scale};
 
