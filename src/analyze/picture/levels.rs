@@ -484,6 +484,43 @@ mod tests {
     }
 
     #[test]
+    fn the_wide_build_gives_the_baseline_results_bit_for_bit() {
+        // Random planes reaching past every limit; `Tally::of` and `box3_into` take the AVX2
+        // build where the processor has it, the `_in` functions here are the baseline's.
+        let mut seed = 0x2545_f491_u32;
+        let mut plane = |centre: f32| -> Vec<f32> {
+            (0..SAMPLES)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    centre + (seed >> 8) as f32 / (1 << 24) as f32 * 1.4 - 0.7
+                })
+                .collect()
+        };
+        let (y, cb, cr) = (plane(0.5), plane(0.0), plane(0.0));
+        let (low, high) = limits(true, 10);
+        let (wide, base) = (
+            Tally::of(&y, &cb, &cr, &BT709, low, high),
+            tally_in(&y, &cb, &cr, &BT709, low, high),
+        );
+        let bits = |v: [f32; 4]| v.map(f32::to_bits);
+        assert_eq!(bits(wide.lowest), bits(base.lowest));
+        assert_eq!(bits(wide.highest), bits(base.highest));
+        assert_eq!(
+            (wide.below, wide.above, wide.out),
+            (base.below, base.above, base.out)
+        );
+        let (mut wide_box, mut base_box) = (vec![0.0; SAMPLES], vec![0.0; SAMPLES]);
+        box3_into(&y, &mut wide_box, &mut vec![0.0; SAMPLES]);
+        box3_in(&y, &mut base_box, &mut vec![0.0; SAMPLES]);
+        assert!(
+            wide_box
+                .iter()
+                .zip(&base_box)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
+    }
+
+    #[test]
     fn the_box_filter_keeps_flat_areas_and_averages_edges() {
         let mut plane = vec![0.0f32; SAMPLES];
         plane[GRID_W * 10 + 10] = 9.0;
